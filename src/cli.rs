@@ -1,0 +1,60 @@
+//! Command-line arguments (clap derive), converted to plain values before any work starts.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  success; for `check`, the output tree is up to date
+  1  `check` only: a generated file is stale, missing or orphaned (a diff is printed)
+  2  the spec is invalid, or a file could not be read or written
+
+Examples:
+  seisei gen                       write every output of ./platform.yaml
+  seisei check                     fail with a diff when generated/ is stale
+  seisei gen --spec infra/platform.yaml";
+
+/// Compile platform.yaml into Docker Compose stacks, Traefik configuration and the stack
+/// inventory, and check that what is committed matches.
+#[derive(Debug, Parser)]
+#[command(name = "seisei", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write every generated file; only files whose bytes change are touched.
+    #[command(
+        after_help = "Examples:\n  seisei gen\n  seisei gen --spec path/to/platform.yaml\n\nPrints a summary such as `3 written, 41 unchanged, 1 removed`. Removes only files it generated before (listed in the output directory's .seisei-manifest)."
+    )]
+    Gen(SpecArgs),
+    /// Regenerate in memory and compare with the output tree; write nothing.
+    #[command(
+        after_help = "Examples:\n  seisei check\n  seisei check --spec path/to/platform.yaml\n\nExit codes: 0 up to date, 1 stale (unified diff on stdout, summary on stderr), 2 invalid spec or I/O error."
+    )]
+    Check(SpecArgs),
+    /// Validate the spec and print every problem found, without generating anything.
+    #[command(
+        after_help = "Examples:\n  seisei validate\n  seisei validate --format json\n\nExit codes: 0 no errors, 2 errors found."
+    )]
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SpecArgs {
+    /// The platform spec.
+    #[arg(long, default_value = "platform.yaml", value_name = "PATH")]
+    pub spec: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// Output format: `text` for people, `json` for one object per line.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}

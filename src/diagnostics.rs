@@ -1,0 +1,340 @@
+//! Problems found in a spec or on disk, as data: a stable code, a severity, a message, a
+//! source position and a fix. Rendering turns them into compiler-style text with the source
+//! line and a caret, or into one JSON object per line for editors and CI.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// How bad a problem is. Errors stop `gen`; warnings are printed and never fail a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// Every kind of problem seisei reports. The code (`E0203`) and the slug
+/// (`unknown-network`) are stable: scripts and editors may match on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    // 01xx: reading and shape.
+    Io,
+    InvalidYaml,
+    InvalidShape,
+    DuplicateKey,
+    EmptySpec,
+    // 02xx: names and references.
+    InvalidName,
+    UnknownNetwork,
+    UnknownVolume,
+    UnknownService,
+    UnknownStack,
+    UnknownMiddleware,
+    UnknownEntrypoint,
+    UnknownCertResolver,
+    UnknownVariable,
+    ExtendsCycle,
+    // 03xx: collisions.
+    DuplicateContainerName,
+    DuplicateRouter,
+    HostPortCollision,
+    EscapeHatchCollision,
+    DuplicatePath,
+    // 04xx: routing.
+    RouteNetwork,
+    RoutePort,
+    InvalidRoute,
+    // 05xx: hygiene.
+    UnusedVariable,
+    SecretValue,
+    UnpinnedImage,
+    // 06xx: the output tree.
+    OutputPath,
+    NotGenerated,
+}
+
+impl Code {
+    /// The stable identifier, e.g. `E0203`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Code::Io => "E0101",
+            Code::InvalidYaml => "E0102",
+            Code::InvalidShape => "E0103",
+            Code::DuplicateKey => "E0104",
+            Code::EmptySpec => "E0105",
+            Code::InvalidName => "E0201",
+            Code::UnknownNetwork => "E0203",
+            Code::UnknownVolume => "E0204",
+            Code::UnknownService => "E0205",
+            Code::UnknownStack => "E0206",
+            Code::UnknownMiddleware => "E0207",
+            Code::UnknownEntrypoint => "E0208",
+            Code::UnknownCertResolver => "E0209",
+            Code::UnknownVariable => "E0210",
+            Code::ExtendsCycle => "E0211",
+            Code::DuplicateContainerName => "E0301",
+            Code::DuplicateRouter => "E0302",
+            Code::HostPortCollision => "E0303",
+            Code::EscapeHatchCollision => "E0304",
+            Code::DuplicatePath => "E0305",
+            Code::RouteNetwork => "E0401",
+            Code::RoutePort => "E0402",
+            Code::InvalidRoute => "E0403",
+            Code::UnusedVariable => "W0501",
+            Code::SecretValue => "E0502",
+            Code::UnpinnedImage => "W0503",
+            Code::OutputPath => "E0601",
+            Code::NotGenerated => "E0602",
+        }
+    }
+
+    /// The stable human-readable name, e.g. `unknown-network`.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Code::Io => "io",
+            Code::InvalidYaml => "invalid-yaml",
+            Code::InvalidShape => "invalid-shape",
+            Code::DuplicateKey => "duplicate-key",
+            Code::EmptySpec => "empty-spec",
+            Code::InvalidName => "invalid-name",
+            Code::UnknownNetwork => "unknown-network",
+            Code::UnknownVolume => "unknown-volume",
+            Code::UnknownService => "unknown-service",
+            Code::UnknownStack => "unknown-stack",
+            Code::UnknownMiddleware => "unknown-middleware",
+            Code::UnknownEntrypoint => "unknown-entrypoint",
+            Code::UnknownCertResolver => "unknown-cert-resolver",
+            Code::UnknownVariable => "unknown-variable",
+            Code::ExtendsCycle => "extends-cycle",
+            Code::DuplicateContainerName => "duplicate-container-name",
+            Code::DuplicateRouter => "duplicate-router",
+            Code::HostPortCollision => "host-port-collision",
+            Code::EscapeHatchCollision => "escape-hatch-collision",
+            Code::DuplicatePath => "duplicate-path",
+            Code::RouteNetwork => "route-network",
+            Code::RoutePort => "route-port",
+            Code::InvalidRoute => "invalid-route",
+            Code::UnusedVariable => "unused-variable",
+            Code::SecretValue => "secret-value",
+            Code::UnpinnedImage => "unpinned-image",
+            Code::OutputPath => "output-path",
+            Code::NotGenerated => "not-generated",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        if self.id().starts_with('W') {
+            Severity::Warning
+        } else {
+            Severity::Error
+        }
+    }
+}
+
+/// A position in a source file: 1-based line and column (columns count characters), plus
+/// the end of the span on the same or a later line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+}
+
+impl Span {
+    pub fn point(line: usize, column: usize) -> Span {
+        Span {
+            line,
+            column,
+            end_line: line,
+            end_column: column + 1,
+        }
+    }
+}
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    pub file: PathBuf,
+    /// `None` for problems that are not about a place in a file (a missing spec file).
+    pub span: Option<Span>,
+    /// What to do about it, as an imperative sentence.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, file: &Path, span: Option<Span>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            file: file.to_path_buf(),
+            span,
+            help: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+
+    /// Renders like a compiler: location, message, the source line with a caret under the
+    /// span, then the fix. `source` is the text of `self.file`, when it could be read.
+    pub fn render(&self, source: Option<&str>) -> String {
+        let mut out = String::new();
+        let severity = self.severity().label();
+        let _ = writeln!(
+            out,
+            "{severity}[{}/{}]: {}",
+            self.code.id(),
+            self.code.slug(),
+            self.message
+        );
+        match self.span {
+            Some(span) => {
+                let _ = writeln!(
+                    out,
+                    "  --> {}:{}:{}",
+                    self.file.display(),
+                    span.line,
+                    span.column
+                );
+                if let Some(line) = source.and_then(|s| s.lines().nth(span.line.saturating_sub(1)))
+                {
+                    let gutter = span.line.to_string();
+                    let pad = " ".repeat(gutter.len());
+                    let width = if span.end_line == span.line {
+                        span.end_column.saturating_sub(span.column).max(1)
+                    } else {
+                        line.chars().count().saturating_sub(span.column - 1).max(1)
+                    };
+                    let _ = writeln!(out, "{pad} |");
+                    let _ = writeln!(out, "{gutter} | {}", line.replace('\t', " "));
+                    let _ = writeln!(
+                        out,
+                        "{pad} | {}{}",
+                        " ".repeat(span.column.saturating_sub(1)),
+                        "^".repeat(width)
+                    );
+                }
+            }
+            None => {
+                let _ = writeln!(out, "  --> {}", self.file.display());
+            }
+        }
+        if let Some(help) = &self.help {
+            let _ = writeln!(out, "  = help: {help}");
+        }
+        out
+    }
+
+    /// One JSON object, for `--format json`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let span = self.span.unwrap_or_default();
+        serde_json::json!({
+            "code": self.code.id(),
+            "name": self.code.slug(),
+            "severity": self.severity().label(),
+            "message": self.message,
+            "file": self.file.display().to_string(),
+            "line": span.line,
+            "column": span.column,
+            "end_line": span.end_line,
+            "end_column": span.end_column,
+            "suggestion": self.help,
+        })
+    }
+}
+
+/// Sorts problems by file and position so output reads top to bottom, then by code.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.file, a.span, a.code, &a.message).cmp(&(&b.file, b.span, b.code, &b.message))
+    });
+}
+
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity() == Severity::Error)
+}
+
+/// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (name.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(name, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// "did you mean `edge`?", or nothing when no candidate is close.
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
+}
+
+/// Levenshtein distance over characters; names are short, so the quadratic table is fine.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous_diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous_diagonal + usize::from(ca != *cb);
+            previous_diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(closest("egde", ["edge", "odoo18"]), Some("edge"));
+        assert_eq!(closest("backend", ["edge", "odoo18"]), None);
+    }
+
+    #[test]
+    fn renders_caret_under_span() {
+        let d = Diagnostic::new(
+            Code::UnknownNetwork,
+            Path::new("platform.yaml"),
+            Some(Span {
+                line: 2,
+                column: 15,
+                end_line: 2,
+                end_column: 19,
+            }),
+            "unknown network `egde`",
+        )
+        .with_help("did you mean `edge`?");
+        let text = d.render(Some("stacks:\n    networks: [egde]\n"));
+        assert_eq!(
+            text,
+            "error[E0203/unknown-network]: unknown network `egde`\n  --> platform.yaml:2:15\n  |\n2 |     networks: [egde]\n  |               ^^^^\n  = help: did you mean `edge`?\n"
+        );
+    }
+}

@@ -1,0 +1,205 @@
+//! seisei compiles one `platform.yaml` into every file a Docker Compose platform behind a
+//! Traefik v3 edge proxy needs, and checks that what is committed matches.
+//!
+//! The pipeline, in reading order: [`spec`] reads the file, [`model`] validates and
+//! resolves it, [`render`] turns it into artifacts through askama templates, and
+//! [`output`] writes them (`gen`) or compares them with the tree (`check`). [`traefik`]
+//! holds the Traefik rules knowledge; [`diagnostics`] the problems and how they print.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod spec;
+pub mod traefik;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use cli::{Cli, Command};
+use diagnostics::{Code, Diagnostic};
+
+/// Exit code: success, or `check` found the tree up to date.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: `check` found stale, missing or orphaned files.
+pub const EXIT_STALE: u8 = 1;
+/// Exit code: invalid spec, or an I/O error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Runs one command and returns the process exit code. Prints to stdout and stderr.
+pub fn run(cli: &Cli) -> u8 {
+    match &cli.command {
+        Command::Gen(args) => run_gen(&args.spec),
+        Command::Check(args) => run_check(&args.spec),
+        Command::Validate(args) => run_validate(&args.spec.spec, args.format == "json"),
+    }
+}
+
+/// A loaded, validated platform and where its output goes.
+pub struct Compiled {
+    pub source: spec::Source,
+    pub model: model::Model,
+    pub warnings: Vec<Diagnostic>,
+    pub artifacts: Vec<render::Artifact>,
+    pub output_dir: PathBuf,
+}
+
+/// Runs the pipeline up to the artifacts. On failure, returns every problem found.
+pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagnostic>)> {
+    let source = spec::load(spec_path).map_err(|d| (None, d))?;
+    let (model, warnings) = match model::build(&source) {
+        Ok(built) => built,
+        Err(problems) => return Err((Some(source.text), problems)),
+    };
+    let artifacts = render::generate(&model).map_err(|e| {
+        (
+            None,
+            vec![Diagnostic::new(
+                Code::Io,
+                spec_path,
+                None,
+                format!("a template failed to render: {e}"),
+            )],
+        )
+    })?;
+    let output_dir = source.base_dir().join(&model.output);
+    Ok(Compiled {
+        source,
+        model,
+        warnings,
+        artifacts,
+        output_dir,
+    })
+}
+
+fn print_diagnostics(text: Option<&str>, diagnostics: &[Diagnostic]) {
+    let mut stderr = std::io::stderr().lock();
+    for d in diagnostics {
+        let _ = write!(stderr, "{}", d.render(text));
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity() == diagnostics::Severity::Error)
+        .count();
+    let warnings = diagnostics.len() - errors;
+    if errors > 0 {
+        let _ = writeln!(
+            stderr,
+            "seisei: {errors} error(s), {warnings} warning(s); nothing was written"
+        );
+    }
+}
+
+fn compile_or_report(spec_path: &Path) -> Result<Compiled, u8> {
+    match compile(spec_path) {
+        Ok(compiled) => {
+            print_diagnostics(Some(&compiled.source.text), &compiled.warnings);
+            Ok(compiled)
+        }
+        Err((text, problems)) => {
+            print_diagnostics(text.as_deref(), &problems);
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
+fn report_output_error(e: &output::OutputError) -> u8 {
+    eprintln!(
+        "error[E0601/output]: {}\n  --> {}\n  = help: {}",
+        e.message,
+        e.path.display(),
+        e.help
+    );
+    EXIT_ERROR
+}
+
+fn run_gen(spec_path: &Path) -> u8 {
+    let compiled = match compile_or_report(spec_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let plan = match output::plan(
+        &compiled.output_dir,
+        &compiled.artifacts,
+        &compiled.model.spec_name,
+    ) {
+        Ok(plan) => plan,
+        Err(e) => return report_output_error(&e),
+    };
+    if let Err(e) = output::write(&compiled.output_dir, &plan) {
+        return report_output_error(&e);
+    }
+    let removed = plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c, output::Change::Orphaned { .. }))
+        .count();
+    let written = plan.changes.len() - removed;
+    println!(
+        "{written} written, {} unchanged, {removed} removed",
+        plan.unchanged
+    );
+    EXIT_OK
+}
+
+fn run_check(spec_path: &Path) -> u8 {
+    let compiled = match compile_or_report(spec_path) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let plan = match output::plan(
+        &compiled.output_dir,
+        &compiled.artifacts,
+        &compiled.model.spec_name,
+    ) {
+        Ok(plan) => plan,
+        Err(e) => return report_output_error(&e),
+    };
+    if plan.is_clean() {
+        return EXIT_OK;
+    }
+    let label = compiled.model.output.trim_end_matches('/');
+    let mut stdout = std::io::stdout().lock();
+    for change in &plan.changes {
+        let _ = write!(stdout, "{}", output::diff(change, label));
+    }
+    let _ = stdout.flush();
+    let mut names: Vec<String> = plan
+        .changes
+        .iter()
+        .map(|c| format!("{label}/{} ({})", c.path(), c.kind()))
+        .collect();
+    if names.is_empty() {
+        names.push(format!("{label}/{} (stale)", output::MANIFEST));
+    }
+    eprintln!(
+        "seisei: {} generated file(s) out of date: {}; run `seisei gen` and commit the result",
+        names.len(),
+        names.join(", ")
+    );
+    EXIT_STALE
+}
+
+fn run_validate(spec_path: &Path, json: bool) -> u8 {
+    let (text, diagnostics) = match compile(spec_path) {
+        Ok(compiled) => (Some(compiled.source.text), compiled.warnings),
+        Err((text, problems)) => (text, problems),
+    };
+    if json {
+        let mut stdout = std::io::stdout().lock();
+        for d in &diagnostics {
+            let _ = writeln!(stdout, "{}", d.to_json());
+        }
+    } else {
+        print_diagnostics(text.as_deref(), &diagnostics);
+        if diagnostics.is_empty() {
+            eprintln!("seisei: {} is valid", spec_path.display());
+        }
+    }
+    if diagnostics::has_errors(&diagnostics) {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}

@@ -1,0 +1,305 @@
+//! Escaping for every output format, so a value can only ever land as the value it is.
+//! The escapers are wired by template extension in `askama.toml`; the filters cover the
+//! contexts an escaper cannot see (a literal `$` for Compose, a comment line, a code span).
+
+use std::fmt::{self, Write};
+
+use askama::filters::{Escaper, Safe};
+
+/// YAML scalars: written plain only when every YAML 1.1 and 1.2 reader takes them for the
+/// same string; otherwise single-quoted, or double-quoted when they hold control characters.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Yaml;
+
+impl Escaper for Yaml {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        dest.write_str(&yaml_scalar(string))
+    }
+}
+
+/// YAML for Traefik's dynamic files, which Traefik renders as Go templates before it reads
+/// them as YAML: a literal `{{` is written as the template action `{{"{{"}}`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TraefikYaml;
+
+impl Escaper for TraefikYaml {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        dest.write_str(&go_template_literal(&yaml_scalar(string)))
+    }
+}
+
+/// Values in a `.env` file as Compose's dotenv reader parses them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvValue;
+
+impl Escaper for EnvValue {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        dest.write_str(&env_value(string))
+    }
+}
+
+/// Inline Markdown text, safe inside a table cell.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Markdown;
+
+impl Escaper for Markdown {
+    fn write_escaped_str<W: Write>(&self, mut dest: W, string: &str) -> fmt::Result {
+        dest.write_str(&markdown_text(string))
+    }
+}
+
+/// The YAML form of a string scalar.
+pub fn yaml_scalar(value: &str) -> String {
+    if is_plain_safe(value) {
+        value.to_owned()
+    } else if value
+        .chars()
+        .all(|c| !c.is_control() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
+    {
+        format!("'{}'", value.replace('\'', "''"))
+    } else {
+        let mut out = String::from("\"");
+        for c in value.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\t' => out.push_str("\\t"),
+                '\r' => out.push_str("\\r"),
+                '\u{85}' => out.push_str("\\N"),
+                '\u{2028}' => out.push_str("\\L"),
+                '\u{2029}' => out.push_str("\\P"),
+                c if c.is_control() || c == '\u{feff}' => {
+                    let _ = write!(out, "\\u{:04X}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+}
+
+/// Plain scalars are limited to a small alphabet and must not read as anything but a string
+/// in YAML 1.1 (`yes`, `off`, `0755`, `1_000`, `22:22`) or 1.2 (`true`, `null`, `1e3`).
+fn is_plain_safe(value: &str) -> bool {
+    let Some(first) = value.chars().next() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || first == '_' || first == '/') {
+        return false;
+    }
+    if !value.chars().all(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-' | '@' | ',' | '+' | '=')
+    }) {
+        return false;
+    }
+    const RESERVED: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
+    !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(value))
+}
+
+/// Escapes a Go template's left delimiter. Runs on the final YAML text, after quoting, so
+/// the action's own quotes are never touched by YAML escaping.
+pub fn go_template_literal(text: &str) -> String {
+    text.replace("{{", "{{\"{{\"}}")
+}
+
+/// The `.env` form of a value: bare when it is plain, single-quoted (literal, no
+/// interpolation) when possible, else double-quoted with escapes and `$$` for `$`.
+pub fn env_value(value: &str) -> String {
+    let plain = value.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '_' | '.' | '/' | '-' | ':' | '@' | ',' | '+' | '=')
+    });
+    if plain {
+        value.to_owned()
+    } else if !value.contains('\'') && !value.chars().any(char::is_control) {
+        format!("'{value}'")
+    } else {
+        let mut out = String::from("\"");
+        for c in value.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                '$' => out.push_str("$$"),
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    }
+}
+
+/// Markdown inline text: characters with inline meaning are backslash-escaped, `|` cannot
+/// end a table cell, and a line break becomes `<br>` so a cell stays on one line.
+pub fn markdown_text(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' | '|' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '&' => out.push_str("&amp;"),
+            '\r' => {}
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A Markdown code span that survives any content: the fence is longer than any run of
+/// backticks inside, and `|` is escaped because GitHub splits table cells before it parses
+/// code spans.
+pub fn markdown_code(value: &str) -> String {
+    let longest_run = value.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let body = value.replace(['\n', '\r'], " ").replace('|', "\\|");
+    let pad = if body.starts_with('`') || body.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{body}{pad}{fence}")
+}
+
+/// The anchor GitHub gives a heading: lower-cased, punctuation dropped, spaces to `-`.
+pub fn markdown_anchor(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| match c {
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c.to_ascii_lowercase()),
+            ' ' => Some('-'),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Filters used by the templates. Each returns text for one context; the escaper of the
+/// template then quotes the result as a whole, unless the filter marks it [`Safe`].
+pub mod filters {
+    use std::fmt::Display;
+
+    use super::Safe;
+
+    /// A literal value in a Compose file: Compose interpolates `$`, so a literal one is `$$`.
+    #[askama::filter_fn]
+    pub fn compose_literal(
+        value: impl Display,
+        _env: &dyn askama::Values,
+    ) -> askama::Result<String> {
+        Ok(value.to_string().replace('$', "$$"))
+    }
+
+    /// A YAML integer, unquoted. Anything that does not read back as an integer fails the
+    /// render instead of landing unquoted.
+    #[askama::filter_fn]
+    pub fn int(value: impl Display, _env: &dyn askama::Values) -> askama::Result<Safe<i128>> {
+        value
+            .to_string()
+            .parse::<i128>()
+            .map(Safe)
+            .map_err(|e| askama::Error::Custom(Box::new(e)))
+    }
+
+    /// A YAML boolean, unquoted; anything but `true` or `false` fails the render.
+    #[askama::filter_fn]
+    pub fn boolean(value: impl Display, _env: &dyn askama::Values) -> askama::Result<Safe<bool>> {
+        value
+            .to_string()
+            .parse::<bool>()
+            .map(Safe)
+            .map_err(|e| askama::Error::Custom(Box::new(e)))
+    }
+
+    /// Free text continued as `#` comment lines, so a newline cannot end the comment.
+    #[askama::filter_fn]
+    pub fn comment(value: impl Display, _env: &dyn askama::Values) -> askama::Result<Safe<String>> {
+        let text = value.to_string();
+        Ok(Safe(text.lines().collect::<Vec<_>>().join("\n# ")))
+    }
+
+    /// A Markdown code span.
+    #[askama::filter_fn]
+    pub fn code(value: impl Display, _env: &dyn askama::Values) -> askama::Result<Safe<String>> {
+        Ok(Safe(super::markdown_code(&value.to_string())))
+    }
+
+    /// The GitHub anchor of a heading.
+    #[askama::filter_fn]
+    pub fn anchor(value: impl Display, _env: &dyn askama::Values) -> askama::Result<Safe<String>> {
+        Ok(Safe(super::markdown_anchor(&value.to_string())))
+    }
+
+    /// An arbitrary YAML value (the escape hatch) at `indent` spaces: ` scalar` on the same
+    /// line, or a block on the following lines. serde_yaml writes it, so it is valid YAML.
+    #[askama::filter_fn]
+    pub fn yaml_value(
+        value: &serde_yaml::Value,
+        _env: &dyn askama::Values,
+        indent: usize,
+    ) -> askama::Result<Safe<String>> {
+        let text = serde_yaml::to_string(value).map_err(|e| askama::Error::Custom(Box::new(e)))?;
+        let text = text.trim_end_matches('\n');
+        let block = matches!(value, serde_yaml::Value::Mapping(m) if !m.is_empty())
+            || matches!(value, serde_yaml::Value::Sequence(s) if !s.is_empty());
+        if block {
+            let pad = " ".repeat(indent);
+            Ok(Safe(text.lines().map(|l| format!("\n{pad}{l}")).collect()))
+        } else {
+            Ok(Safe(format!(" {text}")))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_what_yaml_would_misread() {
+        for tricky in [
+            "yes", "No", "ON", "~", "0755", "1e3", "22:22", "", " x", "a: b", "a #b", "*x", "&x",
+            "!x", "%x", "@x", "`x", "-", "null", ".5", "1_000", "0x1F",
+        ] {
+            assert_ne!(yaml_scalar(tricky), tricky, "{tricky:?} must be quoted");
+        }
+        for plain in [
+            "edge",
+            "postgres",
+            "ghcr.io/seisei/crm-api",
+            "/var/lib/odoo",
+            "unless-stopped",
+        ] {
+            assert_eq!(yaml_scalar(plain), plain);
+        }
+        assert_eq!(yaml_scalar("it's"), "'it''s'");
+        assert_eq!(yaml_scalar("a\nb"), "\"a\\nb\"");
+    }
+
+    #[test]
+    fn escapes_go_template_delimiters() {
+        assert_eq!(go_template_literal("'a{{b'"), "'a{{\"{{\"}}b'");
+    }
+
+    #[test]
+    fn env_values_are_quoted_for_dotenv() {
+        assert_eq!(
+            env_value("postgres://a:b@h:5432/db"),
+            "postgres://a:b@h:5432/db"
+        );
+        assert_eq!(env_value("a b"), "'a b'");
+        assert_eq!(env_value("it's $HOME"), "\"it's $$HOME\"");
+    }
+
+    #[test]
+    fn markdown_cells_cannot_break_tables() {
+        assert_eq!(markdown_text("a|b\nc"), "a\\|b<br>c");
+        assert_eq!(markdown_code("a`b|c"), "``a`b\\|c``");
+        assert_eq!(markdown_anchor("odoo18-prod"), "odoo18-prod");
+    }
+}

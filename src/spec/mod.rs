@@ -1,0 +1,194 @@
+//! Reading `platform.yaml`: the only stage besides `output` that touches the disk. It turns
+//! the file into typed [`Spec`] values plus the [`Positions`] of every node, or into
+//! diagnostics that point at the line to fix.
+
+mod positions;
+mod types;
+
+use std::path::{Path, PathBuf};
+
+pub use positions::{NodePosition, Positions, display as display_path, key as path_key};
+pub use types::*;
+
+use crate::diagnostics::{Code, Diagnostic, Span, did_you_mean};
+
+/// Larger specs are refused before parsing, so a runaway file cannot take the memory. A
+/// platform of ten thousand stacks is a few megabytes.
+pub const MAX_SPEC_BYTES: u64 = 32 * 1024 * 1024;
+
+/// A spec read from disk, with what diagnostics need to point into it.
+#[derive(Debug)]
+pub struct Source {
+    pub spec: Spec,
+    pub positions: Positions,
+    pub text: String,
+    pub path: PathBuf,
+}
+
+impl Source {
+    /// A diagnostic pointing at the value at `segments` (or its nearest existing parent).
+    pub fn at(&self, code: Code, segments: &[&str], message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(
+            code,
+            &self.path,
+            self.positions.value_or_parent(segments),
+            message,
+        )
+    }
+
+    /// A diagnostic pointing at the key at `segments`.
+    pub fn at_key(&self, code: Code, segments: &[&str], message: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(
+            code,
+            &self.path,
+            self.positions.key_or_parent(segments),
+            message,
+        )
+    }
+
+    /// Directory the spec's relative paths start from.
+    pub fn base_dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+}
+
+/// Reads and parses the spec at `path`.
+pub fn load(path: &Path) -> Result<Source, Vec<Diagnostic>> {
+    let io_error = |e: std::io::Error| {
+        vec![
+            Diagnostic::new(Code::Io, path, None, format!("cannot read the spec: {e}"))
+                .with_help("pass the spec with `--spec PATH`, or run seisei next to platform.yaml"),
+        ]
+    };
+    let size = std::fs::metadata(path).map_err(io_error)?.len();
+    if size > MAX_SPEC_BYTES {
+        return Err(vec![
+            Diagnostic::new(
+                Code::Io,
+                path,
+                None,
+                format!("the spec is {size} bytes, over the limit of {MAX_SPEC_BYTES}"),
+            )
+            .with_help("split the platform or remove what is not a stack definition"),
+        ]);
+    }
+    let bytes = std::fs::read(path).map_err(io_error)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let valid = &e.as_bytes()[..offset];
+        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        vec![
+            Diagnostic::new(
+                Code::InvalidYaml,
+                path,
+                Some(Span::point(line, column)),
+                "the spec is not valid UTF-8",
+            )
+            .with_help("save the file as UTF-8"),
+        ]
+    })?;
+    parse(path, text)
+}
+
+/// Parses spec text that claims to come from `path`.
+pub fn parse(path: &Path, text: String) -> Result<Source, Vec<Diagnostic>> {
+    // A byte-order mark is harmless; strip it so columns on line 1 stay right.
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Err(vec![
+            Diagnostic::new(Code::EmptySpec, path, None, "the spec is empty").with_help(
+                "start from the README's example: a `platform`, a `traefik` and a `stacks` section",
+            ),
+        ]);
+    }
+    let positions = Positions::index(&text).map_err(|e| {
+        vec![Diagnostic::new(
+            Code::InvalidYaml,
+            path,
+            Some(e.span),
+            format!("invalid YAML: {}", e.message),
+        )]
+    })?;
+    if !positions.duplicate_keys.is_empty() {
+        return Err(positions
+            .duplicate_keys
+            .iter()
+            .map(|(key, span)| {
+                Diagnostic::new(
+                    Code::DuplicateKey,
+                    path,
+                    Some(*span),
+                    format!("duplicate key `{}`", display_path(key)),
+                )
+                .with_help("remove one of the two entries; YAML keeps only one")
+            })
+            .collect());
+    }
+    let spec: Spec = serde_yaml::from_str(&text).map_err(|e| vec![shape_error(path, &e)])?;
+    Ok(Source {
+        spec,
+        positions,
+        text,
+        path: path.to_path_buf(),
+    })
+}
+
+/// Turns serde's message into a diagnostic at its position, with a "did you mean" for an
+/// unknown key (serde lists the expected ones).
+fn shape_error(path: &Path, error: &serde_yaml::Error) -> Diagnostic {
+    let span = error.location().map(|l| Span::point(l.line(), l.column()));
+    let raw = error.to_string();
+    // serde_yaml appends " at line L column C"; the span carries that already.
+    let message = raw.split(" at line ").next().unwrap_or(&raw).to_owned();
+    let code = if message.starts_with("invalid type")
+        || message.starts_with("unknown")
+        || message.starts_with("missing field")
+        || message.contains("expected")
+    {
+        Code::InvalidShape
+    } else {
+        Code::InvalidYaml
+    };
+    if message.contains("top-level") || span.is_none() && message.starts_with("invalid type") {
+        return Diagnostic::new(code, path, span, message)
+            .with_help("the spec must be a mapping with `platform`, `traefik` and `stacks`");
+    }
+    let mut diagnostic = Diagnostic::new(code, path, span, message.clone());
+    if let Some(rest) = message.strip_prefix("unknown field `")
+        && let Some((field, expected)) = rest.split_once("`, expected ")
+    {
+        let candidates: Vec<&str> = expected
+            .trim_start_matches("one of ")
+            .split(", ")
+            .map(|c| c.trim_matches('`'))
+            .collect();
+        diagnostic.help = Some(
+            did_you_mean(field, candidates.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "remove `{field}`; valid keys here: {}",
+                    candidates.join(", ")
+                )
+            }),
+        );
+    } else if let Some(rest) = message.strip_prefix("unknown variant `")
+        && let Some((variant, expected)) = rest.split_once("`, expected ")
+    {
+        let candidates: Vec<&str> = expected
+            .trim_start_matches("one of ")
+            .split(", ")
+            .map(|c| c.trim_matches('`'))
+            .collect();
+        diagnostic.help = Some(
+            did_you_mean(variant, candidates.iter().copied())
+                .unwrap_or_else(|| format!("use one of: {}", candidates.join(", "))),
+        );
+    }
+    diagnostic
+}

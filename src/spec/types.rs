@@ -1,0 +1,539 @@
+//! The shape of `platform.yaml`: serde and schemars types that mirror the file one to one.
+//! Nothing here is validated beyond its type; the `model` stage resolves and checks it.
+//! Doc comments become the descriptions of the JSON Schema that editors use.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The whole platform: every stack behind one Traefik edge proxy.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spec {
+    /// Platform-wide settings.
+    pub platform: Platform,
+    /// The edge proxy: entry points, certificate resolvers, middlewares.
+    pub traefik: Traefik,
+    /// Networks that stacks may join, by name.
+    #[serde(default)]
+    pub networks: BTreeMap<String, Network>,
+    /// Every stack of the platform, by name. The name is the Compose project name.
+    pub stacks: BTreeMap<String, Stack>,
+}
+
+/// Platform-wide settings.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Platform {
+    /// Short name of the platform, used in document titles.
+    pub name: String,
+    /// The apex domain most routes live under.
+    pub domain: String,
+    /// One paragraph that opens the generated inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Directory that receives every generated file, relative to this file.
+    #[serde(default = "default_output")]
+    pub output: String,
+    /// Directory, inside `output`, that holds one folder per stack unless the stack sets `path`.
+    #[serde(default = "default_stacks_dir")]
+    pub stacks_dir: String,
+    /// File name of the generated inventory, inside `output`.
+    #[serde(default = "default_inventory")]
+    pub inventory: String,
+}
+
+fn default_output() -> String {
+    "generated".to_owned()
+}
+
+fn default_stacks_dir() -> String {
+    "infra/stacks".to_owned()
+}
+
+fn default_inventory() -> String {
+    "STACKS.md".to_owned()
+}
+
+/// The Traefik edge proxy and its static configuration.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Traefik {
+    /// Traefik version the output targets, as `MAJOR.MINOR` (e.g. `3.7`). Wildcard hosts are
+    /// written as `Host` rules from 3.7 on and as anchored `HostRegexp` rules before.
+    pub version: String,
+    /// The stack that runs Traefik; its folder receives `traefik.yml` and `dynamic/`.
+    pub stack: String,
+    /// The service of that stack that is the Traefik container.
+    pub service: String,
+    /// Directory inside the Traefik container that holds `traefik.yml` and `dynamic/`.
+    #[serde(default = "default_config_dir")]
+    pub config_dir: String,
+    /// The Docker network Traefik reaches routed containers on.
+    pub network: String,
+    /// Entry points by name.
+    pub entrypoints: BTreeMap<String, Entrypoint>,
+    /// Entry points a route uses when it names none.
+    pub default_entrypoints: Vec<String>,
+    /// ACME certificate resolvers by name.
+    #[serde(default)]
+    pub cert_resolvers: BTreeMap<String, CertResolver>,
+    /// Resolver a TLS route uses when it names none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_cert_resolver: Option<String>,
+    /// Where routes are declared when neither the route nor its stack says.
+    #[serde(default)]
+    pub default_provider: Provider,
+    /// Middlewares, written to the file provider and usable from both providers.
+    // serde_yaml reads enums as YAML tags (`!headers`); a one-key map reads better.
+    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    #[schemars(with = "BTreeMap<String, Middleware>")]
+    pub middlewares: BTreeMap<String, Middleware>,
+    /// The dashboard and API, served on an internal entry point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dashboard: Option<Dashboard>,
+    /// Traefik's own log level.
+    #[serde(default = "default_log_level")]
+    pub log_level: String,
+}
+
+fn default_config_dir() -> String {
+    "/etc/traefik".to_owned()
+}
+
+fn default_log_level() -> String {
+    "INFO".to_owned()
+}
+
+/// One Traefik entry point.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entrypoint {
+    /// Listen address, e.g. `:443`.
+    pub address: String,
+    /// Redirect every request to this entry point (HTTP to HTTPS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redirect_to: Option<String>,
+    /// Routers on this entry point are TLS routers.
+    #[serde(default)]
+    pub tls: bool,
+    /// Middlewares prepended to every router on this entry point.
+    #[serde(default)]
+    pub middlewares: Vec<String>,
+    /// What the entry point is for, shown in the inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+}
+
+/// An ACME certificate resolver.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CertResolver {
+    /// Account e-mail at the ACME server.
+    pub email: String,
+    /// Path of the ACME storage file inside the Traefik container.
+    pub storage: String,
+    /// Entry point that answers the HTTP-01 challenge. Set this or `dns_challenge_provider`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_challenge_entrypoint: Option<String>,
+    /// DNS provider (lego name, e.g. `cloudflare`) for the DNS-01 challenge, which wildcard
+    /// certificates need. Its credentials come from the Traefik container's environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns_challenge_provider: Option<String>,
+}
+
+/// Which Traefik provider declares a route.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    /// The generated dynamic configuration (`dynamic/<stack>.yml`).
+    #[default]
+    File,
+    /// Labels on the service's container.
+    Docker,
+}
+
+/// A Traefik middleware. Exactly one kind is set.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub enum Middleware {
+    /// Redirect to another scheme.
+    RedirectScheme {
+        /// Target scheme, e.g. `https`.
+        scheme: String,
+        /// Answer 301/308 instead of 302/307.
+        #[serde(default)]
+        permanent: bool,
+    },
+    /// Remove path prefixes before forwarding.
+    StripPrefix {
+        /// Prefixes to remove.
+        prefixes: Vec<String>,
+    },
+    /// Add security and custom headers.
+    Headers {
+        /// `Strict-Transport-Security` max-age in seconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sts_seconds: Option<u64>,
+        /// Add `includeSubDomains` to the STS header.
+        #[serde(default)]
+        sts_include_subdomains: bool,
+        /// Send `X-Frame-Options: DENY`.
+        #[serde(default)]
+        frame_deny: bool,
+        /// Send `X-Content-Type-Options: nosniff`.
+        #[serde(default)]
+        content_type_nosniff: bool,
+        /// Extra response headers.
+        #[serde(default)]
+        custom_response_headers: BTreeMap<String, String>,
+    },
+    /// HTTP basic authentication from an htpasswd file inside the Traefik container.
+    BasicAuth {
+        /// Path of the htpasswd file.
+        users_file: String,
+    },
+    /// Only let these source ranges through.
+    IpAllowList {
+        /// Addresses or CIDR ranges.
+        source_range: Vec<String>,
+    },
+    /// Limit the request rate per source.
+    RateLimit {
+        /// Average requests per second.
+        average: u64,
+        /// Burst size.
+        #[serde(default = "default_burst")]
+        burst: u64,
+    },
+}
+
+fn default_burst() -> u64 {
+    1
+}
+
+/// The Traefik dashboard and API.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dashboard {
+    /// Entry point that serves the dashboard; keep it off the public ones.
+    pub entrypoint: String,
+}
+
+/// A network stacks can join.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Network {
+    /// What the network is for.
+    pub purpose: String,
+    /// Created outside Compose (`docker network create`) and shared by several stacks.
+    #[serde(default)]
+    pub external: bool,
+    /// Containers on it cannot reach the outside world.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// Lifecycle status of a stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Serves real users.
+    Production,
+    /// A staging or test instance.
+    Testing,
+    /// Being retired.
+    Deprecated,
+}
+
+/// One Docker Compose stack (project).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Stack {
+    /// Start from another stack: its services, volumes, variables and notes, overridden by
+    /// what this stack sets. Maps merge key by key; lists and scalars are replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<Extends>,
+    /// What the stack is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    /// Lifecycle status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Folder of the stack inside the output directory; defaults to `<stacks_dir>/<name>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Networks the stack's services join unless a service lists its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub networks: Option<Vec<String>>,
+    /// Provider for this stack's routes unless a route says otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
+    /// Services by name.
+    #[serde(default)]
+    pub services: BTreeMap<String, Service>,
+    /// Named volumes by name.
+    #[serde(default)]
+    pub volumes: BTreeMap<String, Volume>,
+    /// Variables read from the stack's `.env`, by name.
+    #[serde(default)]
+    pub env: BTreeMap<String, Variable>,
+    /// What the stack needs outside itself, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dependencies: Option<Vec<String>>,
+    /// Configuration files that belong to the stack but are not generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_files: Option<Vec<ConfigFile>>,
+    /// Free-form notes for the inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<String>>,
+}
+
+/// Which stack to extend and which of its services to take.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Extends {
+    /// The stack to start from.
+    pub stack: String,
+    /// Services to take from it; all when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<String>>,
+}
+
+/// One service of a stack: one container.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    /// Image reference with a tag, e.g. `postgres:15.8-alpine`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+    /// Container name; defaults to `<stack>-<service>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_name: Option<String>,
+    /// What the container does, shown in the inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Command, in Compose's interpolation syntax (`${VAR}`, `$$` for a literal `$`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<Vec<String>>,
+    /// Restart policy; defaults to `unless-stopped`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restart: Option<String>,
+    /// Networks this service joins; defaults to the stack's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub networks: Option<Vec<String>>,
+    /// Ports the container listens on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ports: Option<Vec<Port>>,
+    /// Traefik routes to this service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routes: Option<Vec<Route>>,
+    /// Stack variables passed to the container under their own name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<Vec<String>>,
+    /// Other environment entries, in Compose's interpolation syntax.
+    #[serde(default)]
+    pub environment: BTreeMap<String, String>,
+    /// Volumes and bind mounts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mounts: Option<Vec<Mount>>,
+    /// Services of the same stack that must start first; a dependency with a healthcheck
+    /// must be healthy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depends_on: Option<Vec<String>>,
+    /// Container healthcheck.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub healthcheck: Option<Healthcheck>,
+    /// Compose service keys the typed model does not cover, merged into the generated
+    /// service. A key seisei generates itself cannot be set here.
+    #[serde(default)]
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
+    pub compose: BTreeMap<String, serde_yaml::Value>,
+}
+
+/// A port the container listens on.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Port {
+    /// Port inside the container.
+    pub container: u16,
+    /// Publish on the host (`ports:`); otherwise only other containers reach it (`expose:`).
+    #[serde(default)]
+    pub publish: bool,
+    /// Host port when published; defaults to the container port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<u16>,
+    /// Host address to bind when published, e.g. `127.0.0.1`; all addresses when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_ip: Option<String>,
+    /// `tcp` or `udp`.
+    #[serde(default)]
+    pub protocol: Protocol,
+    /// What the port is for, shown in the inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// Transport protocol of a port.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Protocol {
+    #[default]
+    Tcp,
+    Udp,
+}
+
+/// A Traefik HTTP route to a service. Give `hosts` (and optionally a path), or a raw `rule`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    /// Suffix that makes the router name unique when a service has several routes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Host names; `*.example.com` matches exactly one extra label.
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Path prefix, starting with `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    /// Exact path, starting with `/`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// A raw Traefik v3 rule, instead of `hosts` and paths.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    /// Container port to forward to; defaults to the service's only port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<u16>,
+    /// Explicit router priority; Traefik uses the rule's length when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i64>,
+    /// Entry points; the platform's defaults when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrypoints: Option<Vec<String>>,
+    /// Middlewares, by name of the platform's middlewares.
+    #[serde(default)]
+    pub middlewares: Vec<String>,
+    /// Certificate resolver; the platform's default when absent on a TLS entry point.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_resolver: Option<String>,
+    /// Which provider declares the route; the stack's or the platform's default when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<Provider>,
+    /// What the route is for, shown in the inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An environment variable read from the stack's `.env`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Variable {
+    /// What the variable holds.
+    pub description: String,
+    /// Compose refuses to start when a required variable is unset or empty.
+    #[serde(default = "default_true")]
+    pub required: bool,
+    /// A credential: its example must be a placeholder and is never treated as a value.
+    #[serde(default)]
+    pub secret: bool,
+    /// Example value written to `.env.example`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<String>,
+    /// Value Compose uses when the variable is unset or empty (optional variables only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A named volume or a bind mount. Set exactly one of `volume` and `bind`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Mount {
+    /// Named volume of the stack.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+    /// Host path, relative to the stack folder (`./config/x.conf`) or absolute.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
+    /// Path inside the container.
+    pub target: String,
+    /// Mount read-only.
+    #[serde(default)]
+    pub read_only: bool,
+}
+
+/// A named volume.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Volume {
+    /// What the volume stores.
+    pub purpose: String,
+    /// Created outside Compose; `name` is its real name.
+    #[serde(default)]
+    pub external: bool,
+    /// The volume's real Docker name, when it must not be prefixed with the project.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A container healthcheck.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Healthcheck {
+    /// Command, as exec form: `["CMD", "pg_isready"]` or `["CMD-SHELL", "..."]`.
+    pub test: Vec<String>,
+    /// Time between checks, e.g. `30s`.
+    #[serde(default = "default_interval")]
+    pub interval: String,
+    /// Time one check may take.
+    #[serde(default = "default_timeout")]
+    pub timeout: String,
+    /// Failures before the container is unhealthy.
+    #[serde(default = "default_retries")]
+    pub retries: u32,
+    /// Grace period after start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_period: Option<String>,
+}
+
+fn default_interval() -> String {
+    "30s".to_owned()
+}
+
+fn default_timeout() -> String {
+    "5s".to_owned()
+}
+
+fn default_retries() -> u32 {
+    3
+}
+
+/// A configuration file that belongs to a stack but that seisei does not generate.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Where it lives: a repository path, or `container:/path` for a file inside a container.
+    pub path: String,
+    /// What it configures.
+    pub purpose: String,
+}

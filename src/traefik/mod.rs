@@ -1,0 +1,191 @@
+//! Traefik knowledge as pure functions: writing a rule from a structured route, the
+//! priority Traefik gives a router, and the version rules that change what may be written.
+//! Facts follow Traefik v3's source (`pkg/muxer/http/mux.go`, `pkg/muxer/muxer.go`).
+
+use std::fmt::Write as _;
+
+/// A Traefik release as `MAJOR.MINOR`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Version {
+    pub major: u32,
+    pub minor: u32,
+}
+
+impl Version {
+    pub fn parse(text: &str) -> Option<Version> {
+        let mut parts = text.trim().trim_start_matches('v').split('.');
+        let major = parts.next()?.parse().ok()?;
+        let minor = parts.next().map_or(Some(0), |m| m.parse().ok())?;
+        // A patch number is allowed and ignored: no rule semantics change within a minor.
+        if let Some(patch) = parts.next() {
+            patch.parse::<u32>().ok()?;
+        }
+        (major == 3 && parts.next().is_none()).then_some(Version { major, minor })
+    }
+
+    /// `Host(`*.example.com`)` matches one extra label from v3.7.0 on; before it, `*` is a
+    /// literal character (Traefik migration notes, "v3.7.0").
+    pub fn has_wildcard_hosts(self) -> bool {
+        self >= Version { major: 3, minor: 7 }
+    }
+}
+
+/// What a structured route matches.
+#[derive(Debug, Clone, Default)]
+pub struct RouteMatch<'a> {
+    pub hosts: &'a [String],
+    pub path_prefix: Option<&'a str>,
+    pub path: Option<&'a str>,
+}
+
+/// Writes the v3 rule for a structured route. Host values are lowercased because Traefik
+/// compares lowercased hosts; a wildcard host becomes an anchored `HostRegexp` on targets
+/// that predate wildcard support.
+pub fn write_rule(route: &RouteMatch<'_>, version: Version) -> String {
+    let hosts: Vec<String> = route
+        .hosts
+        .iter()
+        .map(|h| host_matcher(&h.to_ascii_lowercase(), version))
+        .collect();
+    let mut parts = Vec::new();
+    match hosts.len() {
+        0 => {}
+        1 => parts.push(hosts[0].clone()),
+        _ => parts.push(format!("({})", hosts.join(" || "))),
+    }
+    if let Some(path) = route.path {
+        parts.push(format!("Path({})", literal(path)));
+    }
+    if let Some(prefix) = route.path_prefix {
+        parts.push(format!("PathPrefix({})", literal(prefix)));
+    }
+    parts.join(" && ")
+}
+
+fn host_matcher(host: &str, version: Version) -> String {
+    match host.strip_prefix("*.") {
+        Some(rest) if !version.has_wildcard_hosts() => {
+            // One DNS label, then the rest literally, anchored: HostRegexp is unanchored.
+            let mut pattern = String::from("^[a-z0-9-]+");
+            for c in format!(".{rest}").chars() {
+                if c == '.' {
+                    pattern.push_str("\\.");
+                } else {
+                    pattern.push(c);
+                }
+            }
+            pattern.push('$');
+            format!("HostRegexp({})", literal(&pattern))
+        }
+        _ => format!("Host({})", literal(host)),
+    }
+}
+
+/// A Go raw string literal when the value allows it, else an interpreted one.
+fn literal(value: &str) -> String {
+    if value.contains('`') {
+        let mut out = String::from("\"");
+        for c in value.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                c if c.is_control() => {
+                    let _ = write!(out, "\\u{:04x}", u32::from(c));
+                }
+                c => out.push(c),
+            }
+        }
+        out.push('"');
+        out
+    } else {
+        format!("`{value}`")
+    }
+}
+
+/// The priority Traefik computes for a router without an explicit one: the rule's length
+/// in bytes (`GetRulePriority`). A zero explicit priority also means "computed".
+pub fn effective_priority(rule: &str, explicit: Option<i64>) -> i64 {
+    match explicit {
+        Some(p) if p != 0 => p,
+        _ => i64::try_from(rule.len()).unwrap_or(i64::MAX),
+    }
+}
+
+/// Priorities above this are refused by Traefik for user routers (`maxUserPriority`).
+pub const MAX_USER_PRIORITY: i64 = i64::MAX - 1000;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const V37: Version = Version { major: 3, minor: 7 };
+    const V36: Version = Version { major: 3, minor: 6 };
+
+    #[test]
+    fn writes_host_and_prefix() {
+        let hosts = vec!["api.seisei.tokyo".to_owned()];
+        let rule = write_rule(
+            &RouteMatch {
+                hosts: &hosts,
+                path_prefix: Some("/crm"),
+                path: None,
+            },
+            V37,
+        );
+        assert_eq!(rule, "Host(`api.seisei.tokyo`) && PathPrefix(`/crm`)");
+        assert_eq!(effective_priority(&rule, None), 45);
+    }
+
+    #[test]
+    fn groups_several_hosts() {
+        let hosts = vec!["seisei.tokyo".to_owned(), "www.seisei.tokyo".to_owned()];
+        let rule = write_rule(
+            &RouteMatch {
+                hosts: &hosts,
+                ..Default::default()
+            },
+            V37,
+        );
+        assert_eq!(rule, "Host(`seisei.tokyo`) || Host(`www.seisei.tokyo`)");
+        let rule = write_rule(
+            &RouteMatch {
+                hosts: &hosts,
+                path_prefix: Some("/a"),
+                path: None,
+            },
+            V37,
+        );
+        assert_eq!(
+            rule,
+            "(Host(`seisei.tokyo`) || Host(`www.seisei.tokyo`)) && PathPrefix(`/a`)"
+        );
+    }
+
+    #[test]
+    fn wildcard_depends_on_version() {
+        let hosts = vec!["*.erp.seisei.tokyo".to_owned()];
+        let m = RouteMatch {
+            hosts: &hosts,
+            ..Default::default()
+        };
+        assert_eq!(write_rule(&m, V37), "Host(`*.erp.seisei.tokyo`)");
+        assert_eq!(
+            write_rule(&m, V36),
+            "HostRegexp(`^[a-z0-9-]+\\.erp\\.seisei\\.tokyo$`)"
+        );
+    }
+
+    #[test]
+    fn explicit_priority_wins_unless_zero() {
+        assert_eq!(effective_priority("Host(`a`)", Some(5)), 5);
+        assert_eq!(effective_priority("Host(`a`)", Some(0)), 9);
+    }
+
+    #[test]
+    fn parses_versions() {
+        assert_eq!(Version::parse("3.7"), Some(V37));
+        assert_eq!(Version::parse("v3.6.2"), Some(V36));
+        assert_eq!(Version::parse("2.11"), None);
+        assert_eq!(Version::parse("3.x"), None);
+    }
+}
