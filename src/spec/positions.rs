@@ -247,7 +247,7 @@ mod tests {
         let db = positions.get(&["stacks", "crm", "networks", "1"]).unwrap();
         assert_eq!(
             (db.value.line, db.value.column, db.value.end_column),
-            (3, 21, 23)
+            (3, 22, 24)
         );
     }
 

@@ -47,11 +47,14 @@ pub fn write_rule(route: &RouteMatch<'_>, version: Version) -> String {
         .iter()
         .map(|h| host_matcher(&h.to_ascii_lowercase(), version))
         .collect();
+    let has_path = route.path.is_some() || route.path_prefix.is_some();
     let mut parts = Vec::new();
     match hosts.len() {
         0 => {}
         1 => parts.push(hosts[0].clone()),
-        _ => parts.push(format!("({})", hosts.join(" || "))),
+        // `&&` binds tighter than `||`: the alternatives need parentheses before a path.
+        _ if has_path => parts.push(format!("({})", hosts.join(" || "))),
+        _ => parts.push(hosts.join(" || ")),
     }
     if let Some(path) = route.path {
         parts.push(format!("Path({})", literal(path)));
@@ -133,7 +136,7 @@ mod tests {
             V37,
         );
         assert_eq!(rule, "Host(`api.seisei.tokyo`) && PathPrefix(`/crm`)");
-        assert_eq!(effective_priority(&rule, None), 45);
+        assert_eq!(effective_priority(&rule, None), 46);
     }
 
     #[test]

@@ -1,0 +1,39 @@
+//! The integration test binary: one module per feature, sharing the helpers below.
+
+mod cli;
+mod golden;
+mod roundtrip;
+mod schemas;
+
+use std::path::{Path, PathBuf};
+
+/// The repository root, where the bundled platform.yaml lives.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every fixture platform under `tests/fixtures`, plus the repository's own.
+pub fn all_specs() -> Vec<PathBuf> {
+    let mut specs = vec![repo_root().join("platform.yaml")];
+    let fixtures = repo_root().join("tests/fixtures");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .expect("tests/fixtures exists")
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("platform.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    cases.sort();
+    specs.extend(cases);
+    specs
+}
+
+/// Compiles a spec that must be valid, panicking with the rendered diagnostics otherwise.
+pub fn compile(spec: &Path) -> seisei::Compiled {
+    match seisei::compile(spec) {
+        Ok(compiled) => compiled,
+        Err((text, problems)) => {
+            let rendered: String = problems.iter().map(|d| d.render(text.as_deref())).collect();
+            panic!("{} does not compile:\n{rendered}", spec.display());
+        }
+    }
+}
