@@ -367,7 +367,7 @@ impl Checker<'_> {
                 name,
                 &["stacks", name, "networks", &i.to_string()],
                 n,
-                spec.networks.keys().map(String::as_str).collect(),
+                &spec.networks.keys().map(String::as_str).collect::<Vec<_>>(),
             );
         }
         let mut used_variables: BTreeSet<String> = BTreeSet::new();
@@ -414,7 +414,7 @@ impl Checker<'_> {
                         name,
                         &seg(&p),
                         n,
-                        spec.networks.keys().map(String::as_str).collect(),
+                        &spec.networks.keys().map(String::as_str).collect::<Vec<_>>(),
                     );
                 }
             }
@@ -592,7 +592,7 @@ impl Checker<'_> {
         }
     }
 
-    fn network_ref(&mut self, stack: &str, path: &[&str], name: &str, known: Vec<&str>) {
+    fn network_ref(&mut self, stack: &str, path: &[&str], name: &str, known: &[&str]) {
         if !known.contains(&name) {
             self.push(
                 self.at(
@@ -711,11 +711,10 @@ impl Checker<'_> {
             .unwrap_or_else(|| spec.traefik.default_entrypoints.clone());
         let mut tls_kinds = BTreeSet::new();
         for (i, e) in entrypoints.iter().enumerate() {
-            match spec.traefik.entrypoints.get(e) {
-                Some(entrypoint) => {
-                    tls_kinds.insert(entrypoint.tls);
-                }
-                None => {
+            if let Some(entrypoint) = spec.traefik.entrypoints.get(e) {
+                tls_kinds.insert(entrypoint.tls);
+            } else {
+                {
                     let p = child(path, "entrypoints");
                     let index = i.to_string();
                     let mut p: Vec<&str> = p.clone();
@@ -764,7 +763,7 @@ impl Checker<'_> {
         let mut containers: HashMap<&str, (&str, &str)> = HashMap::new();
         let mut dirs: HashMap<&str, &str> = HashMap::new();
         // (protocol, host port) -> published addresses, to find overlaps in one pass.
-        let mut published: BTreeMap<(Protocol, u16), Vec<(Option<&str>, &str, &str)>> =
+        let mut published: BTreeMap<(Protocol, u16), Vec<Publisher>> =
             BTreeMap::new();
         for stack in &model.stacks {
             if let Some(other) = dirs.insert(&stack.dir, &stack.name) {
@@ -853,6 +852,9 @@ impl Checker<'_> {
         }
     }
 }
+
+/// Who publishes a host port: (host address, stack, service).
+type Publisher<'a> = (Option<&'a str>, &'a str, &'a str);
 
 fn seg(path: &[String]) -> Vec<&str> {
     path.iter().map(String::as_str).collect()

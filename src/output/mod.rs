@@ -134,7 +134,7 @@ pub fn write(root: &Path, plan: &Plan) -> Result<(), OutputError> {
         let target = root.join(change.path());
         match change {
             Change::Missing { bytes, .. } | Change::Stale { bytes, .. } => {
-                write_atomic(&target, bytes)?
+                write_atomic(&target, bytes)?;
             }
             Change::Orphaned { .. } => {
                 fs::remove_file(&target).map_err(|e| io_error(&target, "cannot remove", &e))?;

@@ -83,6 +83,7 @@ pub fn yaml_scalar(value: &str) -> String {
 /// Plain scalars are limited to a small alphabet and must not read as anything but a string
 /// in YAML 1.1 (`yes`, `off`, `0755`, `1_000`, `22:22`) or 1.2 (`true`, `null`, `1e3`).
 fn is_plain_safe(value: &str) -> bool {
+    const RESERVED: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
     let Some(first) = value.chars().next() else {
         return false;
     };
@@ -94,7 +95,6 @@ fn is_plain_safe(value: &str) -> bool {
     }) {
         return false;
     }
-    const RESERVED: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
     !RESERVED.iter().any(|r| r.eq_ignore_ascii_case(value))
 }
 
@@ -181,6 +181,8 @@ pub fn markdown_anchor(heading: &str) -> String {
 
 /// Filters used by the templates. Each returns text for one context; the escaper of the
 /// template then quotes the result as a whole, unless the filter marks it [`Safe`].
+// The `filter_fn` macro marks its generated glue `#[inline(always)]`.
+#[allow(clippy::inline_always)]
 pub mod filters {
     use std::fmt::Display;
 
@@ -249,7 +251,13 @@ pub mod filters {
             || matches!(value, serde_yaml::Value::Sequence(s) if !s.is_empty());
         if block {
             let pad = " ".repeat(indent);
-            Ok(Safe(text.lines().map(|l| format!("\n{pad}{l}")).collect()))
+            let mut out = String::new();
+            for line in text.lines() {
+                out.push('\n');
+                out.push_str(&pad);
+                out.push_str(line);
+            }
+            Ok(Safe(out))
         } else {
             Ok(Safe(format!(" {text}")))
         }

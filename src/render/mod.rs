@@ -288,7 +288,8 @@ fn topology(model: &Model) -> String {
     out
 }
 
-/// How a status reads in the inventory.
+/// How a status reads in the inventory. askama passes template values by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
 fn status(status: &crate::spec::Status) -> &'static str {
     match status {
         crate::spec::Status::Production => "Production",

@@ -76,7 +76,7 @@ pub fn load(path: &Path) -> Result<Source, Vec<Diagnostic>> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = &e.as_bytes()[..offset];
-        let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+        let line = valid.split(|b| *b == b'\n').count();
         let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
         vec![
             Diagnostic::new(

@@ -1,9 +1,9 @@
 //! Source positions for every node of a YAML document, keyed by its path from the root
-//! (`stacks / crm-api / services / crm-api / image`). serde_yaml keeps no positions, so the
+//! (`stacks / crm-api / services / crm-api / image`). `serde_yaml` keeps no positions, so the
 //! loader walks the document a second time with an event parser; semantic checks then point
 //! at the value they are about instead of the top of the file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, Span as YamlSpan, SpannedEventReceiver};
 
@@ -80,7 +80,7 @@ enum Frame {
     Mapping {
         path: String,
         pending_key: Option<(String, Span)>,
-        seen: Vec<String>,
+        seen: HashSet<String>,
         start: Span,
     },
     Sequence {
@@ -125,21 +125,19 @@ impl Builder {
                 pending_key,
                 seen,
                 ..
-            }) => match pending_key.take() {
-                Some((key, key_span)) => Some((join(path, &key), Some(key_span))),
-                None => {
-                    // This node is a key. Complex (non-scalar) keys get a placeholder name.
-                    let name = scalar_key.unwrap_or("?").to_owned();
-                    if seen.contains(&name) {
-                        let dup = join(path, &name);
-                        self.positions.duplicate_keys.push((dup, span));
-                    } else {
-                        seen.push(name.clone());
-                    }
-                    *pending_key = Some((name, span));
-                    None
+            }) => {
+                if let Some((key, key_span)) = pending_key.take() {
+                    return Some((join(path, &key), Some(key_span)));
                 }
-            },
+                // This node is a key. Complex (non-scalar) keys get a placeholder name.
+                let name = scalar_key.unwrap_or("?").to_owned();
+                if !seen.insert(name.clone()) {
+                    let dup = join(path, &name);
+                    self.positions.duplicate_keys.push((dup, span));
+                }
+                *pending_key = Some((name, span));
+                None
+            }
         }
     }
 
@@ -179,7 +177,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                     self.stack.push(Frame::Mapping {
                         path,
                         pending_key: None,
-                        seen: Vec::new(),
+                        seen: HashSet::new(),
                         start: span,
                     });
                 }
@@ -187,7 +185,7 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
                 None => self.stack.push(Frame::Mapping {
                     path: "?".into(),
                     pending_key: None,
-                    seen: Vec::new(),
+                    seen: HashSet::new(),
                     start: span,
                 }),
             },
