@@ -52,6 +52,7 @@ pub enum Code {
     RouteNetwork,
     RoutePort,
     InvalidRoute,
+    RuleLint,
     // 05xx: hygiene.
     UnusedVariable,
     SecretValue,
@@ -88,6 +89,7 @@ impl Code {
             Code::RouteNetwork => "E0401",
             Code::RoutePort => "E0402",
             Code::InvalidRoute => "E0403",
+            Code::RuleLint => "W0404",
             Code::UnusedVariable => "W0501",
             Code::SecretValue => "E0502",
             Code::UnpinnedImage => "W0503",
@@ -122,6 +124,7 @@ impl Code {
             Code::RouteNetwork => "route-network",
             Code::RoutePort => "route-port",
             Code::InvalidRoute => "invalid-route",
+            Code::RuleLint => "rule-lint",
             Code::UnusedVariable => "unused-variable",
             Code::SecretValue => "secret-value",
             Code::UnpinnedImage => "unpinned-image",

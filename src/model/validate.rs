@@ -7,6 +7,7 @@ use super::extends::Resolved;
 use super::{Model, locate};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::spec::{Protocol, Source};
+use crate::traefik::rule;
 
 /// Compose keys seisei writes itself; the escape hatch may not set them.
 const GENERATED_SERVICE_KEYS: &[&str] = &[
@@ -644,6 +645,25 @@ impl Checker<'_> {
             ),
             _ => {}
         }
+        if let Some(text) = &route.rule {
+            self.raw_rule(stack, &child(path, "rule"), text);
+        }
+        if let Some(priority) = route.priority
+            && priority > rule::MAX_USER_PRIORITY
+        {
+            self.push(
+                self.at(
+                    stack,
+                    &child(path, "priority"),
+                    Code::InvalidRoute,
+                    format!("priority {priority} is above Traefik's limit for user routers"),
+                )
+                .with_help(format!(
+                    "use at most {}; Traefik keeps the range above for its internal routers",
+                    rule::MAX_USER_PRIORITY
+                )),
+            );
+        }
         for (field, value) in [("path_prefix", &route.path_prefix), ("path", &route.path)] {
             if let Some(value) = value
                 && !value.starts_with('/')
@@ -759,12 +779,50 @@ impl Checker<'_> {
         }
     }
 
+    /// Parses a raw rule as Traefik v3 would, pointing errors at the bad token inside the
+    /// rule in platform.yaml.
+    fn raw_rule(&mut self, stack: &str, path: &[&str], text: &str) {
+        let owner = self.owner(stack, path);
+        let segments: Vec<&str> = owner.iter().map(String::as_str).collect();
+        let mut report = |error: &rule::RuleError, code: Code| {
+            let mut d = self.source.at_offset(
+                code,
+                &segments,
+                text,
+                error.span.clone(),
+                error.message.clone(),
+            );
+            d.help.clone_from(&error.help);
+            self.problems.push(d);
+        };
+        match rule::parse(text, rule::Kind::Http) {
+            Err(error) => report(&error, Code::InvalidRoute),
+            Ok(expr) => {
+                for lint in rule::lints(&expr) {
+                    report(&lint, Code::RuleLint);
+                }
+            }
+        }
+    }
+
+    /// The path of the value at `segments` in the stack of the `extends` chain that wrote it.
+    fn owner(&self, stack: &str, segments: &[&str]) -> Vec<String> {
+        let mut path: Vec<String> = segments.iter().map(|s| (*s).to_owned()).collect();
+        for owner in self.resolved.chains.get(stack).into_iter().flatten() {
+            path[1].clone_from(owner);
+            let view: Vec<&str> = path.iter().map(String::as_str).collect();
+            if self.source.positions.get(&view).is_some() {
+                return path;
+            }
+        }
+        segments.iter().map(|s| (*s).to_owned()).collect()
+    }
+
     fn collisions(&mut self, model: &Model) {
         let mut containers: HashMap<&str, (&str, &str)> = HashMap::new();
         let mut dirs: HashMap<&str, &str> = HashMap::new();
         // (protocol, host port) -> published addresses, to find overlaps in one pass.
-        let mut published: BTreeMap<(Protocol, u16), Vec<Publisher>> =
-            BTreeMap::new();
+        let mut published: BTreeMap<(Protocol, u16), Vec<Publisher>> = BTreeMap::new();
         for stack in &model.stacks {
             if let Some(other) = dirs.insert(&stack.dir, &stack.name) {
                 self.push(

@@ -46,6 +46,49 @@ impl Source {
         )
     }
 
+    /// A diagnostic pointing inside the string value at `segments`: at the bytes `range` of
+    /// `value`, when the value is written on one line without escapes (so source columns and
+    /// value offsets line up); otherwise at the whole value.
+    pub fn at_offset(
+        &self,
+        code: Code,
+        segments: &[&str],
+        value: &str,
+        range: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let whole = self.positions.value_or_parent(segments);
+        let inner = whole.and_then(|span| {
+            if span.line != span.end_line {
+                return None;
+            }
+            let line: Vec<char> = self.text.lines().nth(span.line - 1)?.chars().collect();
+            let raw: String = line
+                .get(span.column - 1..span.end_column - 1)?
+                .iter()
+                .collect();
+            let quoted = raw.len() >= 2
+                && (raw.starts_with('\'') || raw.starts_with('"'))
+                && raw[1..raw.len() - 1] == *value;
+            let offset = if raw == value {
+                0
+            } else if quoted {
+                1
+            } else {
+                return None;
+            };
+            let start = span.column + offset + value.get(..range.start)?.chars().count();
+            let width = value.get(range)?.chars().count().max(1);
+            Some(Span {
+                line: span.line,
+                column: start,
+                end_line: span.line,
+                end_column: start + width,
+            })
+        });
+        Diagnostic::new(code, &self.path, inner.or(whole), message)
+    }
+
     /// Directory the spec's relative paths start from.
     pub fn base_dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))

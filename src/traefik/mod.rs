@@ -2,6 +2,8 @@
 //! priority Traefik gives a router, and the version rules that change what may be written.
 //! Facts follow Traefik v3's source (`pkg/muxer/http/mux.go`, `pkg/muxer/muxer.go`).
 
+pub mod rule;
+
 use std::fmt::Write as _;
 
 /// A Traefik release as `MAJOR.MINOR`.
@@ -113,9 +115,6 @@ pub fn effective_priority(rule: &str, explicit: Option<i64>) -> i64 {
         _ => i64::try_from(rule.len()).unwrap_or(i64::MAX),
     }
 }
-
-/// Priorities above this are refused by Traefik for user routers (`maxUserPriority`).
-pub const MAX_USER_PRIORITY: i64 = i64::MAX - 1000;
 
 #[cfg(test)]
 mod tests {

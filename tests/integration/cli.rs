@@ -283,3 +283,32 @@ fn help_documents_exit_codes_and_examples() {
         );
     }
 }
+
+#[test]
+fn validate_json_prints_one_parsable_object_per_problem() {
+    let ws = Workspace::new("minimal");
+    ws.edit_spec(|spec| {
+        spec.replace(
+            "networks: [public]\n    services:\n      hello",
+            "networks: [pubic]\n    services:\n      hello",
+        )
+        .replace("traefik/whoami:v1.10.3", "traefik/whoami")
+    });
+    let run = ws.run(&["validate", "--format", "json"]);
+    assert_eq!(run.code, 2);
+    let problems: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    let codes: Vec<&str> = problems
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["E0203", "W0503", "E0401"], "{}", run.stdout);
+    assert_eq!(problems[0]["severity"], "error");
+    assert_eq!(problems[0]["suggestion"], "did you mean `public`?");
+    assert!(
+        problems[0]["line"].as_u64().unwrap() > 0 && problems[0]["column"].as_u64().unwrap() > 0
+    );
+}

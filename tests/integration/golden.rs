@@ -77,3 +77,31 @@ fn generation_is_deterministic() {
         }
     }
 }
+
+#[test]
+fn every_generated_rule_is_valid_traefik_v3_with_its_length_as_priority() {
+    use seisei::traefik::rule::{self, Kind};
+    let mut routers = 0;
+    for spec in crate::all_specs() {
+        let compiled = crate::compile(&spec);
+        for router in &compiled.model.routers {
+            let parsed = rule::parse(&router.rule, Kind::Http);
+            assert!(
+                parsed.is_ok(),
+                "{}: {} does not parse: {parsed:?}",
+                router.name,
+                router.rule
+            );
+            if router.priority.is_none() {
+                assert_eq!(
+                    router.effective_priority,
+                    rule::default_priority(&router.rule, Kind::Http),
+                    "{}",
+                    router.name
+                );
+            }
+            routers += 1;
+        }
+    }
+    assert!(routers >= 10, "the specs define routers ({routers})");
+}

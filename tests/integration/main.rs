@@ -3,6 +3,7 @@
 mod cli;
 mod golden;
 mod roundtrip;
+mod rule_cases;
 mod schemas;
 
 use std::path::{Path, PathBuf};
