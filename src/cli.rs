@@ -41,6 +41,11 @@ pub enum Command {
         after_help = "Examples:\n  seisei validate\n  seisei validate --format json\n\nExit codes: 0 no errors, 2 errors found."
     )]
     Validate(ValidateArgs),
+    /// Print the JSON Schema of platform.yaml, for editors and other tools.
+    #[command(
+        after_help = "Examples:\n  seisei schema > platform.schema.json\n\n`seisei gen` also writes it as platform.schema.json in the output directory; start platform.yaml with\n  # yaml-language-server: $schema=generated/platform.schema.json\nso editors complete keys and underline mistakes."
+    )]
+    Schema,
 }
 
 #[derive(Debug, clap::Args)]

@@ -33,6 +33,10 @@ pub fn run(cli: &Cli) -> u8 {
         Command::Gen(args) => run_gen(&args.spec),
         Command::Check(args) => run_check(&args.spec),
         Command::Validate(args) => run_validate(&args.spec.spec, args.format == "json"),
+        Command::Schema => {
+            print!("{}", spec::json_schema(None));
+            EXIT_OK
+        }
     }
 }
 
@@ -47,7 +51,8 @@ pub struct Compiled {
 
 /// Runs the pipeline up to the artifacts. On failure, returns every problem found.
 pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagnostic>)> {
-    let source = spec::load(spec_path).map_err(|d| (None, d))?;
+    // The text is read again only to show source lines under load errors.
+    let source = spec::load(spec_path).map_err(|d| (std::fs::read_to_string(spec_path).ok(), d))?;
     let (model, warnings) = match model::build(&source) {
         Ok(built) => built,
         Err(problems) => return Err((Some(source.text), problems)),

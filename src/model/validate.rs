@@ -74,6 +74,18 @@ fn name_problem(name: &str) -> Option<&'static str> {
     }
 }
 
+/// Docker's rule for container names: `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
+fn is_container_name(name: &str) -> bool {
+    name.len() >= 2
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
 /// Environment variable names as Compose interpolates them: `[A-Za-z_][A-Za-z0-9_]*`.
 fn is_variable_name(name: &str) -> bool {
     name.chars()
@@ -380,6 +392,22 @@ impl Checker<'_> {
                     .map(|s| (*s).to_owned())
                     .collect()
             };
+            if let Some(container) = &service.container_name
+                && !is_container_name(container)
+            {
+                let p = at(&["container_name"]);
+                self.push(
+                    self.at(
+                        name,
+                        &seg(&p),
+                        Code::InvalidName,
+                        format!("container name `{container}` is not one Docker accepts"),
+                    )
+                    .with_help(
+                        "use letters, digits, `_`, `.` and `-`, starting with a letter or digit",
+                    ),
+                );
+            }
             match &service.image {
                 None => self.push(
                     self.at(
@@ -504,6 +532,21 @@ impl Checker<'_> {
             for (k, v) in &service.environment {
                 interpolated.push((at(&["environment", k]), v.clone()));
             }
+            if let Some(check) = &service.healthcheck {
+                for (i, t) in check.test.iter().enumerate() {
+                    interpolated.push((at(&["healthcheck", "test", &i.to_string()]), t.clone()));
+                }
+                let durations = [
+                    ("interval", Some(&check.interval)),
+                    ("timeout", Some(&check.timeout)),
+                    ("start_period", check.start_period.as_ref()),
+                ];
+                for (field, value) in durations {
+                    if let Some(value) = value {
+                        interpolated.push((at(&["healthcheck", field]), value.clone()));
+                    }
+                }
+            }
             for (i, c) in service.command.iter().flatten().enumerate() {
                 interpolated.push((at(&["command", &i.to_string()]), c.clone()));
             }
@@ -563,6 +606,15 @@ impl Checker<'_> {
         }
         for (var, v) in &stack.env {
             let path = ["stacks", name, "env", var.as_str()];
+            if let Some(default) = &v.default
+                && default.contains('}')
+            {
+                let p = ["stacks", name, "env", var.as_str(), "default"];
+                self.push(
+                    self.at(name, &p, Code::InvalidShape, format!("the default of `{var}` contains `}}`, which ends Compose's `${{{var}:-…}}` early"))
+                        .with_help("choose a default without `}`, or make the variable required and set it in `.env`"),
+                );
+            }
             if !used_variables.contains(var) {
                 self.push(
                     self.at(
@@ -1019,8 +1071,12 @@ pub fn variables_in(text: &str) -> Result<Vec<String>, String> {
                 found.push(text[start..j].to_owned());
                 i = j;
             }
-            // A `$` that starts nothing is kept as is by Compose.
-            _ => i += 1,
+            // compose-go refuses a `$` that starts neither a name nor `${`.
+            _ => {
+                return Err(format!(
+                    "a lone `$` in `{text}` is not valid Compose interpolation"
+                ));
+            }
         }
     }
     Ok(found)
@@ -1038,7 +1094,8 @@ mod tests {
         );
         assert!(variables_in("${A").is_err());
         assert!(variables_in("${A/x/y}").is_err());
-        assert_eq!(variables_in("cost: 5$ ").unwrap(), Vec::<String>::new());
+        assert!(variables_in("cost: 5$ ").is_err());
+        assert_eq!(variables_in("cost: 5$$").unwrap(), Vec::<String>::new());
     }
 
     #[test]

@@ -52,10 +52,11 @@ impl Escaper for Markdown {
 pub fn yaml_scalar(value: &str) -> String {
     if is_plain_safe(value) {
         value.to_owned()
-    } else if value
-        .chars()
-        .all(|c| !c.is_control() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}'))
-    {
+    } else if value.chars().all(|c| {
+        is_yaml_printable(c)
+            && !c.is_control()
+            && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+    }) {
         format!("'{}'", value.replace('\'', "''"))
     } else {
         let mut out = String::from("\"");
@@ -69,7 +70,8 @@ pub fn yaml_scalar(value: &str) -> String {
                 '\u{85}' => out.push_str("\\N"),
                 '\u{2028}' => out.push_str("\\L"),
                 '\u{2029}' => out.push_str("\\P"),
-                c if c.is_control() || c == '\u{feff}' => {
+                c if c.is_control() || c == '\u{feff}' || !is_yaml_printable(c) => {
+                    // Every character outside the printable set is in the BMP.
                     let _ = write!(out, "\\u{:04X}", u32::from(c));
                 }
                 c => out.push(c),
@@ -111,10 +113,25 @@ pub fn env_value(value: &str) -> String {
         c.is_ascii_alphanumeric()
             || matches!(c, '_' | '.' | '/' | '-' | ':' | '@' | ',' | '+' | '=')
     });
+    // compose-go takes a quote right after a backslash for an escaped quote, in both quote
+    // styles, so a value ending in `\` can only be written unquoted.
+    let unquoted_safe = !value.is_empty()
+        && value.trim() == value
+        && !value.starts_with(['\'', '"', '#'])
+        && !value.contains(" #")
+        && !value
+            .chars()
+            .any(|c| c.is_control() || !is_yaml_printable(c));
     if plain {
         value.to_owned()
-    } else if !value.contains('\'') && !value.chars().any(char::is_control) {
+    } else if !value.contains('\'')
+        && !value.ends_with('\\')
+        && !value.chars().any(char::is_control)
+    {
         format!("'{value}'")
+    } else if unquoted_safe && value.ends_with('\\') {
+        // Unquoted values are interpolated: `$$` is a literal `$`.
+        value.replace('$', "$$")
     } else {
         let mut out = String::from("\"");
         for c in value.chars() {
@@ -221,8 +238,7 @@ pub mod filters {
     /// Free text continued as `#` comment lines, so a newline cannot end the comment.
     #[askama::filter_fn]
     pub fn comment(value: impl Display, _env: &dyn askama::Values) -> askama::Result<Safe<String>> {
-        let text = value.to_string();
-        Ok(Safe(text.lines().collect::<Vec<_>>().join("\n# ")))
+        Ok(Safe(super::comment_text(&value.to_string())))
     }
 
     /// A Markdown code span.
@@ -238,28 +254,95 @@ pub mod filters {
     }
 
     /// An arbitrary YAML value (the escape hatch) at `indent` spaces: ` scalar` on the same
-    /// line, or a block on the following lines. serde_yaml writes it, so it is valid YAML.
+    /// line, or a block on the following lines. Strings go through the same quoting as every
+    /// other scalar, so the escape hatch cannot smuggle in a key or a YAML 1.1 boolean.
     #[askama::filter_fn]
     pub fn yaml_value(
         value: &serde_yaml::Value,
         _env: &dyn askama::Values,
         indent: usize,
     ) -> askama::Result<Safe<String>> {
-        let text = serde_yaml::to_string(value).map_err(|e| askama::Error::Custom(Box::new(e)))?;
-        let text = text.trim_end_matches('\n');
-        let block = matches!(value, serde_yaml::Value::Mapping(m) if !m.is_empty())
-            || matches!(value, serde_yaml::Value::Sequence(s) if !s.is_empty());
-        if block {
-            let pad = " ".repeat(indent);
-            let mut out = String::new();
-            for line in text.lines() {
+        let mut out = String::new();
+        super::emit_yaml(value, indent, &mut out);
+        Ok(Safe(out))
+    }
+}
+
+/// Free text as the body of `#` comment lines: every kind of line break starts a new comment
+/// line, and characters a YAML or dotenv reader refuses are written as `\u{…}`.
+pub fn comment_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push_str("\n# "),
+            '\t' => out.push(' '),
+            c if !is_yaml_printable(c) || c == '\u{feff}' => {
+                let _ = write!(out, "\\u{{{:04X}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// YAML 1.2's printable set (`c-printable`): what a YAML file may hold unescaped.
+fn is_yaml_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{7E}' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Writes `value` as YAML at `indent` spaces, for the escape hatch: scalars after a space on
+/// the current line, collections as blocks on the following lines.
+fn emit_yaml(value: &serde_yaml::Value, indent: usize, out: &mut String) {
+    use serde_yaml::Value;
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Mapping(map) if !map.is_empty() => {
+            for (key, item) in map {
                 out.push('\n');
                 out.push_str(&pad);
-                out.push_str(line);
+                out.push_str(&yaml_key(key));
+                out.push(':');
+                emit_yaml(item, indent + 2, out);
             }
-            Ok(Safe(out))
-        } else {
-            Ok(Safe(format!(" {text}")))
+        }
+        Value::Sequence(items) if !items.is_empty() => {
+            for item in items {
+                out.push('\n');
+                out.push_str(&pad);
+                out.push('-');
+                // A collection inside a list item starts on the next line, indented.
+                emit_yaml(item, indent + 2, out);
+            }
+        }
+        Value::Mapping(_) => out.push_str(" {}"),
+        Value::Sequence(_) => out.push_str(" []"),
+        Value::Tagged(tagged) => {
+            let _ = write!(out, " {}", tagged.tag);
+            emit_yaml(&tagged.value, indent, out);
+        }
+        scalar => {
+            out.push(' ');
+            out.push_str(&yaml_key(scalar));
+        }
+    }
+}
+
+/// A scalar (or a key) in YAML: strings quoted as needed, other scalars as YAML writes them.
+fn yaml_key(value: &serde_yaml::Value) -> String {
+    use serde_yaml::Value;
+    match value {
+        Value::String(s) => yaml_scalar(s),
+        Value::Null => "null".to_owned(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        other => {
+            // A collection or tag used as a key: rare; flow style written by serde_yaml.
+            serde_yaml::to_string(other)
+                .unwrap_or_default()
+                .trim_end()
+                .replace('\n', " ")
         }
     }
 }

@@ -95,6 +95,18 @@ impl Source {
     }
 }
 
+/// The JSON Schema of platform.yaml, for editors (yaml-language-server) and `seisei schema`.
+/// `comment` becomes the schema's `$comment`, which sorts first: the generated header.
+pub fn json_schema(comment: Option<&str>) -> String {
+    let mut schema = schemars::schema_for!(Spec).to_value();
+    if let (Some(comment), Some(object)) = (comment, schema.as_object_mut()) {
+        object.insert("$comment".to_owned(), comment.into());
+    }
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// Reads and parses the spec at `path`.
 pub fn load(path: &Path) -> Result<Source, Vec<Diagnostic>> {
     let io_error = |e: std::io::Error| {
@@ -174,7 +186,8 @@ pub fn parse(path: &Path, text: String) -> Result<Source, Vec<Diagnostic>> {
             })
             .collect());
     }
-    let spec: Spec = serde_yaml::from_str(&text).map_err(|e| vec![shape_error(path, &e)])?;
+    let spec: Spec =
+        serde_yaml::from_str(&text).map_err(|e| shape_errors(path, &text, &positions, &e))?;
     Ok(Source {
         spec,
         positions,
@@ -183,13 +196,181 @@ pub fn parse(path: &Path, text: String) -> Result<Source, Vec<Diagnostic>> {
     })
 }
 
+/// Every shape error of the spec, not just the first one serde stops at: each section and
+/// each network and stack is deserialized on its own, and each error is placed with the
+/// position index. Falls back to serde's first error when that finds nothing more precise.
+/// The top-level keys of the spec.
+const SECTIONS: [&str; 4] = ["platform", "traefik", "networks", "stacks"];
+
+fn shape_errors(
+    path: &Path,
+    text: &str,
+    positions: &Positions,
+    first: &serde_yaml::Error,
+) -> Vec<Diagnostic> {
+    use serde_yaml::Value;
+    let fallback = || vec![shape_error(path, first)];
+    let Ok(value) = serde_yaml::from_str::<Value>(text) else {
+        return fallback();
+    };
+    let Value::Mapping(root) = &value else {
+        return vec![
+            Diagnostic::new(
+                Code::InvalidShape,
+                path,
+                Some(Span::point(1, 1)),
+                "the spec is not a mapping",
+            )
+            .with_help("the spec must be a mapping with `platform`, `traefik` and `stacks`"),
+        ];
+    };
+    let mut found = Vec::new();
+    for key in root.keys() {
+        let name = key.as_str().unwrap_or("?");
+        if !SECTIONS.contains(&name) {
+            found.push(
+                Diagnostic::new(
+                    Code::InvalidShape,
+                    path,
+                    positions.key_or_parent(&[name]),
+                    format!("unknown field `{name}`"),
+                )
+                .with_help(did_you_mean(name, SECTIONS).unwrap_or_else(|| {
+                    format!("remove `{name}`; valid keys here: {}", SECTIONS.join(", "))
+                })),
+            );
+        }
+    }
+    for required in ["platform", "traefik", "stacks"] {
+        if !root.contains_key(required) {
+            found.push(
+                Diagnostic::new(
+                    Code::InvalidShape,
+                    path,
+                    Some(Span::point(1, 1)),
+                    format!("missing field `{required}`"),
+                )
+                .with_help(format!("add a `{required}:` section")),
+            );
+        }
+    }
+    if let Some(v) = root.get("platform") {
+        push_section::<Platform>(path, positions, v, &["platform"], &mut found);
+    }
+    if let Some(v) = root.get("traefik") {
+        push_section::<Traefik>(path, positions, v, &["traefik"], &mut found);
+    }
+    for (section, is_stacks) in [("networks", false), ("stacks", true)] {
+        match root.get(section) {
+            Some(Value::Mapping(entries)) => {
+                for (key, v) in entries {
+                    let name = key.as_str().unwrap_or("?");
+                    if is_stacks {
+                        push_section::<Stack>(path, positions, v, &[section, name], &mut found);
+                    } else {
+                        push_section::<Network>(path, positions, v, &[section, name], &mut found);
+                    }
+                }
+            }
+            Some(other) if is_stacks => {
+                push_section::<std::collections::BTreeMap<String, Stack>>(
+                    path,
+                    positions,
+                    other,
+                    &[section],
+                    &mut found,
+                );
+            }
+            Some(other) => {
+                push_section::<std::collections::BTreeMap<String, Network>>(
+                    path,
+                    positions,
+                    other,
+                    &[section],
+                    &mut found,
+                );
+            }
+            None => {}
+        }
+    }
+    if found.is_empty() {
+        return fallback();
+    }
+    crate::diagnostics::sort(&mut found);
+    found
+}
+
+fn push_section<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    positions: &Positions,
+    value: &serde_yaml::Value,
+    prefix: &[&str],
+    found: &mut Vec<Diagnostic>,
+) {
+    let prefix = prefix.iter().map(|s| (*s).to_owned()).collect();
+    if let Some(d) = section_error::<T>(path, positions, value, prefix) {
+        found.push(d);
+    }
+}
+
+/// The first shape error inside one section, placed at the node it is about.
+fn section_error<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    positions: &Positions,
+    value: &serde_yaml::Value,
+    mut segments: Vec<String>,
+) -> Option<Diagnostic> {
+    use serde_path_to_error::Segment;
+    let error = serde_path_to_error::deserialize::<_, T>(value.clone()).err()?;
+    for segment in error.path() {
+        match segment {
+            Segment::Seq { index } => segments.push(index.to_string()),
+            Segment::Map { key } => segments.push(key.clone()),
+            Segment::Enum { variant } => segments.push(variant.clone()),
+            Segment::Unknown => {}
+        }
+    }
+    let message = error.inner().to_string();
+    let view: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let span = if let Some(field) = backticked_after(&message, "unknown field `") {
+        if view.last() == Some(&field) {
+            positions.key_or_parent(&view)
+        } else {
+            let mut with_field = view.clone();
+            with_field.push(field);
+            positions.key_or_parent(&with_field)
+        }
+    } else if message.starts_with("missing field") {
+        positions.key_or_parent(&view)
+    } else {
+        positions.value_or_parent(&view)
+    };
+    let located = display_path(&path_key(&view));
+    let mut diagnostic = shape_message(path, span, &message);
+    if !located.is_empty() {
+        diagnostic.message = format!("{located}: {}", diagnostic.message);
+    }
+    Some(diagnostic)
+}
+
+fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
+    message.strip_prefix(prefix)?.split('`').next()
+}
+
 /// Turns serde's message into a diagnostic at its position, with a "did you mean" for an
 /// unknown key (serde lists the expected ones).
 fn shape_error(path: &Path, error: &serde_yaml::Error) -> Diagnostic {
     let span = error.location().map(|l| Span::point(l.line(), l.column()));
     let raw = error.to_string();
     // serde_yaml appends " at line L column C"; the span carries that already.
-    let message = raw.split(" at line ").next().unwrap_or(&raw).to_owned();
+    let message = raw.split(" at line ").next().unwrap_or(&raw);
+    shape_message(path, span, message)
+}
+
+/// A diagnostic for one of serde's messages, with the fix it implies: a "did you mean" for
+/// an unknown key or variant (serde lists the expected ones).
+fn shape_message(path: &Path, span: Option<Span>, message: &str) -> Diagnostic {
+    let message = message.to_owned();
     let code = if message.starts_with("invalid type")
         || message.starts_with("unknown")
         || message.starts_with("missing field")

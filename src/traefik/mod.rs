@@ -2,6 +2,7 @@
 //! priority Traefik gives a router, and the version rules that change what may be written.
 //! Facts follow Traefik v3's source (`pkg/muxer/http/mux.go`, `pkg/muxer/muxer.go`).
 
+pub mod analysis;
 pub mod rule;
 
 use std::fmt::Write as _;

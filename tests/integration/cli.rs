@@ -84,9 +84,9 @@ fn gen_writes_then_reports_everything_unchanged() {
     let ws = Workspace::new("extends-escape-hatch");
     let first = ws.run(&["gen"]);
     assert_eq!(first.code, 0, "{}", first.stderr);
-    assert_eq!(first.stdout, "11 written, 0 unchanged, 0 removed\n");
+    assert_eq!(first.stdout, "12 written, 0 unchanged, 0 removed\n");
     let second = ws.run(&["gen"]);
-    assert_eq!(second.stdout, "0 written, 11 unchanged, 0 removed\n");
+    assert_eq!(second.stdout, "0 written, 12 unchanged, 0 removed\n");
     let check = ws.run(&["check"]);
     assert_eq!(
         (check.code, check.stdout.as_str(), check.stderr.as_str()),
@@ -123,7 +123,7 @@ fn check_reports_a_hand_edit_with_a_diff_then_gen_repairs_it() {
     );
 
     let regen = ws.run(&["gen"]);
-    assert_eq!(regen.stdout, "1 written, 10 unchanged, 0 removed\n");
+    assert_eq!(regen.stdout, "1 written, 11 unchanged, 0 removed\n");
     assert_eq!(ws.run(&["check"]).code, 0);
 }
 
@@ -187,7 +187,7 @@ fn check_reports_a_removed_stack_as_orphaned_and_gen_removes_only_its_files() {
 
     let regen = ws.run(&["gen"]);
     assert_eq!(regen.code, 0, "{}", regen.stderr);
-    assert_eq!(regen.stdout, "1 written, 7 unchanged, 3 removed\n");
+    assert_eq!(regen.stdout, "1 written, 8 unchanged, 3 removed\n");
     assert!(
         !ws.path("expected/apps/shop-staging/docker-compose.yml")
             .exists()

@@ -1,0 +1,1 @@
+//! placeholder: route analysis (being written)
