@@ -53,6 +53,9 @@ pub struct SpecArgs {
     /// The platform spec.
     #[arg(long, default_value = "platform.yaml", value_name = "PATH")]
     pub spec: PathBuf,
+    /// Treat warnings as errors: exit 2 and write nothing when there is any.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -57,6 +57,8 @@ pub enum Code {
     UnusedVariable,
     SecretValue,
     UnpinnedImage,
+    PublishedDatabase,
+    Credential,
     // 06xx: the output tree.
     OutputPath,
     NotGenerated,
@@ -93,6 +95,8 @@ impl Code {
             Code::UnusedVariable => "W0501",
             Code::SecretValue => "E0502",
             Code::UnpinnedImage => "W0503",
+            Code::PublishedDatabase => "W0504",
+            Code::Credential => "E0505",
             Code::OutputPath => "E0601",
             Code::NotGenerated => "E0602",
         }
@@ -128,6 +132,8 @@ impl Code {
             Code::UnusedVariable => "unused-variable",
             Code::SecretValue => "secret-value",
             Code::UnpinnedImage => "unpinned-image",
+            Code::PublishedDatabase => "published-database-port",
+            Code::Credential => "credential",
             Code::OutputPath => "output-path",
             Code::NotGenerated => "not-generated",
         }

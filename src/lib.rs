@@ -30,9 +30,13 @@ pub const EXIT_ERROR: u8 = 2;
 /// Runs one command and returns the process exit code. Prints to stdout and stderr.
 pub fn run(cli: &Cli) -> u8 {
     match &cli.command {
-        Command::Gen(args) => run_gen(&args.spec),
-        Command::Check(args) => run_check(&args.spec),
-        Command::Validate(args) => run_validate(&args.spec.spec, args.format == "json"),
+        Command::Gen(args) => run_gen(&args.spec, args.deny_warnings),
+        Command::Check(args) => run_check(&args.spec, args.deny_warnings),
+        Command::Validate(args) => run_validate(
+            &args.spec.spec,
+            args.format == "json",
+            args.spec.deny_warnings,
+        ),
         Command::Schema => {
             print!("{}", spec::json_schema(None));
             EXIT_OK
@@ -96,10 +100,17 @@ fn print_diagnostics(text: Option<&str>, diagnostics: &[Diagnostic]) {
     }
 }
 
-fn compile_or_report(spec_path: &Path) -> Result<Compiled, u8> {
+fn compile_or_report(spec_path: &Path, deny_warnings: bool) -> Result<Compiled, u8> {
     match compile(spec_path) {
         Ok(compiled) => {
             print_diagnostics(Some(&compiled.source.text), &compiled.warnings);
+            if deny_warnings && !compiled.warnings.is_empty() {
+                eprintln!(
+                    "seisei: {} warning(s) denied by --deny-warnings; nothing was written",
+                    compiled.warnings.len()
+                );
+                return Err(EXIT_ERROR);
+            }
             Ok(compiled)
         }
         Err((text, problems)) => {
@@ -119,8 +130,8 @@ fn report_output_error(e: &output::OutputError) -> u8 {
     EXIT_ERROR
 }
 
-fn run_gen(spec_path: &Path) -> u8 {
-    let compiled = match compile_or_report(spec_path) {
+fn run_gen(spec_path: &Path, deny_warnings: bool) -> u8 {
+    let compiled = match compile_or_report(spec_path, deny_warnings) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -148,8 +159,8 @@ fn run_gen(spec_path: &Path) -> u8 {
     EXIT_OK
 }
 
-fn run_check(spec_path: &Path) -> u8 {
-    let compiled = match compile_or_report(spec_path) {
+fn run_check(spec_path: &Path, deny_warnings: bool) -> u8 {
+    let compiled = match compile_or_report(spec_path, deny_warnings) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -186,7 +197,7 @@ fn run_check(spec_path: &Path) -> u8 {
     EXIT_STALE
 }
 
-fn run_validate(spec_path: &Path, json: bool) -> u8 {
+fn run_validate(spec_path: &Path, json: bool, deny_warnings: bool) -> u8 {
     let (text, diagnostics) = match compile(spec_path) {
         Ok(compiled) => (Some(compiled.source.text), compiled.warnings),
         Err((text, problems)) => (text, problems),
@@ -202,7 +213,7 @@ fn run_validate(spec_path: &Path, json: bool) -> u8 {
             eprintln!("seisei: {} is valid", spec_path.display());
         }
     }
-    if diagnostics::has_errors(&diagnostics) {
+    if diagnostics::has_errors(&diagnostics) || deny_warnings && !diagnostics.is_empty() {
         EXIT_ERROR
     } else {
         EXIT_OK

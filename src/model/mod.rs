@@ -3,6 +3,7 @@
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
 mod extends;
+pub mod secrets;
 mod validate;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -42,7 +42,17 @@ pub fn platform(
         check.stack(name, stack);
     }
     check.collisions(model);
+    check.credentials();
+    check.published_databases(model);
 }
+
+/// Ports of databases that must never face the internet.
+const DATABASE_PORTS: [(u16, &str); 4] = [
+    (5432, "PostgreSQL"),
+    (3306, "MySQL"),
+    (6379, "Redis"),
+    (27017, "MongoDB"),
+];
 
 struct Checker<'a> {
     source: &'a Source,
@@ -616,13 +626,14 @@ impl Checker<'_> {
                 );
             }
             if !used_variables.contains(var) {
+                let owner = self.owner(name, &path);
                 self.push(
-                    self.at(
-                        name,
-                        &path,
-                        Code::UnusedVariable,
-                        format!("variable `{var}` is declared but no service uses it"),
-                    )
+                    self.source
+                        .at_key(
+                            Code::UnusedVariable,
+                            &seg(&owner),
+                            format!("variable `{var}` is declared but no service of stack `{name}` uses it"),
+                        )
                     .with_help(
                         "list it in a service's `env`, reference it as `${VAR}`, or remove it",
                     ),
@@ -868,6 +879,81 @@ impl Checker<'_> {
             }
         }
         segments.iter().map(|s| (*s).to_owned()).collect()
+    }
+
+    /// Any string of the spec that looks like a real credential, outside `example` fields
+    /// (secret examples have their own placeholder check).
+    fn credentials(&mut self) {
+        fn walk(
+            value: &serde_yaml::Value,
+            path: &mut Vec<String>,
+            found: &mut Vec<(Vec<String>, &'static str)>,
+        ) {
+            match value {
+                serde_yaml::Value::String(s) => {
+                    if path.last().is_some_and(|k| k == "example") {
+                        return;
+                    }
+                    if let Some(kind) = super::secrets::credential_kind(s) {
+                        found.push((path.clone(), kind));
+                    }
+                }
+                serde_yaml::Value::Sequence(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        path.push(i.to_string());
+                        walk(item, path, found);
+                        path.pop();
+                    }
+                }
+                serde_yaml::Value::Mapping(map) => {
+                    for (key, item) in map {
+                        path.push(key.as_str().unwrap_or("?").to_owned());
+                        walk(item, path, found);
+                        path.pop();
+                    }
+                }
+                serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, path, found),
+                _ => {}
+            }
+        }
+        let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(&self.source.text) else {
+            return;
+        };
+        let mut found = Vec::new();
+        walk(&document, &mut Vec::new(), &mut found);
+        for (path, kind) in found {
+            self.push(
+                self.source
+                    .at(Code::Credential, &seg(&path), format!("this looks like {kind}; a real credential must not be in the spec"))
+                    .with_help("declare a secret variable under the stack's `env`, reference it as `${VAR}`, and keep the value in the deployed `.env` only"),
+            );
+        }
+    }
+
+    fn published_databases(&mut self, model: &Model) {
+        for stack in &model.stacks {
+            for service in &stack.services {
+                for port in &service.ports {
+                    let public = port.host_ip.as_deref().is_none_or(is_any);
+                    let database = DATABASE_PORTS
+                        .iter()
+                        .find(|(p, _)| *p == port.container || *p == port.host);
+                    if let (true, true, Some((_, engine))) = (port.publish, public, database) {
+                        let at = [
+                            "stacks",
+                            stack.name.as_str(),
+                            "services",
+                            service.name.as_str(),
+                            "ports",
+                        ];
+                        self.push(
+                            self.at(&stack.name, &at, Code::PublishedDatabase, format!("{engine} port {} of `{}` is published on every host address", port.container, service.name))
+                                .with_help("keep it internal (`publish: false`), or bind it to `host_ip: 127.0.0.1`"),
+                        );
+                    }
+                }
+            }
+        }
     }
 
     fn collisions(&mut self, model: &Model) {

@@ -312,3 +312,27 @@ fn validate_json_prints_one_parsable_object_per_problem() {
         problems[0]["line"].as_u64().unwrap() > 0 && problems[0]["column"].as_u64().unwrap() > 0
     );
 }
+
+#[test]
+fn deny_warnings_turns_warnings_into_a_failure_that_writes_nothing() {
+    let ws = Workspace::new("minimal");
+    ws.edit_spec(|spec| spec.replace("traefik/whoami:v1.10.3", "traefik/whoami:latest"));
+    let plain = ws.run(&["validate"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(
+        plain.stderr.contains("warning[W0503/unpinned-image]"),
+        "{}",
+        plain.stderr
+    );
+    let before = ws.snapshot();
+    let denied = ws.run(&["gen", "--deny-warnings"]);
+    assert_eq!(denied.code, 2);
+    assert!(
+        denied.stderr.contains("denied by --deny-warnings"),
+        "{}",
+        denied.stderr
+    );
+    assert_eq!(ws.snapshot(), before);
+    assert_eq!(ws.run(&["validate", "--deny-warnings"]).code, 2);
+    assert_eq!(ws.run(&["gen"]).code, 0);
+}
