@@ -1,0 +1,2 @@
+//! placeholder: criterion benchmarks of the pipeline stages (being written)
+fn main() {}
