@@ -30,7 +30,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  seisei gen\n  seisei gen --spec path/to/platform.yaml\n\nPrints a summary such as `3 written, 41 unchanged, 1 removed`. Removes only files it generated before (listed in the output directory's .seisei-manifest)."
     )]
-    Gen(SpecArgs),
+    Gen(GenArgs),
     /// Regenerate in memory and compare with the output tree; write nothing.
     #[command(
         after_help = "Examples:\n  seisei check\n  seisei check --spec path/to/platform.yaml\n\nExit codes: 0 up to date, 1 stale (unified diff on stdout, summary on stderr), 2 invalid spec or I/O error."
@@ -56,6 +56,16 @@ pub struct SpecArgs {
     /// Treat warnings as errors: exit 2 and write nothing when there is any.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// Overwrite generated files even when their header is gone (someone edited them by
+    /// hand and took them over). Files seisei never generated are still left alone.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args)]

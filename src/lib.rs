@@ -30,7 +30,7 @@ pub const EXIT_ERROR: u8 = 2;
 /// Runs one command and returns the process exit code. Prints to stdout and stderr.
 pub fn run(cli: &Cli) -> u8 {
     match &cli.command {
-        Command::Gen(args) => run_gen(&args.spec, args.deny_warnings),
+        Command::Gen(args) => run_gen(&args.spec.spec, args.spec.deny_warnings, args.force),
         Command::Check(args) => run_check(&args.spec, args.deny_warnings),
         Command::Validate(args) => run_validate(
             &args.spec.spec,
@@ -72,7 +72,18 @@ pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagno
             )],
         )
     })?;
-    let output_dir = source.base_dir().join(&model.output);
+    let platform = &source.spec.platform;
+    let output_dir = output::output_root(
+        source.base_dir(),
+        &platform.output,
+        platform.allow_external_output,
+    )
+    .map_err(|e| {
+        let d = source
+            .at(Code::OutputPath, &["platform", "output"], e.message)
+            .with_help(e.help);
+        (Some(source.text.clone()), vec![d])
+    })?;
     Ok(Compiled {
         source,
         model,
@@ -121,19 +132,21 @@ fn compile_or_report(spec_path: &Path, deny_warnings: bool) -> Result<Compiled, 
 }
 
 fn report_output_error(e: &output::OutputError) -> u8 {
-    eprintln!(
-        "error[E0601/output]: {}\n  --> {}\n  = help: {}",
-        e.message,
-        e.path.display(),
-        e.help
-    );
+    let diagnostic = Diagnostic::new(Code::OutputPath, &e.path, None, e.message.clone())
+        .with_help(e.help.clone());
+    eprint!("{}", diagnostic.render(None));
     EXIT_ERROR
 }
 
-fn run_gen(spec_path: &Path, deny_warnings: bool) -> u8 {
+fn run_gen(spec_path: &Path, deny_warnings: bool, force: bool) -> u8 {
     let compiled = match compile_or_report(spec_path, deny_warnings) {
         Ok(c) => c,
         Err(code) => return code,
+    };
+    // Held until the end of the run, so two `gen` on one spec cannot interleave.
+    let _lock = match output::lock(compiled.source.base_dir()) {
+        Ok(lock) => lock,
+        Err(e) => return report_output_error(&e),
     };
     let plan = match output::plan(
         &compiled.output_dir,
@@ -143,7 +156,7 @@ fn run_gen(spec_path: &Path, deny_warnings: bool) -> u8 {
         Ok(plan) => plan,
         Err(e) => return report_output_error(&e),
     };
-    if let Err(e) = output::write(&compiled.output_dir, &plan) {
+    if let Err(e) = output::write(&compiled.output_dir, &plan, force) {
         return report_output_error(&e);
     }
     let removed = plan

@@ -37,6 +37,7 @@ pub fn platform(
         problems,
     };
     check.traefik(model);
+    check.platform_paths();
     check.names();
     for (name, stack) in &resolved.stacks {
         check.stack(name, stack);
@@ -79,6 +80,19 @@ fn name_problem(name: &str) -> Option<&'static str> {
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
     {
         Some("only lower-case letters, digits, `-` and `_` are allowed")
+    } else {
+        None
+    }
+}
+
+/// Why a folder inside the output directory is not one seisei may write to.
+fn folder_problem(folder: &str) -> Option<&'static str> {
+    if folder.starts_with('/') || folder.contains('\\') {
+        Some("is not a relative path with `/` separators")
+    } else if folder.split('/').any(|c| c == ".." || c == ".") {
+        Some("may not contain `..` or `.`")
+    } else if folder.trim_end_matches('/').split('/').any(str::is_empty) {
+        Some("has an empty path component")
     } else {
         None
     }
@@ -325,6 +339,26 @@ impl Checker<'_> {
         }
     }
 
+    fn platform_paths(&mut self) {
+        let platform = &self.source.spec.platform;
+        for (field, value) in [
+            ("stacks_dir", &platform.stacks_dir),
+            ("inventory", &platform.inventory),
+        ] {
+            if let Some(problem) = folder_problem(value) {
+                self.push(
+                    self.source
+                        .at(
+                            Code::OutputPath,
+                            &["platform", field],
+                            format!("`{value}` {problem}"),
+                        )
+                        .with_help("write a relative path inside the output directory"),
+                );
+            }
+        }
+    }
+
     fn middleware_ref(&mut self, path: &[&str], name: &str, stack: Option<&str>) {
         let middlewares = &self.source.spec.traefik.middlewares;
         if !middlewares.contains_key(name) {
@@ -382,6 +416,14 @@ impl Checker<'_> {
                     format!("stack `{name}` has no `status`"),
                 )
                 .with_help("set `status: production`, `testing` or `deprecated`"),
+            );
+        }
+        if let Some(path) = &stack.path
+            && let Some(problem) = folder_problem(path)
+        {
+            self.push(
+                self.at(name, &["stacks", name, "path"], Code::OutputPath, format!("`{path}` {problem}"))
+                    .with_help("write a relative folder inside the output directory, such as `infra/stacks/NAME`"),
             );
         }
         let stack_networks = stack.networks.clone().unwrap_or_default();

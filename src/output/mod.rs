@@ -54,6 +54,8 @@ pub struct Plan {
     /// The manifest as it should be after `gen`.
     manifest: Vec<u8>,
     manifest_changed: bool,
+    /// Files the manifest on disk lists: the only ones `--force` may take back.
+    previous: BTreeSet<String>,
 }
 
 impl Plan {
@@ -83,6 +85,7 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
     let mut plan = Plan::default();
     let produced: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     for artifact in artifacts {
+        ensure_inside(root, &artifact.path)?;
         let target = root.join(&artifact.path);
         match read_optional(&target)? {
             None => plan.changes.push(Change::Missing {
@@ -111,6 +114,7 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
         }
     }
     plan.changes.sort_by(|a, b| a.path().cmp(b.path()));
+    plan.previous = previous;
     plan.manifest = manifest_bytes(spec_name, &produced);
     plan.manifest_changed =
         read_optional(&root.join(MANIFEST))?.as_deref() != Some(plan.manifest.as_slice());
@@ -120,18 +124,33 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
 /// Applies a plan: writes missing and stale files atomically, removes orphans, then writes
 /// the manifest last, so an interrupted run leaves every file old or new and the next run
 /// finishes the job.
-pub fn write(root: &Path, plan: &Plan) -> Result<(), OutputError> {
+///
+/// A file without seisei's header (someone took it over by hand) is refused unless `force`.
+pub fn write(root: &Path, plan: &Plan, force: bool) -> Result<(), OutputError> {
+    write_with(root, plan, force, &mut |_| Ok(()))
+}
+
+/// [`write`], calling `before_each` before every file operation; an error it returns stops
+/// the run there, as a full disk or a kill would. Tests inject failures through it.
+pub fn write_with(
+    root: &Path,
+    plan: &Plan,
+    force: bool,
+    before_each: &mut dyn FnMut(&Path) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
     // Ownership is checked for every file before the first write, so a refusal leaves the
     // tree exactly as it was.
     for change in &plan.changes {
-        if let Change::Stale { old, .. } = change
+        if let Change::Stale { old, path, .. } = change
             && !is_generated(old)
+            && !(force && plan.previous.contains(path))
         {
-            return Err(not_ours(&root.join(change.path())));
+            return Err(not_ours(&root.join(path), plan.previous.contains(path)));
         }
     }
     for change in &plan.changes {
         let target = root.join(change.path());
+        before_each(&target).map_err(|e| io_error(&target, "cannot write", &e))?;
         match change {
             Change::Missing { bytes, .. } | Change::Stale { bytes, .. } => {
                 write_atomic(&target, bytes)?;
@@ -143,9 +162,128 @@ pub fn write(root: &Path, plan: &Plan) -> Result<(), OutputError> {
         }
     }
     if plan.manifest_changed {
-        write_atomic(&root.join(MANIFEST), &plan.manifest)?;
+        let manifest = root.join(MANIFEST);
+        before_each(&manifest).map_err(|e| io_error(&manifest, "cannot write", &e))?;
+        write_atomic(&manifest, &plan.manifest)?;
     }
     Ok(())
+}
+
+/// Resolves the output directory of a spec and refuses one that leaves the spec's folder
+/// through `..`, an absolute path or a symbolic link, unless the spec allows it.
+pub fn output_root(
+    spec_dir: &Path,
+    output: &str,
+    allow_external: bool,
+) -> Result<PathBuf, OutputError> {
+    let relative = Path::new(output);
+    let root = spec_dir.join(relative);
+    if allow_external {
+        return Ok(root);
+    }
+    let refuse = |why: &str| {
+        OutputError {
+        path: root.clone(),
+        message: format!("the output directory `{output}` {why}"),
+        help: "keep `platform.output` a folder below platform.yaml, or set `platform.allow_external_output: true` if this is intended".into(),
+    }
+    };
+    if relative.is_absolute() {
+        return Err(refuse("is an absolute path"));
+    }
+    if relative
+        .components()
+        .any(|c| matches!(c, std::path::Component::ParentDir))
+    {
+        return Err(refuse("leaves the spec's folder through `..`"));
+    }
+    let mut current = spec_dir.to_path_buf();
+    for component in relative.components() {
+        current.push(component);
+        if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(refuse("goes through a symbolic link"));
+        }
+    }
+    Ok(root)
+}
+
+/// Refuses an artifact whose path inside the output directory crosses a symbolic link,
+/// which would make a write land outside the tree seisei owns.
+fn ensure_inside(root: &Path, relative: &str) -> Result<(), OutputError> {
+    let mut current = root.to_path_buf();
+    for component in Path::new(relative).components() {
+        current.push(component);
+        if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(OutputError {
+                path: current.clone(),
+                message: format!("refusing to write through the symbolic link `{}`", current.display()),
+                help: "replace the link with a real folder or file; seisei only writes inside its output directory".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Serialises `gen` runs on one spec: a second run fails with a clear message instead of
+/// interleaving its writes with the first. The lock is released when dropped.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Name of the lock file beside the spec.
+pub const LOCK_FILE: &str = ".seisei.lock";
+
+/// Takes the lock of the spec in `spec_dir`. A lock left by a process that no longer runs
+/// (a killed `gen`) is taken over.
+pub fn lock(spec_dir: &Path) -> Result<Lock, OutputError> {
+    let path = spec_dir.join(LOCK_FILE);
+    for _ in 0..2 {
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                let _ = writeln!(file, "{}", std::process::id());
+                return Ok(Lock { path });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let holder = fs::read_to_string(&path)
+                    .unwrap_or_default()
+                    .trim()
+                    .parse::<u32>()
+                    .ok();
+                let alive = holder.is_none_or(|pid| {
+                    !Path::new("/proc").is_dir() || Path::new(&format!("/proc/{pid}")).exists()
+                });
+                if alive {
+                    let who = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
+                    return Err(OutputError {
+                        path: path.clone(),
+                        message: format!("another `seisei gen` is running on this spec{who}"),
+                        help: format!(
+                            "wait for it to finish; if no seisei is running, delete `{}`",
+                            path.display()
+                        ),
+                    });
+                }
+                let _ = fs::remove_file(&path);
+            }
+            Err(e) => return Err(io_error(&path, "cannot create the lock", &e)),
+        }
+    }
+    Err(OutputError {
+        path: path.clone(),
+        message: "cannot take the lock".into(),
+        help: format!("delete `{}` and try again", path.display()),
+    })
 }
 
 fn manifest_bytes(spec_name: &str, paths: &BTreeSet<&str>) -> Vec<u8> {
@@ -178,13 +316,19 @@ fn is_generated(bytes: &[u8]) -> bool {
         .any(|p| bytes.starts_with(p.as_bytes()))
 }
 
-fn not_ours(path: &Path) -> OutputError {
-    OutputError {
-        path: path.to_path_buf(),
-        message: "refusing to overwrite a file seisei did not generate".into(),
-        help:
-            "move the file out of the output directory (or delete it), then run `seisei gen` again"
-                .into(),
+fn not_ours(path: &Path, taken_over: bool) -> OutputError {
+    if taken_over {
+        OutputError {
+            path: path.to_path_buf(),
+            message: "refusing to overwrite a generated file whose header was removed by hand".into(),
+            help: "move your edits into platform.yaml, then run `seisei gen --force` to take the file back".into(),
+        }
+    } else {
+        OutputError {
+            path: path.to_path_buf(),
+            message: "refusing to overwrite a file seisei did not generate".into(),
+            help: "move the file out of the output directory (or delete it), then run `seisei gen` again".into(),
+        }
     }
 }
 

@@ -36,6 +36,10 @@ pub struct Platform {
     /// Directory that receives every generated file, relative to this file.
     #[serde(default = "default_output")]
     pub output: String,
+    /// Allow `output` to leave this file's folder (`..`, an absolute path, a symbolic link).
+    /// Off by default, so a typo cannot make seisei write elsewhere on the machine.
+    #[serde(default)]
+    pub allow_external_output: bool,
     /// Directory, inside `output`, that holds one folder per stack unless the stack sets `path`.
     #[serde(default = "default_stacks_dir")]
     pub stacks_dir: String,

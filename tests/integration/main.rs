@@ -5,6 +5,7 @@ mod cli;
 mod golden;
 mod roundtrip;
 mod rule_cases;
+mod safety;
 mod schemas;
 
 use std::path::{Path, PathBuf};
