@@ -46,6 +46,20 @@ pub enum Command {
         after_help = "Examples:\n  seisei schema > platform.schema.json\n\n`seisei gen` also writes it as platform.schema.json in the output directory; start platform.yaml with\n  # yaml-language-server: $schema=generated/platform.schema.json\nso editors complete keys and underline mistakes."
     )]
     Schema,
+    /// Print the network topology alone, as Mermaid or Graphviz DOT.
+    #[command(
+        after_help = "Examples:\n  seisei graph\n  seisei graph --format dot | dot -Tsvg > topology.svg"
+    )]
+    Graph(GraphArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// `mermaid` (as in STACKS.md) or `dot` (Graphviz).
+    #[arg(long, default_value = "mermaid", value_parser = ["mermaid", "dot"])]
+    pub format: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -37,6 +37,19 @@ pub fn run(cli: &Cli) -> u8 {
             args.format == "json",
             args.spec.deny_warnings,
         ),
+        Command::Graph(args) => {
+            let compiled = match compile_or_report(&args.spec.spec, args.spec.deny_warnings) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            let graph = render::topology::graph(&compiled.model);
+            if args.format == "dot" {
+                print!("{}", render::topology::dot(&graph));
+            } else {
+                print!("{}", render::topology::mermaid(&graph));
+            }
+            EXIT_OK
+        }
         Command::Schema => {
             print!("{}", spec::json_schema(None));
             EXIT_OK

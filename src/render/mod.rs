@@ -3,6 +3,7 @@
 //! `gen` and `check` share this list and differ only in what they do with it.
 
 pub mod escape;
+pub mod topology;
 
 use askama::Template;
 
@@ -207,93 +208,9 @@ impl<'a> InventoryView<'a> {
             model,
             routes_by_host,
             compose_links,
-            topology: topology(model),
+            topology: topology::mermaid(&topology::graph(model)),
         }
     }
-}
-
-/// The network topology as a Mermaid flowchart: internet, entry points, routed services,
-/// and what they depend on, grouped by stack. Identifiers are generated, labels escaped.
-fn topology(model: &Model) -> String {
-    use std::fmt::Write as _;
-    let id = |stack: &str, service: &str| {
-        format!("{}__{}", stack.replace('-', "_"), service.replace('-', "_"))
-    };
-    let label = |text: &str| text.replace('"', "#quot;");
-    let mut out = String::from("flowchart TB\n  internet((Internet))\n");
-    for e in &model.traefik.entrypoints {
-        let _ = writeln!(
-            out,
-            "  ep_{}[\"{} {}\"]",
-            e.name.replace('-', "_"),
-            label(&e.name),
-            label(&e.address)
-        );
-    }
-    for e in &model.traefik.entrypoints {
-        if model
-            .routers
-            .iter()
-            .any(|r| r.entrypoints.contains(&e.name))
-            || e.redirect_to.is_some()
-        {
-            let _ = writeln!(out, "  internet --> ep_{}", e.name.replace('-', "_"));
-        }
-        if let Some(to) = &e.redirect_to {
-            let _ = writeln!(
-                out,
-                "  ep_{} -. redirect .-> ep_{}",
-                e.name.replace('-', "_"),
-                to.replace('-', "_")
-            );
-        }
-    }
-    for stack in &model.stacks {
-        let _ = writeln!(
-            out,
-            "  subgraph {}[\"{}\"]",
-            stack.name.replace('-', "_"),
-            label(&stack.name)
-        );
-        for service in &stack.services {
-            let _ = writeln!(
-                out,
-                "    {}[\"{}\"]",
-                id(&stack.name, &service.name),
-                label(&service.container_name)
-            );
-        }
-        out.push_str("  end\n");
-    }
-    for router in &model.routers {
-        for e in &router.entrypoints {
-            let hosts = router.hosts.join(" ");
-            let text = match &router.path_prefix {
-                Some(p) => format!("{hosts}{p}"),
-                None => hosts,
-            };
-            let _ = writeln!(
-                out,
-                "  ep_{} -- \"{}\" --> {}",
-                e.replace('-', "_"),
-                label(&text),
-                id(&router.stack, &router.service)
-            );
-        }
-    }
-    for stack in &model.stacks {
-        for service in &stack.services {
-            for (dep, _) in &service.depends_on {
-                let _ = writeln!(
-                    out,
-                    "  {} --> {}",
-                    id(&stack.name, &service.name),
-                    id(&stack.name, dep)
-                );
-            }
-        }
-    }
-    out
 }
 
 /// How a status reads in the inventory. askama passes template values by reference.
