@@ -62,6 +62,7 @@ pub enum Code {
     // 06xx: the output tree.
     OutputPath,
     NotGenerated,
+    Marker,
 }
 
 impl Code {
@@ -99,6 +100,7 @@ impl Code {
             Code::Credential => "E0505",
             Code::OutputPath => "E0601",
             Code::NotGenerated => "E0602",
+            Code::Marker => "E0603",
         }
     }
 
@@ -136,6 +138,7 @@ impl Code {
             Code::Credential => "credential",
             Code::OutputPath => "output-path",
             Code::NotGenerated => "not-generated",
+            Code::Marker => "marker",
         }
     }
 

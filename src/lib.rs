@@ -106,10 +106,95 @@ pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagno
     })
 }
 
+/// The hand-written documents of `platform.docs` whose regions are out of date.
+pub fn doc_updates(compiled: &Compiled) -> Result<Vec<output::docs::DocUpdate>, Vec<Diagnostic>> {
+    let spec_dir = compiled.source.base_dir();
+    let model = &compiled.model;
+    let mut updates = Vec::new();
+    let mut problems = Vec::new();
+    for (index, relative) in compiled.source.spec.platform.docs.iter().enumerate() {
+        if let Some(problem) = model::folder_problem(relative) {
+            problems.push(
+                compiled
+                    .source
+                    .at(
+                        Code::OutputPath,
+                        &["platform", "docs", &index.to_string()],
+                        format!("`{relative}` {problem}"),
+                    )
+                    .with_help("list Markdown files below platform.yaml by relative path"),
+            );
+            continue;
+        }
+        // Links from the document to the generated files and to the inventory's anchors.
+        let depth = relative.matches('/').count();
+        let to_output = format!(
+            "{}{}/",
+            "../".repeat(depth),
+            model.output.trim_end_matches('/')
+        );
+        let links = render::inventory::Links {
+            anchor_page: format!("{to_output}{}", model.inventory),
+            to_output,
+        };
+        let regions = match render::inventory::regions(model, &links) {
+            Ok(regions) => regions,
+            Err(e) => {
+                problems.push(Diagnostic::new(
+                    Code::Io,
+                    &compiled.source.path,
+                    None,
+                    format!("a template failed to render: {e}"),
+                ));
+                continue;
+            }
+        };
+        let lookup = |name: &str| regions.get(model, name).map(str::to_owned);
+        match output::docs::plan(spec_dir, relative, &lookup) {
+            Ok(Some(update)) => updates.push(update),
+            Ok(None) => {}
+            Err(output::docs::DocError::Output(e)) => {
+                problems.push(
+                    Diagnostic::new(Code::OutputPath, &e.path, None, e.message).with_help(e.help),
+                );
+            }
+            Err(output::docs::DocError::Markers { path, errors, .. }) => {
+                for e in errors {
+                    let span = diagnostics::Span {
+                        line: e.line,
+                        column: e.column,
+                        end_line: e.line,
+                        end_column: e.column + e.width,
+                    };
+                    problems.push(
+                        Diagnostic::new(Code::Marker, &path, Some(span), e.message)
+                            .with_help(e.help),
+                    );
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(updates)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Prints diagnostics; `text` is the spec's. Problems in other files (hand-written docs)
+/// show their own lines, read again for the snippet.
 fn print_diagnostics(text: Option<&str>, diagnostics: &[Diagnostic]) {
     let mut stderr = std::io::stderr().lock();
+    let spec_file = diagnostics.first().map(|d| d.file.clone());
     for d in diagnostics {
-        let _ = write!(stderr, "{}", d.render(text));
+        let own;
+        let source = if Some(&d.file) == spec_file.as_ref() && d.code != Code::Marker {
+            text
+        } else {
+            own = std::fs::read_to_string(&d.file).ok();
+            own.as_deref()
+        };
+        let _ = write!(stderr, "{}", d.render(source));
     }
     let errors = diagnostics
         .iter()
@@ -169,7 +254,18 @@ fn run_gen(spec_path: &Path, deny_warnings: bool, force: bool) -> u8 {
         Ok(plan) => plan,
         Err(e) => return report_output_error(&e),
     };
+    // Marker problems in hand-written docs are found before anything is written.
+    let docs = match doc_updates(&compiled) {
+        Ok(docs) => docs,
+        Err(problems) => {
+            print_diagnostics(Some(&compiled.source.text), &problems);
+            return EXIT_ERROR;
+        }
+    };
     if let Err(e) = output::write(&compiled.output_dir, &plan, force) {
+        return report_output_error(&e);
+    }
+    if let Err(e) = output::docs::write(&docs) {
         return report_output_error(&e);
     }
     let removed = plan
@@ -177,7 +273,7 @@ fn run_gen(spec_path: &Path, deny_warnings: bool, force: bool) -> u8 {
         .iter()
         .filter(|c| matches!(c, output::Change::Orphaned { .. }))
         .count();
-    let written = plan.changes.len() - removed;
+    let written = plan.changes.len() - removed + docs.len();
     println!(
         "{written} written, {} unchanged, {removed} removed",
         plan.unchanged
@@ -198,7 +294,14 @@ fn run_check(spec_path: &Path, deny_warnings: bool) -> u8 {
         Ok(plan) => plan,
         Err(e) => return report_output_error(&e),
     };
-    if plan.is_clean() {
+    let docs = match doc_updates(&compiled) {
+        Ok(docs) => docs,
+        Err(problems) => {
+            print_diagnostics(Some(&compiled.source.text), &problems);
+            return EXIT_ERROR;
+        }
+    };
+    if plan.is_clean() && docs.is_empty() {
         return EXIT_OK;
     }
     let label = compiled.model.output.trim_end_matches('/');
@@ -206,12 +309,21 @@ fn run_check(spec_path: &Path, deny_warnings: bool) -> u8 {
     for change in &plan.changes {
         let _ = write!(stdout, "{}", output::diff(change, label));
     }
+    for doc in &docs {
+        let (a, b) = (format!("a/{}", doc.label), format!("b/{}", doc.label));
+        let _ = write!(
+            stdout,
+            "{}",
+            output::unified_diff(&doc.old, &doc.new, &a, &b)
+        );
+    }
     let _ = stdout.flush();
     let mut names: Vec<String> = plan
         .changes
         .iter()
         .map(|c| format!("{label}/{} ({})", c.path(), c.kind()))
         .collect();
+    names.extend(docs.iter().map(|d| format!("{} (stale regions)", d.label)));
     if names.is_empty() {
         names.push(format!("{label}/{} (stale)", output::MANIFEST));
     }

@@ -6,6 +6,8 @@ mod extends;
 pub mod secrets;
 mod validate;
 
+pub(crate) use validate::folder_problem;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::{self, Code, Diagnostic};

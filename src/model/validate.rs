@@ -86,7 +86,7 @@ fn name_problem(name: &str) -> Option<&'static str> {
 }
 
 /// Why a folder inside the output directory is not one seisei may write to.
-fn folder_problem(folder: &str) -> Option<&'static str> {
+pub(crate) fn folder_problem(folder: &str) -> Option<&'static str> {
     if folder.starts_with('/') || folder.contains('\\') {
         Some("is not a relative path with `/` separators")
     } else if folder.split('/').any(|c| c == ".." || c == ".") {

@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use crate::render::{Artifact, header_prefixes};
 
+pub mod docs;
+
 /// Name of the manifest inside the output directory: the list of files seisei generated.
 pub const MANIFEST: &str = ".seisei-manifest";
 
@@ -209,7 +211,7 @@ pub fn output_root(
 
 /// Refuses an artifact whose path inside the output directory crosses a symbolic link,
 /// which would make a write land outside the tree seisei owns.
-fn ensure_inside(root: &Path, relative: &str) -> Result<(), OutputError> {
+pub(crate) fn ensure_inside(root: &Path, relative: &str) -> Result<(), OutputError> {
     let mut current = root.to_path_buf();
     for component in Path::new(relative).components() {
         current.push(component);
@@ -342,7 +344,7 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
 
 /// Writes to a temporary file in the same directory, syncs it, then renames it over the
 /// target: readers see the old or the new file, never a half-written one.
-fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub(crate) fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let dir = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create directory", &e))?;
     let name = target
@@ -372,7 +374,7 @@ fn remove_empty_parents(root: &Path, file: &Path) {
     }
 }
 
-fn io_error(path: &Path, what: &str, error: &std::io::Error) -> OutputError {
+pub(crate) fn io_error(path: &Path, what: &str, error: &std::io::Error) -> OutputError {
     OutputError {
         path: path.to_path_buf(),
         message: format!("{what} `{}`: {error}", path.display()),
@@ -382,24 +384,39 @@ fn io_error(path: &Path, what: &str, error: &std::io::Error) -> OutputError {
 
 /// A unified diff of one change, with paths as `a/…` and `b/…` like git.
 pub fn diff(change: &Change, root_label: &str) -> String {
-    let (old, new) = match change {
-        Change::Missing { bytes, .. } => (Vec::new(), bytes.clone()),
-        Change::Stale { old, bytes, .. } => (old.clone(), bytes.clone()),
-        Change::Orphaned { old, .. } => (old.clone(), Vec::new()),
-    };
-    let old = String::from_utf8_lossy(&old);
-    let new = String::from_utf8_lossy(&new);
     let path = format!("{root_label}/{}", change.path());
-    let (a, b) = match change {
-        Change::Missing { .. } => ("/dev/null".to_owned(), format!("b/{path}")),
-        Change::Orphaned { .. } => (format!("a/{path}"), "/dev/null".to_owned()),
-        Change::Stale { .. } => (format!("a/{path}"), format!("b/{path}")),
+    let (old, new, a, b) = match change {
+        Change::Missing { bytes, .. } => (
+            &[][..],
+            &bytes[..],
+            "/dev/null".to_owned(),
+            format!("b/{path}"),
+        ),
+        Change::Stale { old, bytes, .. } => (
+            &old[..],
+            &bytes[..],
+            format!("a/{path}"),
+            format!("b/{path}"),
+        ),
+        Change::Orphaned { old, .. } => (
+            &old[..],
+            &[][..],
+            format!("a/{path}"),
+            "/dev/null".to_owned(),
+        ),
     };
+    unified_diff(old, new, &a, &b)
+}
+
+/// A unified diff (patience algorithm, three lines of context) between two texts.
+pub fn unified_diff(old: &[u8], new: &[u8], a: &str, b: &str) -> String {
+    let old = String::from_utf8_lossy(old);
+    let new = String::from_utf8_lossy(new);
     similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
         .diff_lines(old.as_ref(), new.as_ref())
         .unified_diff()
         .context_radius(3)
-        .header(&a, &b)
+        .header(a, b)
         .to_string()
 }

@@ -3,6 +3,7 @@
 //! `gen` and `check` share this list and differ only in what they do with it.
 
 pub mod escape;
+pub mod inventory;
 pub mod topology;
 
 use askama::Template;
@@ -62,10 +63,10 @@ pub fn generate(model: &Model) -> Result<Vec<Artifact>, askama::Error> {
             }
         }
     }
-    artifacts.push(artifact(
+    artifacts.push(text_artifact(
         model.inventory.clone(),
-        &InventoryView::new(header, model),
-    )?);
+        inventory::stacks_md(header, model)?,
+    ));
     artifacts.push(Artifact {
         path: SCHEMA_FILE.to_owned(),
         bytes: crate::spec::json_schema(Some(&header.text())).into_bytes(),
@@ -75,16 +76,19 @@ pub fn generate(model: &Model) -> Result<Vec<Artifact>, askama::Error> {
 }
 
 fn artifact(path: String, view: &impl Template) -> Result<Artifact, askama::Error> {
-    let mut text = view.render()?;
+    Ok(text_artifact(path, view.render()?))
+}
+
+fn text_artifact(path: String, mut text: String) -> Artifact {
     // Every file ends with exactly one newline, whatever the template's last line does.
     while text.ends_with('\n') {
         text.pop();
     }
     text.push('\n');
-    Ok(Artifact {
+    Artifact {
         path,
         bytes: text.into_bytes(),
-    })
+    }
 }
 
 /// The JSON Schema of the spec, inside the output directory, for editors.
@@ -165,69 +169,4 @@ struct StackDynamicView<'a> {
     header: Header<'a>,
     stack: &'a Stack,
     routers: Vec<&'a Router>,
-}
-
-#[derive(Template)]
-#[template(path = "stacks.md")]
-struct InventoryView<'a> {
-    header: Header<'a>,
-    model: &'a Model,
-    /// Routers sorted by host then path, so overlapping routes sit next to each other.
-    routes_by_host: Vec<&'a Router>,
-    /// Relative link from the inventory to each stack's compose file.
-    compose_links: Vec<String>,
-    topology: String,
-}
-
-impl<'a> InventoryView<'a> {
-    fn new(header: Header<'a>, model: &'a Model) -> Self {
-        let mut routes_by_host: Vec<&Router> = model.routers.iter().collect();
-        routes_by_host.sort_by(|a, b| {
-            (
-                a.hosts.first(),
-                &a.path_prefix,
-                std::cmp::Reverse(a.effective_priority),
-                &a.name,
-            )
-                .cmp(&(
-                    b.hosts.first(),
-                    &b.path_prefix,
-                    std::cmp::Reverse(b.effective_priority),
-                    &b.name,
-                ))
-        });
-        let inventory_dir_depth = model.inventory.matches('/').count();
-        let up = "../".repeat(inventory_dir_depth);
-        let compose_links = model
-            .stacks
-            .iter()
-            .map(|s| format!("{up}{}", s.compose_path()))
-            .collect();
-        InventoryView {
-            header,
-            model,
-            routes_by_host,
-            compose_links,
-            topology: topology::mermaid(&topology::graph(model)),
-        }
-    }
-}
-
-/// How a status reads in the inventory. askama passes template values by reference.
-#[allow(clippy::trivially_copy_pass_by_ref)]
-fn status(status: &crate::spec::Status) -> &'static str {
-    match status {
-        crate::spec::Status::Production => "Production",
-        crate::spec::Status::Testing => "Testing",
-        crate::spec::Status::Deprecated => "Deprecated",
-    }
-}
-
-fn routers_of<'a>(model: &'a Model, stack: &str) -> Vec<&'a Router> {
-    model.routers.iter().filter(|r| r.stack == stack).collect()
-}
-
-/// The `.env.example` beside a compose file, from the compose file's link.
-fn env_link(compose_link: &str) -> String {
-    compose_link.replace("docker-compose.yml", ".env.example")
 }

@@ -43,6 +43,11 @@ pub struct Platform {
     /// Directory, inside `output`, that holds one folder per stack unless the stack sets `path`.
     #[serde(default = "default_stacks_dir")]
     pub stacks_dir: String,
+    /// Hand-written Markdown files, relative to this file, in which seisei fills the regions
+    /// between `<!-- seisei:begin NAME -->` and `<!-- seisei:end NAME -->` (NAME: `inventory`,
+    /// `routes`, `volumes`, `networks`, `topology`, `stack:STACK`) and leaves the rest alone.
+    #[serde(default)]
+    pub docs: Vec<String>,
     /// File name of the generated inventory, inside `output`.
     #[serde(default = "default_inventory")]
     pub inventory: String,

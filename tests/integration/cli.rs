@@ -336,3 +336,90 @@ fn deny_warnings_turns_warnings_into_a_failure_that_writes_nothing() {
     assert_eq!(ws.run(&["validate", "--deny-warnings"]).code, 2);
     assert_eq!(ws.run(&["gen"]).code, 0);
 }
+
+/// A workspace holding the `docs-regions` fixture with its hand-written documents.
+fn docs_workspace() -> Workspace {
+    let ws = Workspace::new("docs-regions");
+    let fixture = crate::repo_root().join("tests/fixtures/docs-regions");
+    fs::create_dir_all(ws.path("docs")).unwrap();
+    for doc in ["README.md", "docs/operations.md"] {
+        fs::copy(fixture.join(doc), ws.path(doc)).unwrap();
+    }
+    ws
+}
+
+#[test]
+fn regions_in_hand_written_docs_are_checked_and_regenerated_and_prose_is_kept() {
+    let ws = docs_workspace();
+    let first = ws.run(&["gen"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(ws.run(&["check"]).code, 0);
+    let original = ws.read("docs/operations.md");
+    // Someone edits inside a region, and elsewhere in the prose.
+    let edited = original
+        .replace(
+            "| [wiki.docs.test](<https://wiki.docs.test>) |",
+            "| [wiki.docs.test](<https://example.invalid>) |",
+        )
+        .replace("Before the region.", "Before the region, edited.");
+    assert_ne!(edited, original);
+    fs::write(ws.path("docs/operations.md"), &edited).unwrap();
+    let check = ws.run(&["check"]);
+    assert_eq!(check.code, 1);
+    assert!(
+        check
+            .stdout
+            .contains("--- a/docs/operations.md\n+++ b/docs/operations.md\n"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check
+            .stdout
+            .contains("-| [wiki.docs.test](<https://example.invalid>) |"),
+        "{}",
+        check.stdout
+    );
+    assert!(
+        check.stderr.contains("docs/operations.md (stale regions)"),
+        "{}",
+        check.stderr
+    );
+    assert_eq!(ws.run(&["gen"]).code, 0);
+    assert_eq!(
+        ws.read("docs/operations.md"),
+        original.replace("Before the region.", "Before the region, edited."),
+        "only the region was rewritten"
+    );
+    assert_eq!(ws.run(&["check"]).code, 0);
+}
+
+#[test]
+fn unbalanced_or_unknown_markers_are_errors_pointing_into_the_document() {
+    let ws = docs_workspace();
+    let broken = ws
+        .read("docs/operations.md")
+        .replace("<!-- seisei:end routes -->\n", "")
+        .replace(
+            "<!-- seisei:begin stack:wiki -->",
+            "<!-- seisei:begin stack:wki -->",
+        );
+    fs::write(ws.path("docs/operations.md"), broken).unwrap();
+    let before = ws.snapshot();
+    let run = ws.run(&["gen"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("error[E0603/marker]: region `stack:wki` begins inside region `routes` (opened on line 12)"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "  --> docs/operations.md:25:1\n   |\n25 | <!-- seisei:begin stack:wki -->\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("region `routes` never ends"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(ws.snapshot(), before, "nothing written");
+}

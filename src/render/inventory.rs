@@ -1,0 +1,228 @@
+//! The stack inventory: `STACKS.md`, and the same parts as regions that seisei fills inside
+//! hand-written Markdown files (`<!-- seisei:begin routes -->` … `<!-- seisei:end routes -->`).
+//! Input: the model and where the document lives; output: Markdown text.
+
+use askama::Template;
+
+use super::escape::{filters, markdown_code, markdown_text};
+use super::{Header, topology};
+use crate::model::{Model, Router, Stack};
+
+/// How a document reaches the generated files and the inventory's anchors.
+#[derive(Debug, Clone)]
+pub struct Links {
+    /// Prefix from the document's folder to the output directory: empty, or `../generated/`.
+    pub to_output: String,
+    /// Where stack anchors live: empty inside STACKS.md, else the path to STACKS.md.
+    pub anchor_page: String,
+}
+
+/// Every part of the inventory, rendered once.
+#[derive(Debug, Clone)]
+pub struct Regions {
+    pub overview: String,
+    /// One per stack, in model order.
+    pub stacks: Vec<String>,
+    pub routes: String,
+    pub topology: String,
+    pub networks: String,
+    pub volumes: String,
+}
+
+/// Names a marker may use: `inventory`, `routes`, `volumes`, `networks`, `topology`,
+/// `stack:NAME`.
+pub const REGION_NAMES: [&str; 5] = ["inventory", "routes", "volumes", "networks", "topology"];
+
+impl Regions {
+    /// The text of the region called `name`, if there is one.
+    pub fn get<'a>(&'a self, model: &Model, name: &str) -> Option<&'a str> {
+        match name {
+            "inventory" => Some(&self.overview),
+            "routes" => Some(&self.routes),
+            "volumes" => Some(&self.volumes),
+            "networks" => Some(&self.networks),
+            "topology" => Some(&self.topology),
+            _ => {
+                let stack = name.strip_prefix("stack:")?;
+                let index = model.stacks.iter().position(|s| s.name == stack)?;
+                Some(&self.stacks[index])
+            }
+        }
+    }
+}
+
+pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
+    let anchor_prefix = links.anchor_page.as_str();
+    let mut routers: Vec<&Router> = model.routers.iter().collect();
+    // Sorted by host (wildcards beside the names they cover), then path, so overlapping
+    // routes are neighbours.
+    routers.sort_by(|a, b| {
+        let key = |r: &Router| {
+            let host = r
+                .hosts
+                .first()
+                .map(|h| h.trim_start_matches("*.").to_owned())
+                .unwrap_or_default();
+            (
+                host,
+                r.path_prefix.clone().or_else(|| r.path.clone()),
+                std::cmp::Reverse(r.effective_priority),
+                r.name.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let stacks = model
+        .stacks
+        .iter()
+        .map(|stack| {
+            let compose_link = format!("{}{}", links.to_output, stack.compose_path());
+            StackView {
+                stack,
+                routers: model
+                    .routers
+                    .iter()
+                    .filter(|r| r.stack == stack.name)
+                    .collect(),
+                env_link: format!("{}{}", links.to_output, stack.env_path()),
+                compose_link,
+                anchor_prefix,
+            }
+            .render()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Regions {
+        overview: OverviewView {
+            model,
+            anchor_prefix,
+        }
+        .render()?,
+        stacks,
+        routes: RoutesView { routers }.render()?,
+        topology: TopologyView {
+            mermaid: topology::mermaid(&topology::graph(model)),
+        }
+        .render()?,
+        networks: NetworksView { model }.render()?,
+        volumes: VolumesView { model }.render()?,
+    })
+}
+
+/// `STACKS.md`: every region under its heading.
+pub fn stacks_md(header: Header<'_>, model: &Model) -> Result<String, askama::Error> {
+    let depth = model.inventory.matches('/').count();
+    let links = Links {
+        to_output: "../".repeat(depth),
+        anchor_page: String::new(),
+    };
+    let regions = regions(model, &links)?;
+    InventoryView {
+        header,
+        model,
+        regions: &regions,
+    }
+    .render()
+}
+
+#[derive(Template)]
+#[template(path = "stacks.md")]
+struct InventoryView<'a> {
+    header: Header<'a>,
+    model: &'a Model,
+    regions: &'a Regions,
+}
+
+#[derive(Template)]
+#[template(path = "inventory/overview.md")]
+struct OverviewView<'a> {
+    model: &'a Model,
+    anchor_prefix: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "inventory/stack.md")]
+struct StackView<'a> {
+    stack: &'a Stack,
+    routers: Vec<&'a Router>,
+    compose_link: String,
+    env_link: String,
+    anchor_prefix: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "inventory/routes.md")]
+struct RoutesView<'a> {
+    routers: Vec<&'a Router>,
+}
+
+#[derive(Template)]
+#[template(path = "inventory/topology.md")]
+struct TopologyView {
+    mermaid: String,
+}
+
+#[derive(Template)]
+#[template(path = "inventory/networks.md")]
+struct NetworksView<'a> {
+    model: &'a Model,
+}
+
+#[derive(Template)]
+#[template(path = "inventory/volumes.md")]
+struct VolumesView<'a> {
+    model: &'a Model,
+}
+
+/// How a status reads in the inventory. askama passes template values by reference.
+#[allow(clippy::trivially_copy_pass_by_ref)]
+fn status(status: &crate::spec::Status) -> &'static str {
+    match status {
+        crate::spec::Status::Production => "Production",
+        crate::spec::Status::Testing => "Testing",
+        crate::spec::Status::Deprecated => "Deprecated",
+    }
+}
+
+/// A router's hosts as Markdown: each exact host a link to the route, wildcards as code.
+fn host_links(router: &Router) -> String {
+    let path = router
+        .path_prefix
+        .as_deref()
+        .or(router.path.as_deref())
+        .unwrap_or("");
+    let hosts: Vec<String> = router
+        .hosts
+        .iter()
+        .map(|host| {
+            if host.contains('*') {
+                markdown_code(host)
+            } else {
+                let scheme = if router.tls { "https" } else { "http" };
+                format!(
+                    "[{}](<{scheme}://{host}{}>)",
+                    markdown_text(host),
+                    url_path(path)
+                )
+            }
+        })
+        .collect();
+    if hosts.is_empty() {
+        markdown_code(&router.rule)
+    } else {
+        hosts.join(", ")
+    }
+}
+
+/// A path for a link target inside `<…>`: only what would end the target is encoded.
+fn url_path(path: &str) -> String {
+    path.chars()
+        .map(|c| match c {
+            '<' | '>' | ' ' | '\n' | '|' | '\\' => format!("%{:02X}", u32::from(c)),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
+// The templates of this module use `filters::code` and `filters::anchor`.
+#[allow(unused_imports)]
+use filters as _;
