@@ -51,6 +51,42 @@ pub enum Command {
         after_help = "Examples:\n  seisei graph\n  seisei graph --format dot | dot -Tsvg > topology.svg"
     )]
     Graph(GraphArgs),
+    /// List every router of the routing table Traefik will build, with its priority.
+    #[command(
+        after_help = "Examples:\n  seisei routes\n  seisei routes --sort priority\n  seisei routes --format json | jq '.[].name'\n\nIncludes the routers Traefik adds itself (HTTP to HTTPS redirects, the ACME challenge) and the dashboard router."
+    )]
+    Routes(RoutesArgs),
+    /// Explain which router answers a request, which others matched and why they lost.
+    #[command(
+        after_help = "Examples:\n  seisei route https://acme.erp.seisei.tokyo/web/login\n  seisei route https://api.seisei.tokyo/crm/contacts --method POST --header 'Content-Type:application/json'\n\nExit codes: 0 a router answers, 1 no router matches (Traefik answers 404), 2 invalid spec or URL."
+    )]
+    Route(RouteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RoutesArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// `table` for people, `json` for tools.
+    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
+    /// Order of the rows.
+    #[arg(long, default_value = "name", value_parser = ["name", "priority", "host"])]
+    pub sort: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RouteArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// The request URL, e.g. `https://acme.erp.seisei.tokyo/web/login`.
+    pub url: String,
+    /// The request method.
+    #[arg(long, default_value = "GET")]
+    pub method: String,
+    /// A request header as `Name:value`; repeat for several.
+    #[arg(long = "header", value_name = "NAME:VALUE")]
+    pub headers: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]

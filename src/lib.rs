@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod explain;
 pub mod model;
 pub mod output;
 pub mod render;
@@ -49,6 +50,42 @@ pub fn run(cli: &Cli) -> u8 {
                 print!("{}", render::topology::mermaid(&graph));
             }
             EXIT_OK
+        }
+        Command::Routes(args) => {
+            match compile_or_report(&args.spec.spec, args.spec.deny_warnings) {
+                Ok(compiled) => {
+                    print!(
+                        "{}",
+                        explain::routes(&compiled.model, &args.sort, args.format == "json")
+                    );
+                    EXIT_OK
+                }
+                Err(code) => code,
+            }
+        }
+        Command::Route(args) => {
+            let compiled = match compile_or_report(&args.spec.spec, args.spec.deny_warnings) {
+                Ok(c) => c,
+                Err(code) => return code,
+            };
+            let mut headers = Vec::new();
+            for header in &args.headers {
+                let Some((name, value)) = header.split_once(':') else {
+                    eprintln!("seisei: header `{header}` is not `Name:value`");
+                    return EXIT_ERROR;
+                };
+                headers.push((name.trim().to_owned(), value.trim().to_owned()));
+            }
+            match explain::route(&compiled.model, &args.url, &args.method, &headers) {
+                Ok((text, answered)) => {
+                    print!("{text}");
+                    if answered { EXIT_OK } else { EXIT_STALE }
+                }
+                Err(message) => {
+                    eprintln!("seisei: {message}");
+                    EXIT_ERROR
+                }
+            }
         }
         Command::Schema => {
             print!("{}", spec::json_schema(None));

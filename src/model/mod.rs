@@ -3,6 +3,7 @@
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
 mod extends;
+pub mod routing;
 pub mod secrets;
 mod validate;
 
@@ -248,6 +249,8 @@ pub struct Router {
     pub path_prefix: Option<String>,
     pub path: Option<String>,
     pub note: Option<String>,
+    /// Position of the route in its service's `routes`, for diagnostics.
+    pub route_index: usize,
 }
 
 impl Router {
@@ -662,6 +665,7 @@ impl Builder<'_> {
             path_prefix: route.path_prefix.clone(),
             path: route.path.clone(),
             note: route.note.clone(),
+            route_index: index,
         })
     }
 

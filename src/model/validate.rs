@@ -44,6 +44,7 @@ pub fn platform(
     }
     check.collisions(model);
     check.credentials();
+    check.routing_table(model);
     check.published_databases(model);
 }
 
@@ -969,6 +970,46 @@ impl Checker<'_> {
                     .at(Code::Credential, &seg(&path), format!("this looks like {kind}; a real credential must not be in the spec"))
                     .with_help("declare a secret variable under the stack's `env`, reference it as `${VAR}`, and keep the value in the deployed `.env` only"),
             );
+        }
+    }
+
+    /// Conflicts of the whole routing table, as Traefik will build it: routers that tie,
+    /// routers that can never win, rules that can never match.
+    fn routing_table(&mut self, model: &Model) {
+        use crate::traefik::analysis::{self, Finding};
+        let Some(version) = crate::traefik::Version::parse(&model.traefik.version) else {
+            return;
+        };
+        let rows = super::routing::table(model);
+        let inputs: Vec<_> = rows
+            .iter()
+            .map(super::routing::RouterRow::as_input)
+            .collect();
+        let result = analysis::analyze(&inputs, version);
+        for finding in &result.findings {
+            let (code, subject) = match finding {
+                Finding::Ambiguous { b, .. } => (Code::RouteConflict, b),
+                Finding::TieBrokenByProvider { loser, .. } => (Code::ProviderTie, loser),
+                Finding::Shadowed { router, .. } => (Code::ShadowedRoute, router),
+                Finding::NeverMatches { router } => (Code::UnreachableRoute, router),
+            };
+            let row = rows.iter().find(|r| &r.name == subject);
+            let diagnostic = match row.and_then(|r| super::routing::router_of(model, r)) {
+                Some(router) => {
+                    let index = router.route_index.to_string();
+                    let at = [
+                        "stacks",
+                        router.stack.as_str(),
+                        "services",
+                        router.service.as_str(),
+                        "routes",
+                        index.as_str(),
+                    ];
+                    self.at(&router.stack, &at, code, finding.to_string())
+                }
+                None => self.source.at(code, &["traefik"], finding.to_string()),
+            };
+            self.push(diagnostic.with_help(finding.help()));
         }
     }
 

@@ -43,6 +43,7 @@ pub fn generate(model: &Model) -> Result<Vec<Artifact>, askama::Error> {
             &PlatformDynamicView {
                 header,
                 traefik: &model.traefik,
+                dashboard_rule: model::routing::DASHBOARD_RULE,
             },
         )?);
         for stack in &model.stacks {
@@ -161,6 +162,7 @@ struct StaticView<'a> {
 struct PlatformDynamicView<'a> {
     header: Header<'a>,
     traefik: &'a model::Traefik,
+    dashboard_rule: &'static str,
 }
 
 #[derive(Template)]

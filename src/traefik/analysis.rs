@@ -487,12 +487,10 @@ pub fn analyze(routers: &[RouterInput<'_>], version: Version) -> Analysis {
 /// `entrypoints` holds `(name, redirect_to, tls)`; an internal router takes the TLS-ness of its
 /// entry point because `applyModel` fills `tls` from the entry point's `http.tls` for every
 /// router on it, internal ones included. The dashboard router is an ordinary `@file` router that
-/// the caller passes with the others, so `_dashboard` adds nothing; it is accepted so callers can
-/// hand over the whole Traefik section.
+/// the caller passes with the others.
 pub fn internal_routers(
     entrypoints: &[(String, Option<String>, bool)],
     acme_http_entrypoints: &[String],
-    _dashboard: Option<&str>,
 ) -> Vec<OwnedRouterInput> {
     let tls_of = |name: &str| {
         entrypoints
@@ -1319,7 +1317,6 @@ mod tests {
                 ("websecure".to_owned(), None, true),
             ],
             &["web".to_owned()],
-            None,
         )
     }
 
@@ -1648,7 +1645,6 @@ mod tests {
                 ("websecure".to_owned(), None, true),
             ],
             &["web".to_owned(), "alt".to_owned(), "web".to_owned()],
-            Some("traefik.seisei.tokyo"),
         );
         let names: Vec<&str> = routers.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(

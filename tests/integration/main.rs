@@ -4,6 +4,7 @@ mod broken;
 mod cli;
 mod golden;
 mod roundtrip;
+mod routing;
 mod rule_cases;
 mod safety;
 mod schemas;

@@ -1,0 +1,163 @@
+//! The routing table Traefik will build from the platform: the generated routers, the
+//! dashboard router, and the routers Traefik adds itself (HTTP→HTTPS redirects, the ACME
+//! HTTP-01 challenge). Input: the model; output: rows for `seisei routes`, `seisei route`
+//! and the conflict analysis.
+
+use super::{Model, Router};
+use crate::traefik::analysis::{self, OwnedRouterInput, RouterInput};
+use crate::traefik::rule::{self, Kind};
+
+/// One router as Traefik sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouterRow {
+    /// `name@provider`.
+    pub name: String,
+    pub provider: String,
+    pub entrypoints: Vec<String>,
+    pub tls: bool,
+    pub rule: String,
+    /// Effective priority: explicit, or the rule's length.
+    pub priority: i64,
+    /// `name@provider` of the Traefik service, or an internal one.
+    pub service: String,
+    /// Entry-point middlewares first, as Traefik prepends them, then the router's own.
+    pub middlewares: Vec<String>,
+    /// `http://container:port`, for routers to a container.
+    pub backend: Option<String>,
+    /// Index in `Model::routers` for generated routers.
+    pub router: Option<usize>,
+}
+
+impl RouterRow {
+    pub fn as_input(&self) -> RouterInput<'_> {
+        RouterInput {
+            name: &self.name,
+            rule: &self.rule,
+            priority: self.priority,
+            entrypoints: &self.entrypoints,
+            tls: self.tls,
+            provider: &self.provider,
+        }
+    }
+}
+
+/// Every router of the platform's routing table, sorted by name.
+pub fn table(model: &Model) -> Vec<RouterRow> {
+    let entrypoint_middlewares = |entrypoints: &[String]| -> Vec<String> {
+        let mut found = Vec::new();
+        for e in model
+            .traefik
+            .entrypoints
+            .iter()
+            .filter(|e| entrypoints.contains(&e.name))
+        {
+            for m in &e.middlewares {
+                if !found.contains(m) {
+                    found.push(m.clone());
+                }
+            }
+        }
+        found
+    };
+    let mut rows: Vec<RouterRow> = model
+        .routers
+        .iter()
+        .enumerate()
+        .map(|(index, r)| {
+            let provider = r.provider_name();
+            let mut middlewares = entrypoint_middlewares(&r.entrypoints);
+            middlewares.extend(r.middlewares.iter().map(|m| qualify(m, provider)));
+            RouterRow {
+                name: format!("{}@{provider}", r.name),
+                provider: provider.to_owned(),
+                entrypoints: r.entrypoints.clone(),
+                tls: r.tls,
+                rule: r.rule.clone(),
+                priority: r.effective_priority,
+                service: format!("{}@{provider}", r.name),
+                middlewares,
+                backend: Some(r.url.clone()),
+                router: Some(index),
+            }
+        })
+        .collect();
+    if let Some(entrypoint) = &model.traefik.dashboard {
+        let rule = DASHBOARD_RULE.to_owned();
+        let entrypoints = vec![entrypoint.clone()];
+        rows.push(RouterRow {
+            name: "dashboard@file".into(),
+            provider: "file".into(),
+            tls: model
+                .traefik
+                .entrypoints
+                .iter()
+                .any(|e| &e.name == entrypoint && e.tls),
+            priority: rule::default_priority(&rule, Kind::Http),
+            middlewares: entrypoint_middlewares(&entrypoints),
+            entrypoints,
+            rule,
+            service: "api@internal".into(),
+            backend: None,
+            router: None,
+        });
+    }
+    let entrypoints: Vec<(String, Option<String>, bool)> = model
+        .traefik
+        .entrypoints
+        .iter()
+        .map(|e| (e.name.clone(), e.redirect_to.clone(), e.tls))
+        .collect();
+    let challenges: Vec<String> = model
+        .traefik
+        .cert_resolvers
+        .iter()
+        .filter_map(|r| r.http_challenge_entrypoint.clone())
+        .collect();
+    for internal in analysis::internal_routers(&entrypoints, &challenges) {
+        rows.push(internal_row(internal));
+    }
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    rows
+}
+
+/// The rule of the dashboard router seisei writes to the file provider.
+pub const DASHBOARD_RULE: &str = "PathPrefix(`/api`) || PathPrefix(`/dashboard`)";
+
+fn internal_row(router: OwnedRouterInput) -> RouterRow {
+    let redirect = router.rule == analysis::REDIRECT_RULE;
+    let middlewares = if redirect {
+        vec![format!("redirect-{}", router.name)]
+    } else {
+        Vec::new()
+    };
+    RouterRow {
+        name: router.name,
+        provider: router.provider,
+        entrypoints: router.entrypoints,
+        tls: router.tls,
+        rule: router.rule,
+        priority: router.priority,
+        service: if redirect {
+            "noop@internal".into()
+        } else {
+            "acme-http@internal".into()
+        },
+        middlewares,
+        backend: None,
+        router: None,
+    }
+}
+
+/// A middleware reference as Traefik resolves it from a router of `provider`.
+fn qualify(middleware: &str, provider: &str) -> String {
+    if middleware.contains('@') {
+        middleware.to_owned()
+    } else {
+        format!("{middleware}@{provider}")
+    }
+}
+
+/// The generated router behind a row, if any.
+pub fn router_of<'a>(model: &'a Model, row: &RouterRow) -> Option<&'a Router> {
+    row.router.map(|i| &model.routers[i])
+}
