@@ -242,6 +242,7 @@ pub struct Router {
     pub middlewares: Vec<String>,
     pub tls: bool,
     pub cert_resolver: Option<String>,
+    pub tls_domains: Vec<spec::TlsDomain>,
     /// `http://container:port`.
     pub url: String,
     pub port: u16,
@@ -601,6 +602,12 @@ impl Builder<'_> {
                     hosts: &route.hosts,
                     path_prefix: route.path_prefix.as_deref(),
                     path: route.path.as_deref(),
+                    methods: &route.methods,
+                    headers: &route
+                        .headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<Vec<_>>(),
                 },
                 version,
             ),
@@ -666,6 +673,11 @@ impl Builder<'_> {
             path: route.path.clone(),
             note: route.note.clone(),
             route_index: index,
+            tls_domains: if tls {
+                route.tls_domains.clone()
+            } else {
+                Vec::new()
+            },
         })
     }
 
@@ -791,6 +803,18 @@ fn docker_labels<'a>(
             labels.insert(format!("{prefix}.tls"), "true".into());
             if let Some(resolver) = &router.cert_resolver {
                 labels.insert(format!("{prefix}.tls.certresolver"), resolver.clone());
+            }
+            for (i, domain) in router.tls_domains.iter().enumerate() {
+                labels.insert(
+                    format!("{prefix}.tls.domains[{i}].main"),
+                    domain.main.clone(),
+                );
+                if !domain.sans.is_empty() {
+                    labels.insert(
+                        format!("{prefix}.tls.domains[{i}].sans"),
+                        domain.sans.join(","),
+                    );
+                }
             }
         }
         labels.insert(

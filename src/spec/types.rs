@@ -424,6 +424,12 @@ pub struct Route {
     /// Exact path, starting with `/`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    /// HTTP methods the route answers (any of them); all when empty.
+    #[serde(default)]
+    pub methods: Vec<String>,
+    /// Request headers that must all be present with exactly these values.
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
     /// A raw Traefik v3 rule, instead of `hosts` and paths.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
@@ -439,6 +445,10 @@ pub struct Route {
     /// Middlewares, by name of the platform's middlewares.
     #[serde(default)]
     pub middlewares: Vec<String>,
+    /// Domains of the certificate, e.g. `{ main: erp.seisei.tokyo, sans: ["*.erp.seisei.tokyo"] }`;
+    /// Traefik derives them from the rule's `Host` values when absent.
+    #[serde(default)]
+    pub tls_domains: Vec<TlsDomain>,
     /// Certificate resolver; the platform's default when absent on a TLS entry point.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_resolver: Option<String>,
@@ -448,6 +458,17 @@ pub struct Route {
     /// What the route is for, shown in the inventory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+}
+
+/// One certificate: its main domain and alternative names.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TlsDomain {
+    /// Main domain.
+    pub main: String,
+    /// Subject alternative names, such as a wildcard.
+    #[serde(default)]
+    pub sans: Vec<String>,
 }
 
 /// An environment variable read from the stack's `.env`.

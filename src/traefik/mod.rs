@@ -39,6 +39,10 @@ pub struct RouteMatch<'a> {
     pub hosts: &'a [String],
     pub path_prefix: Option<&'a str>,
     pub path: Option<&'a str>,
+    /// Any of these methods.
+    pub methods: &'a [String],
+    /// Every one of these headers, with exactly this value.
+    pub headers: &'a [(String, String)],
 }
 
 /// Writes the v3 rule for a structured route. Host values are lowercased because Traefik
@@ -50,7 +54,10 @@ pub fn write_rule(route: &RouteMatch<'_>, version: Version) -> String {
         .iter()
         .map(|h| host_matcher(&h.to_ascii_lowercase(), version))
         .collect();
-    let has_path = route.path.is_some() || route.path_prefix.is_some();
+    let has_path = route.path.is_some()
+        || route.path_prefix.is_some()
+        || !route.methods.is_empty()
+        || !route.headers.is_empty();
     let mut parts = Vec::new();
     match hosts.len() {
         0 => {}
@@ -64,6 +71,19 @@ pub fn write_rule(route: &RouteMatch<'_>, version: Version) -> String {
     }
     if let Some(prefix) = route.path_prefix {
         parts.push(format!("PathPrefix({})", literal(prefix)));
+    }
+    let methods: Vec<String> = route
+        .methods
+        .iter()
+        .map(|m| format!("Method({})", literal(&m.to_ascii_uppercase())))
+        .collect();
+    match methods.len() {
+        0 => {}
+        1 => parts.push(methods[0].clone()),
+        _ => parts.push(format!("({})", methods.join(" || "))),
+    }
+    for (name, value) in route.headers {
+        parts.push(format!("Header({}, {})", literal(name), literal(value)));
     }
     parts.join(" && ")
 }
@@ -131,7 +151,7 @@ mod tests {
             &RouteMatch {
                 hosts: &hosts,
                 path_prefix: Some("/crm"),
-                path: None,
+                ..Default::default()
             },
             V37,
         );
@@ -154,7 +174,7 @@ mod tests {
             &RouteMatch {
                 hosts: &hosts,
                 path_prefix: Some("/a"),
-                path: None,
+                ..Default::default()
             },
             V37,
         );
@@ -162,6 +182,27 @@ mod tests {
             rule,
             "(Host(`seisei.tokyo`) || Host(`www.seisei.tokyo`)) && PathPrefix(`/a`)"
         );
+    }
+
+    #[test]
+    fn adds_methods_and_headers() {
+        let hosts = vec!["api.example.test".to_owned()];
+        let methods = vec!["get".to_owned(), "HEAD".to_owned()];
+        let headers = vec![("X-Tenant".to_owned(), "acme".to_owned())];
+        let rule = write_rule(
+            &RouteMatch {
+                hosts: &hosts,
+                methods: &methods,
+                headers: &headers,
+                ..Default::default()
+            },
+            V37,
+        );
+        assert_eq!(
+            rule,
+            "Host(`api.example.test`) && (Method(`GET`) || Method(`HEAD`)) && Header(`X-Tenant`, `acme`)"
+        );
+        assert!(rule::parse(&rule, rule::Kind::Http).is_ok());
     }
 
     #[test]

@@ -629,13 +629,22 @@ fn expected_router(router: &Router) -> Vec<(String, Value)> {
         out.push(("middlewares".to_owned(), strings(&router.middlewares)));
     }
     if router.tls {
-        let tls = mapping(
-            router
-                .cert_resolver
-                .iter()
-                .map(|r| ("certResolver".to_owned(), s(r))),
-        );
-        out.push(("tls".to_owned(), tls));
+        let mut entries: Vec<(String, Value)> = router
+            .cert_resolver
+            .iter()
+            .map(|r| ("certResolver".to_owned(), s(r)))
+            .collect();
+        if !router.tls_domains.is_empty() {
+            let domains = router.tls_domains.iter().map(|d| {
+                let mut domain = vec![("main".to_owned(), s(&d.main))];
+                if !d.sans.is_empty() {
+                    domain.push(("sans".to_owned(), strings(&d.sans)));
+                }
+                mapping(domain)
+            });
+            entries.push(("domains".to_owned(), Value::Sequence(domains.collect())));
+        }
+        out.push(("tls".to_owned(), mapping(entries)));
     }
     out
 }

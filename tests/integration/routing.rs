@@ -189,6 +189,16 @@ fn file_router(router: &Value) -> BTreeMap<String, String> {
                 resolver.as_str().unwrap().to_owned(),
             );
         }
+        let domains = tls.get("domains").and_then(Value::as_sequence);
+        for (i, domain) in domains.into_iter().flatten().enumerate() {
+            flat.insert(
+                format!("tls.domains[{i}].main"),
+                domain["main"].as_str().unwrap().to_owned(),
+            );
+            if let Some(sans) = domain.get("sans") {
+                flat.insert(format!("tls.domains[{i}].sans"), list(sans));
+            }
+        }
     }
     flat
 }
