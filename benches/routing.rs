@@ -56,7 +56,7 @@ fn conflicts(c: &mut Criterion) {
         let owned = table(routers);
         let inputs: Vec<_> = owned.iter().map(OwnedRouterInput::as_input).collect();
         group.bench_function(format!("{routers}_routers"), |b| {
-            b.iter(|| black_box(analysis::analyze(black_box(&inputs), version)))
+            b.iter(|| black_box(analysis::analyze(black_box(&inputs), version)));
         });
     }
     group.finish();

@@ -1,46 +1,76 @@
 //! Command-line arguments (clap derive), converted to plain values before any work starts.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Exit codes:
   0  success; for `check`, the output tree is up to date
-  1  `check` only: a generated file is stale, missing or orphaned (a diff is printed)
+  1  `check`: a generated file is stale, missing or orphaned (a diff is printed);
+     `gen --exit-code`: files were written; `route`: no router matches
   2  the spec is invalid, or a file could not be read or written
 
+The spec is `--spec`, else $SEISEI_SPEC, else platform.yaml in the current directory or
+the nearest parent directory that has one.
+
 Examples:
-  seisei gen                       write every output of ./platform.yaml
+  seisei gen                       write every output of the platform
   seisei check                     fail with a diff when generated/ is stale
-  seisei gen --spec infra/platform.yaml";
+  seisei new stack blog --image ghost:5.96.0 --route blog.seisei.tokyo --port 2368
+  seisei route https://acme.erp.seisei.tokyo/web/login";
 
 /// Compile platform.yaml into Docker Compose stacks, Traefik configuration and the stack
 /// inventory, and check that what is committed matches.
 #[derive(Debug, Parser)]
 #[command(name = "seisei", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// When to colour output: on terminals only (`auto`, honouring `NO_COLOR`), `always`, `never`.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    /// Print only errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print each file written or removed.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Write every generated file; only files whose bytes change are touched.
     #[command(
-        after_help = "Examples:\n  seisei gen\n  seisei gen --spec path/to/platform.yaml\n\nPrints a summary such as `3 written, 41 unchanged, 1 removed`. Removes only files it generated before (listed in the output directory's .seisei-manifest)."
+        after_help = "Examples:\n  seisei gen\n  seisei gen --stack crm-api\n  seisei gen --exit-code        # for pre-commit: exit 1 when anything was written\n\nPrints a summary such as `3 written, 41 unchanged, 1 removed`. Removes only files it generated before (listed in the output directory's .seisei-manifest)."
     )]
     Gen(GenArgs),
     /// Regenerate in memory and compare with the output tree; write nothing.
     #[command(
-        after_help = "Examples:\n  seisei check\n  seisei check --spec path/to/platform.yaml\n\nExit codes: 0 up to date, 1 stale (unified diff on stdout, summary on stderr), 2 invalid spec or I/O error."
+        after_help = "Examples:\n  seisei check\n  seisei check --format json     # one object per file, for CI annotations\n\nExit codes: 0 up to date, 1 stale (unified diff on stdout, summary on stderr), 2 invalid spec or I/O error."
     )]
-    Check(SpecArgs),
+    Check(CheckArgs),
+    /// Print what `gen` would change, as a unified diff; exit 0 either way.
+    #[command(after_help = "Examples:\n  seisei diff\n  seisei diff --stack odoo18-prod | less")]
+    Diff(StackArgs),
     /// Validate the spec and print every problem found, without generating anything.
     #[command(
         after_help = "Examples:\n  seisei validate\n  seisei validate --format json\n\nExit codes: 0 no errors, 2 errors found."
     )]
     Validate(ValidateArgs),
+    /// Add a stack or a service to the spec, keeping the rest of the file byte for byte.
+    #[command(subcommand)]
+    New(NewCommand),
+    /// Install or remove a git pre-commit hook that runs `seisei check`.
+    #[command(subcommand)]
+    Hook(HookCommand),
     /// Print the JSON Schema of platform.yaml, for editors and other tools.
     #[command(
         after_help = "Examples:\n  seisei schema > platform.schema.json\n\n`seisei gen` also writes it as platform.schema.json in the output directory; start platform.yaml with\n  # yaml-language-server: $schema=generated/platform.schema.json\nso editors complete keys and underline mistakes."
@@ -61,6 +91,76 @@ pub enum Command {
         after_help = "Examples:\n  seisei route https://acme.erp.seisei.tokyo/web/login\n  seisei route https://api.seisei.tokyo/crm/contacts --method POST --header 'Content-Type:application/json'\n\nExit codes: 0 a router answers, 1 no router matches (Traefik answers 404), 2 invalid spec or URL."
     )]
     Route(RouteArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  seisei completions bash > /etc/bash_completion.d/seisei\n  seisei completions zsh > \"${fpath[1]}/_seisei\""
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Examples:\n  seisei man > /usr/local/share/man/man1/seisei.1")]
+    Man,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct SpecArgs {
+    /// The platform spec [default: platform.yaml here or in the nearest parent]
+    #[arg(long, value_name = "PATH", env = "SEISEI_SPEC")]
+    pub spec: Option<PathBuf>,
+    /// Treat warnings as errors: exit 2 and write nothing when there is any.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StackArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// Only this stack's files (and the shared ones: inventory, Traefik, schema).
+    #[arg(long, value_name = "NAME")]
+    pub stack: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GenArgs {
+    #[command(flatten)]
+    pub target: StackArgs,
+    /// Overwrite generated files even when their header is gone (someone edited them by
+    /// hand and took them over). Files seisei never generated are still left alone.
+    #[arg(long)]
+    pub force: bool,
+    /// Exit 1 when any file was written or removed, as pre-commit hooks must.
+    #[arg(long)]
+    pub exit_code: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub target: StackArgs,
+    /// `text` (diffs) or `json` (one object per out-of-date file).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// Output format: `text` for people, `json` for one object per line.
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// `mermaid` (as in STACKS.md) or `dot` (Graphviz).
+    #[arg(long, default_value = "mermaid", value_parser = ["mermaid", "dot"])]
+    pub format: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -89,40 +189,106 @@ pub struct RouteArgs {
     pub headers: Vec<String>,
 }
 
-#[derive(Debug, clap::Args)]
-pub struct GraphArgs {
-    #[command(flatten)]
-    pub spec: SpecArgs,
-    /// `mermaid` (as in STACKS.md) or `dot` (Graphviz).
-    #[arg(long, default_value = "mermaid", value_parser = ["mermaid", "dot"])]
-    pub format: String,
+#[derive(Debug, Subcommand)]
+pub enum NewCommand {
+    /// Add a stack with one service, then run `gen`.
+    #[command(
+        after_help = "Examples:\n  seisei new stack blog --image ghost:5.96.0 --route blog.seisei.tokyo --port 2368 --purpose 'Company blog'\n  seisei new stack api --image ghcr.io/acme/api:1.0.0 --route api.seisei.tokyo/v2 --port 8080 --dry-run"
+    )]
+    Stack(NewStackArgs),
+    /// Add a service to an existing stack, then run `gen`.
+    #[command(
+        after_help = "Examples:\n  seisei new service crm-api worker --image ghcr.io/seisei/crm-worker:1.4.2"
+    )]
+    Service(NewServiceArgs),
 }
 
 #[derive(Debug, clap::Args)]
-pub struct SpecArgs {
-    /// The platform spec.
-    #[arg(long, default_value = "platform.yaml", value_name = "PATH")]
-    pub spec: PathBuf,
-    /// Treat warnings as errors: exit 2 and write nothing when there is any.
+pub struct NewServiceOptions {
+    /// Image with a pinned tag.
+    #[arg(long, default_value = "nginx:1.27.3-alpine")]
+    pub image: String,
+    /// Route `HOST` or `HOST/PATH` to the service through Traefik.
+    #[arg(long, value_name = "HOST[/PATH]")]
+    pub route: Option<String>,
+    /// Port the service listens on (internal; Traefik routes to it).
     #[arg(long)]
-    pub deny_warnings: bool,
-}
-
-#[derive(Debug, clap::Args)]
-pub struct GenArgs {
-    #[command(flatten)]
-    pub spec: SpecArgs,
-    /// Overwrite generated files even when their header is gone (someone edited them by
-    /// hand and took them over). Files seisei never generated are still left alone.
+    pub port: Option<u16>,
+    /// Network to join; repeat for several [default: Traefik's network when routed].
+    #[arg(long = "network", value_name = "NET")]
+    pub networks: Vec<String>,
+    /// Print the change to the spec as a diff; write nothing.
     #[arg(long)]
-    pub force: bool,
+    pub dry_run: bool,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ValidateArgs {
+pub struct NewStackArgs {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// Output format: `text` for people, `json` for one object per line.
-    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
-    pub format: String,
+    /// Name of the stack (the Compose project name).
+    pub name: String,
+    /// What the stack is for.
+    #[arg(long, default_value = "Describe what this stack is for")]
+    pub purpose: String,
+    #[command(flatten)]
+    pub service: NewServiceOptions,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewServiceArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// The existing stack.
+    pub stack: String,
+    /// Name of the new service.
+    pub name: String,
+    #[command(flatten)]
+    pub service: NewServiceOptions,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HookCommand {
+    /// Write .git/hooks/pre-commit running `seisei check`; refuses to replace another hook.
+    #[command(
+        after_help = "Examples:\n  seisei hook install\n  seisei hook install --force   # replace an existing hook"
+    )]
+    Install {
+        #[command(flatten)]
+        spec: SpecArgs,
+        /// Replace an existing pre-commit hook.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove the pre-commit hook, only if seisei wrote it.
+    #[command(after_help = "Examples:\n  seisei hook uninstall")]
+    Uninstall {
+        #[command(flatten)]
+        spec: SpecArgs,
+    },
+}
+
+/// The spec file: `--spec`/`SEISEI_SPEC` when given, else `platform.yaml` in `start` or the
+/// nearest parent that has one (as cargo finds Cargo.toml), else `platform.yaml` in `start`
+/// so the error names the expected file.
+pub fn find_spec(given: Option<&Path>, start: &Path) -> PathBuf {
+    if let Some(path) = given {
+        return path.to_path_buf();
+    }
+    start
+        .ancestors()
+        .map(|dir| dir.join("platform.yaml"))
+        .find(|candidate| candidate.is_file())
+        .map_or_else(
+            || PathBuf::from("platform.yaml"),
+            |found| relative_to(&found, start),
+        )
+}
+
+/// `path` relative to `base` when it is inside it, so messages stay short.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    match path.strip_prefix(base) {
+        Ok(relative) => relative.to_path_buf(),
+        Err(_) => path.to_path_buf(),
+    }
 }

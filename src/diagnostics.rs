@@ -220,20 +220,42 @@ impl Diagnostic {
     /// Renders like a compiler: location, message, the source line with a caret under the
     /// span, then the fix. `source` is the text of `self.file`, when it could be read.
     pub fn render(&self, source: Option<&str>) -> String {
+        self.render_styled(source, false)
+    }
+
+    /// [`Diagnostic::render`] with ANSI colours when `color` is set: the severity, the
+    /// location arrow, the caret and the fix stand out on a terminal.
+    pub fn render_styled(&self, source: Option<&str>, color: bool) -> String {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_owned()
+            }
+        };
+        let severity_color = match self.severity() {
+            Severity::Error => "1;31",
+            Severity::Warning => "1;33",
+        };
         let mut out = String::new();
-        let severity = self.severity().label();
+        let label = format!(
+            "{}[{}/{}]",
+            self.severity().label(),
+            self.code.id(),
+            self.code.slug()
+        );
         let _ = writeln!(
             out,
-            "{severity}[{}/{}]: {}",
-            self.code.id(),
-            self.code.slug(),
-            self.message
+            "{}: {}",
+            paint(severity_color, &label),
+            paint("1", &self.message)
         );
         match self.span {
             Some(span) => {
                 let _ = writeln!(
                     out,
-                    "  --> {}:{}:{}",
+                    "  {} {}:{}:{}",
+                    paint("1;34", "-->"),
                     self.file.display(),
                     span.line,
                     span.column
@@ -247,22 +269,29 @@ impl Diagnostic {
                     } else {
                         line.chars().count().saturating_sub(span.column - 1).max(1)
                     };
-                    let _ = writeln!(out, "{pad} |");
-                    let _ = writeln!(out, "{gutter} | {}", line.replace('\t', " "));
+                    let bar = paint("1;34", "|");
+                    let _ = writeln!(out, "{pad} {bar}");
                     let _ = writeln!(
                         out,
-                        "{pad} | {}{}",
+                        "{} {bar} {}",
+                        paint("1;34", &gutter),
+                        line.replace('\t', " ")
+                    );
+                    let carets = "^".repeat(width);
+                    let _ = writeln!(
+                        out,
+                        "{pad} {bar} {}{}",
                         " ".repeat(span.column.saturating_sub(1)),
-                        "^".repeat(width)
+                        paint(severity_color, &carets)
                     );
                 }
             }
             None => {
-                let _ = writeln!(out, "  --> {}", self.file.display());
+                let _ = writeln!(out, "  {} {}", paint("1;34", "-->"), self.file.display());
             }
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {help}");
+            let _ = writeln!(out, "  {} {help}", paint("1;36", "= help:"));
         }
         out
     }

@@ -7,7 +7,7 @@ pub mod routing;
 pub mod secrets;
 mod validate;
 
-pub(crate) use validate::folder_problem;
+pub(crate) use validate::{folder_problem, name_problem};
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -65,7 +65,7 @@ struct Checker<'a> {
 /// Compose project, service, volume and network names: lower-case letters, digits, `-`
 /// and `_`, starting with a letter or digit. The same rule keeps them safe as path
 /// components and as Traefik label segments (which cannot hold dots).
-fn name_problem(name: &str) -> Option<&'static str> {
+pub(crate) fn name_problem(name: &str) -> Option<&'static str> {
     if name.is_empty() {
         Some("it is empty")
     } else if name.len() > 63 {

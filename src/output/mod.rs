@@ -344,7 +344,7 @@ fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
 
 /// Writes to a temporary file in the same directory, syncs it, then renames it over the
 /// target: readers see the old or the new file, never a half-written one.
-pub(crate) fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     let dir = target.parent().unwrap_or(Path::new("."));
     fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create directory", &e))?;
     let name = target

@@ -89,6 +89,20 @@ impl Source {
         Diagnostic::new(code, &self.path, inner.or(whole), message)
     }
 
+    /// The first key, in file order, of the mapping at `segments` (`stacks` → the first stack).
+    pub fn spec_child(&self, segments: &[&str]) -> Option<String> {
+        let value: serde_yaml::Value = serde_yaml::from_str(&self.text).ok()?;
+        let mut node = &value;
+        for segment in segments {
+            node = node.get(*segment)?;
+        }
+        node.as_mapping()?
+            .keys()
+            .next()?
+            .as_str()
+            .map(str::to_owned)
+    }
+
     /// Directory the spec's relative paths start from.
     pub fn base_dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))

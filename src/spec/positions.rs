@@ -60,6 +60,17 @@ impl Positions {
         self.nodes.get(&key(segments)).copied()
     }
 
+    /// The last line taken by the node at `segments` and everything below it.
+    pub fn last_line(&self, segments: &[&str]) -> Option<usize> {
+        let path = key(segments);
+        let prefix = format!("{path}{SEPARATOR}");
+        self.nodes
+            .iter()
+            .filter(|(k, _)| **k == path || k.starts_with(&prefix))
+            .map(|(_, n)| n.value.end_line.max(n.value.line))
+            .max()
+    }
+
     /// The value's span at `segments`, or the nearest ancestor that exists, so a problem
     /// with a defaulted field still points at the mapping that lacks it.
     pub fn value_or_parent(&self, segments: &[&str]) -> Option<Span> {

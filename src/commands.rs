@@ -1,0 +1,642 @@
+//! One function per subcommand: each runs the pipeline, prints what the user asked for and
+//! returns the exit code. Input: parsed arguments; output: text on stdout and stderr.
+
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
+use std::path::{Path, PathBuf};
+
+use clap::CommandFactory as _;
+
+use crate::cli::{
+    Cli, Color, Command, HookCommand, NewCommand, NewServiceOptions, SpecArgs, StackArgs,
+};
+use crate::diagnostics::{self, Code, Diagnostic, Severity};
+use crate::output::{self, Change};
+use crate::{
+    Compiled, EXIT_ERROR, EXIT_OK, EXIT_STALE, compile, doc_updates, edit, explain, render, spec,
+};
+
+/// How output looks: colours and how much is said. Four independent switches, each set by
+/// its own flag or check, so plain booleans read best.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, Clone, Copy)]
+pub struct Terminal {
+    /// Colour on stderr (diagnostics).
+    pub color_err: bool,
+    /// Colour on stdout (diffs).
+    pub color_out: bool,
+    pub quiet: bool,
+    pub verbose: bool,
+}
+
+impl Terminal {
+    pub fn new(cli: &Cli) -> Terminal {
+        // NO_COLOR (no-color.org): any non-empty value turns colour off unless forced.
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let decide = |is_terminal: bool| match cli.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => is_terminal && !no_color,
+        };
+        Terminal {
+            color_err: decide(std::io::stderr().is_terminal()),
+            color_out: decide(std::io::stdout().is_terminal()),
+            quiet: cli.quiet,
+            verbose: cli.verbose,
+        }
+    }
+
+    /// Prints diagnostics on stderr; `text` is the spec's. Problems in other files (included
+    /// stack files, hand-written docs) show their own lines, read again for the snippet.
+    fn diagnostics(self, spec_path: Option<&Path>, text: Option<&str>, diagnostics: &[Diagnostic]) {
+        let mut stderr = std::io::stderr().lock();
+        for d in diagnostics {
+            if self.quiet && d.severity() == Severity::Warning {
+                continue;
+            }
+            let own;
+            let source = if spec_path == Some(d.file.as_path()) {
+                text
+            } else {
+                own = std::fs::read_to_string(&d.file).ok();
+                own.as_deref()
+            };
+            let _ = write!(stderr, "{}", d.render_styled(source, self.color_err));
+        }
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .count();
+        if errors > 0 {
+            let warnings = diagnostics.len() - errors;
+            let _ = writeln!(
+                stderr,
+                "seisei: {errors} error(s), {warnings} warning(s); nothing was written"
+            );
+        }
+    }
+
+    fn output_error(self, e: &output::OutputError) -> u8 {
+        let diagnostic = Diagnostic::new(Code::OutputPath, &e.path, None, e.message.clone())
+            .with_help(e.help.clone());
+        eprint!("{}", diagnostic.render_styled(None, self.color_err));
+        EXIT_ERROR
+    }
+
+    /// A unified diff, coloured on terminals.
+    fn diff(self, text: &str) -> String {
+        if !self.color_out {
+            return text.to_owned();
+        }
+        let mut out = String::with_capacity(text.len() * 2);
+        for line in text.lines() {
+            let code = if line.starts_with("+++") || line.starts_with("---") {
+                "1"
+            } else if line.starts_with('+') {
+                "32"
+            } else if line.starts_with('-') {
+                "31"
+            } else if line.starts_with("@@") {
+                "36"
+            } else {
+                ""
+            };
+            if code.is_empty() {
+                out.push_str(line);
+            } else {
+                let _ = write!(out, "\x1b[{code}m{line}\x1b[0m");
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// Runs the command of `cli`.
+pub fn run(cli: &Cli) -> u8 {
+    let term = Terminal::new(cli);
+    match &cli.command {
+        Command::Gen(args) => generate(term, &args.target, args.force, args.exit_code),
+        Command::Check(args) => check(term, &args.target, args.format == "json", true),
+        Command::Diff(args) => check(term, args, false, false),
+        Command::Validate(args) => validate(term, &args.spec, args.format == "json"),
+        Command::New(NewCommand::Stack(args)) => new(
+            term,
+            &args.spec,
+            &args.service,
+            |source, service| edit::add_stack(source, &args.name, &args.purpose, &service),
+            &args.name,
+        ),
+        Command::New(NewCommand::Service(args)) => new(
+            term,
+            &args.spec,
+            &args.service,
+            |source, service| edit::add_service(source, &args.stack, &service),
+            &args.name,
+        ),
+        Command::Hook(HookCommand::Install { spec, force }) => {
+            hook_install(&spec_path(spec), *force)
+        }
+        Command::Hook(HookCommand::Uninstall { spec }) => hook_uninstall(&spec_path(spec)),
+        Command::Schema => {
+            print!("{}", spec::json_schema(None));
+            EXIT_OK
+        }
+        Command::Graph(args) => with_model(term, &args.spec, |compiled| {
+            let graph = render::topology::graph(&compiled.model);
+            print!(
+                "{}",
+                if args.format == "dot" {
+                    render::topology::dot(&graph)
+                } else {
+                    render::topology::mermaid(&graph)
+                }
+            );
+            EXIT_OK
+        }),
+        Command::Routes(args) => with_model(term, &args.spec, |compiled| {
+            print!(
+                "{}",
+                explain::routes(&compiled.model, &args.sort, args.format == "json")
+            );
+            EXIT_OK
+        }),
+        Command::Route(args) => with_model(term, &args.spec, |compiled| {
+            let mut headers = Vec::new();
+            for header in &args.headers {
+                let Some((name, value)) = header.split_once(':') else {
+                    eprintln!("seisei: header `{header}` is not `Name:value`");
+                    return EXIT_ERROR;
+                };
+                headers.push((name.trim().to_owned(), value.trim().to_owned()));
+            }
+            match explain::route(&compiled.model, &args.url, &args.method, &headers) {
+                Ok((text, answered)) => {
+                    print!("{text}");
+                    if answered { EXIT_OK } else { EXIT_STALE }
+                }
+                Err(message) => {
+                    eprintln!("seisei: {message}");
+                    EXIT_ERROR
+                }
+            }
+        }),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                *shell,
+                &mut Cli::command(),
+                "seisei",
+                &mut std::io::stdout(),
+            );
+            EXIT_OK
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            if clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .is_err()
+            {
+                return EXIT_ERROR;
+            }
+            let _ = std::io::stdout().write_all(&page);
+            EXIT_OK
+        }
+    }
+}
+
+/// The spec file the arguments name, or the one found from the current directory.
+fn spec_path(args: &SpecArgs) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    crate::cli::find_spec(args.spec.as_deref(), &cwd)
+}
+
+/// Compiles the spec, printing its problems; `Err` carries the exit code.
+fn compile_reported(term: Terminal, args: &SpecArgs) -> Result<Compiled, u8> {
+    let path = spec_path(args);
+    match compile(&path) {
+        Ok(compiled) => {
+            term.diagnostics(
+                Some(&compiled.source.path),
+                Some(&compiled.source.text),
+                &compiled.warnings,
+            );
+            if args.deny_warnings && !compiled.warnings.is_empty() {
+                eprintln!(
+                    "seisei: {} warning(s) denied by --deny-warnings; nothing was written",
+                    compiled.warnings.len()
+                );
+                return Err(EXIT_ERROR);
+            }
+            Ok(compiled)
+        }
+        Err((text, problems)) => {
+            term.diagnostics(Some(&path), text.as_deref(), &problems);
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
+fn with_model(term: Terminal, args: &SpecArgs, body: impl FnOnce(&Compiled) -> u8) -> u8 {
+    match compile_reported(term, args) {
+        Ok(compiled) => body(&compiled),
+        Err(code) => code,
+    }
+}
+
+/// Keeps the changes that belong to `--stack NAME`: the stack's own folder and the shared
+/// files (inventory, Traefik configuration, schema), which depend on every stack.
+fn stack_filter(compiled: &Compiled, stack: Option<&str>) -> Result<impl Fn(&str) -> bool, u8> {
+    let stacks: Vec<String> = compiled
+        .model
+        .stacks
+        .iter()
+        .map(|s| format!("{}/", s.dir))
+        .collect();
+    let own = if let Some(name) = stack {
+        let Some(found) = compiled.model.stacks.iter().find(|s| s.name == name) else {
+            let help = diagnostics::did_you_mean(
+                name,
+                compiled.model.stacks.iter().map(|s| s.name.as_str()),
+            )
+            .unwrap_or_else(|| "name a stack of the spec".into());
+            eprintln!("seisei: there is no stack `{name}`; {help}");
+            return Err(EXIT_ERROR);
+        };
+        Some(format!("{}/", found.dir))
+    } else {
+        None
+    };
+    let traefik_dir = compiled
+        .model
+        .stacks
+        .iter()
+        .find(|s| s.name == compiled.model.traefik.stack)
+        .map(|s| format!("{}/", s.dir));
+    Ok(move |path: &str| {
+        let Some(own) = &own else { return true };
+        let shared = traefik_dir.as_ref().is_some_and(|d| path.starts_with(d))
+            || !stacks.iter().any(|d| path.starts_with(d.as_str()));
+        path.starts_with(own.as_str()) || shared
+    })
+}
+
+fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u8 {
+    let compiled = match compile_reported(term, &args.spec) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let keep = match stack_filter(&compiled, args.stack.as_deref()) {
+        Ok(keep) => keep,
+        Err(code) => return code,
+    };
+    // Held until the end of the run, so two `gen` on one spec cannot interleave.
+    let _lock = match output::lock(compiled.source.base_dir()) {
+        Ok(lock) => lock,
+        Err(e) => return term.output_error(&e),
+    };
+    let mut plan = match output::plan(
+        &compiled.output_dir,
+        &compiled.artifacts,
+        &compiled.model.spec_name,
+    ) {
+        Ok(plan) => plan,
+        Err(e) => return term.output_error(&e),
+    };
+    plan.changes.retain(|c| keep(c.path()));
+    // Marker problems in hand-written docs are found before anything is written.
+    let docs = match doc_updates(&compiled) {
+        Ok(docs) => docs,
+        Err(problems) => {
+            term.diagnostics(
+                Some(&compiled.source.path),
+                Some(&compiled.source.text),
+                &problems,
+            );
+            return EXIT_ERROR;
+        }
+    };
+    if let Err(e) = output::write(&compiled.output_dir, &plan, force) {
+        return term.output_error(&e);
+    }
+    if let Err(e) = output::docs::write(&docs) {
+        return term.output_error(&e);
+    }
+    let label = compiled.model.output.trim_end_matches('/');
+    if term.verbose {
+        for change in &plan.changes {
+            let verb = if matches!(change, Change::Orphaned { .. }) {
+                "removed"
+            } else {
+                "wrote"
+            };
+            println!("{verb} {label}/{}", change.path());
+        }
+        for doc in &docs {
+            println!("updated regions of {}", doc.label);
+        }
+    }
+    let removed = plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c, Change::Orphaned { .. }))
+        .count();
+    let written = plan.changes.len() - removed + docs.len();
+    if !term.quiet {
+        println!(
+            "{written} written, {} unchanged, {removed} removed",
+            plan.unchanged
+        );
+    }
+    if exit_code && written + removed > 0 {
+        EXIT_STALE
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `check` (exit 1 when stale) and `diff` (same output, exit 0).
+fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
+    let compiled = match compile_reported(term, &args.spec) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let keep = match stack_filter(&compiled, args.stack.as_deref()) {
+        Ok(keep) => keep,
+        Err(code) => return code,
+    };
+    let mut plan = match output::plan(
+        &compiled.output_dir,
+        &compiled.artifacts,
+        &compiled.model.spec_name,
+    ) {
+        Ok(plan) => plan,
+        Err(e) => return term.output_error(&e),
+    };
+    plan.changes.retain(|c| keep(c.path()));
+    let docs = match doc_updates(&compiled) {
+        Ok(docs) => docs,
+        Err(problems) => {
+            term.diagnostics(
+                Some(&compiled.source.path),
+                Some(&compiled.source.text),
+                &problems,
+            );
+            return EXIT_ERROR;
+        }
+    };
+    let manifest_only = plan.changes.is_empty() && !plan.is_clean() && args.stack.is_none();
+    if plan.changes.is_empty() && docs.is_empty() && !manifest_only {
+        return EXIT_OK;
+    }
+    let label = compiled.model.output.trim_end_matches('/');
+    let mut entries: Vec<(String, &str)> = plan
+        .changes
+        .iter()
+        .map(|c| (format!("{label}/{}", c.path()), c.kind()))
+        .collect();
+    entries.extend(docs.iter().map(|d| (d.label.clone(), "stale regions")));
+    if manifest_only {
+        entries.push((format!("{label}/{}", output::MANIFEST), "stale"));
+    }
+    let mut stdout = std::io::stdout().lock();
+    if json {
+        for (path, status) in &entries {
+            let _ = writeln!(
+                stdout,
+                "{}",
+                serde_json::json!({ "path": path, "status": status })
+            );
+        }
+    } else {
+        for change in &plan.changes {
+            let _ = write!(stdout, "{}", term.diff(&output::diff(change, label)));
+        }
+        for doc in &docs {
+            let (a, b) = (format!("a/{}", doc.label), format!("b/{}", doc.label));
+            let _ = write!(
+                stdout,
+                "{}",
+                term.diff(&output::unified_diff(&doc.old, &doc.new, &a, &b))
+            );
+        }
+    }
+    let _ = stdout.flush();
+    if !term.quiet || fail {
+        let names: Vec<String> = entries.iter().map(|(p, s)| format!("{p} ({s})")).collect();
+        eprintln!(
+            "seisei: {} generated file(s) out of date: {}; run `seisei gen` and commit the result",
+            names.len(),
+            names.join(", ")
+        );
+    }
+    if fail { EXIT_STALE } else { EXIT_OK }
+}
+
+fn validate(term: Terminal, args: &SpecArgs, json: bool) -> u8 {
+    let path = spec_path(args);
+    let (text, diagnostics) = match compile(&path) {
+        Ok(compiled) => {
+            let mut all = compiled.warnings.clone();
+            if let Err(problems) = doc_updates(&compiled) {
+                all.extend(problems);
+            }
+            (Some(compiled.source.text), all)
+        }
+        Err((text, problems)) => (text, problems),
+    };
+    if json {
+        let mut stdout = std::io::stdout().lock();
+        for d in &diagnostics {
+            let _ = writeln!(stdout, "{}", d.to_json());
+        }
+    } else {
+        term.diagnostics(Some(&path), text.as_deref(), &diagnostics);
+        if diagnostics.is_empty() && !term.quiet {
+            eprintln!("seisei: {} is valid", path.display());
+        }
+    }
+    if diagnostics::has_errors(&diagnostics) || args.deny_warnings && !diagnostics.is_empty() {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}
+
+/// `seisei new stack|service`: edits the spec's text, proves the result valid, then writes it
+/// and runs `gen` (or prints the diff with `--dry-run`).
+fn new(
+    term: Terminal,
+    args: &SpecArgs,
+    options: &NewServiceOptions,
+    add: impl FnOnce(&spec::Source, edit::NewService<'_>) -> Result<String, Vec<Diagnostic>>,
+    service_name: &str,
+) -> u8 {
+    let path = spec_path(args);
+    let source = match spec::load(&path) {
+        Ok(source) => source,
+        Err(problems) => {
+            term.diagnostics(
+                Some(&path),
+                std::fs::read_to_string(&path).ok().as_deref(),
+                &problems,
+            );
+            return EXIT_ERROR;
+        }
+    };
+    let service = edit::NewService {
+        name: service_name,
+        image: &options.image,
+        route: options.route.as_deref(),
+        port: options.port,
+        networks: &options.networks,
+    };
+    let text = match add(&source, service) {
+        Ok(text) => text,
+        Err(problems) => {
+            term.diagnostics(Some(&source.path), Some(&source.text), &problems);
+            return EXIT_ERROR;
+        }
+    };
+    // The edited spec must be valid before it replaces the file.
+    let checked = spec::parse(&path, text.clone()).and_then(|s| crate::model::build(&s).map(|_| s));
+    let edited = match checked {
+        Ok(edited) => edited,
+        Err(problems) => {
+            eprintln!("seisei: the new entry would make the spec invalid:");
+            term.diagnostics(Some(&path), Some(&text), &problems);
+            return EXIT_ERROR;
+        }
+    };
+    let label = path.display().to_string();
+    if options.dry_run {
+        let diff = output::unified_diff(
+            source.text.as_bytes(),
+            edited.text.as_bytes(),
+            &format!("a/{label}"),
+            &format!("b/{label}"),
+        );
+        print!("{}", term.diff(&diff));
+        return EXIT_OK;
+    }
+    if let Err(e) = output::write_atomic(&path, edited.text.as_bytes()) {
+        return term.output_error(&e);
+    }
+    if !term.quiet {
+        println!("added to {label}");
+    }
+    generate(
+        term,
+        &StackArgs {
+            spec: SpecArgs {
+                spec: Some(path),
+                deny_warnings: args.deny_warnings,
+            },
+            stack: None,
+        },
+        false,
+        false,
+    )
+}
+
+/// First line of the hook seisei writes; `uninstall` removes only a hook that has it.
+const HOOK_MARKER: &str = "# Installed by `seisei hook install`.";
+
+/// The git directory of the repository holding `start`: `.git`, or the directory a `.git`
+/// file points to (worktrees, submodules).
+fn git_dir(start: &Path) -> Option<PathBuf> {
+    let start = std::fs::canonicalize(start).ok()?;
+    for dir in start.ancestors() {
+        let candidate = dir.join(".git");
+        if candidate.is_dir() {
+            return Some(candidate);
+        }
+        if let Ok(text) = std::fs::read_to_string(&candidate)
+            && let Some(target) = text.trim().strip_prefix("gitdir: ")
+        {
+            return Some(dir.join(target));
+        }
+    }
+    None
+}
+
+fn hook_install(spec: &Path, force: bool) -> u8 {
+    let spec_dir = spec
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Some(git) = git_dir(spec_dir) else {
+        eprintln!(
+            "seisei: no git repository holds {}; run `git init` first",
+            spec.display()
+        );
+        return EXIT_ERROR;
+    };
+    let hook = git.join("hooks/pre-commit");
+    if let Ok(existing) = std::fs::read_to_string(&hook)
+        && !existing.contains(HOOK_MARKER)
+        && !force
+    {
+        eprintln!(
+            "seisei: {} already exists and seisei did not write it; keep it, or pass --force to replace it",
+            hook.display()
+        );
+        return EXIT_ERROR;
+    }
+    let repo = git.parent().unwrap_or(Path::new("."));
+    let spec_abs = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    let relative = spec_abs
+        .strip_prefix(std::fs::canonicalize(repo).unwrap_or_default())
+        .map_or_else(|_| spec_abs.clone(), Path::to_path_buf);
+    let script = format!(
+        "#!/bin/sh\n{HOOK_MARKER}\n# Fails the commit when generated files are stale; `seisei gen` fixes it.\ncd \"$(git rev-parse --show-toplevel)\" || exit 1\nexec seisei check --spec '{}'\n",
+        relative.display().to_string().replace('\'', "'\\''")
+    );
+    if let Err(e) = std::fs::create_dir_all(hook.parent().unwrap_or(Path::new(".")))
+        .and_then(|()| std::fs::write(&hook, script))
+    {
+        eprintln!("seisei: cannot write {}: {e}", hook.display());
+        return EXIT_ERROR;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let _ = std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755));
+    }
+    println!("installed {}", hook.display());
+    EXIT_OK
+}
+
+fn hook_uninstall(spec: &Path) -> u8 {
+    let spec_dir = spec
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let Some(git) = git_dir(spec_dir) else {
+        eprintln!("seisei: no git repository holds {}", spec.display());
+        return EXIT_ERROR;
+    };
+    let hook = git.join("hooks/pre-commit");
+    match std::fs::read_to_string(&hook) {
+        Ok(text) if text.contains(HOOK_MARKER) => match std::fs::remove_file(&hook) {
+            Ok(()) => {
+                println!("removed {}", hook.display());
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("seisei: cannot remove {}: {e}", hook.display());
+                EXIT_ERROR
+            }
+        },
+        Ok(_) => {
+            eprintln!(
+                "seisei: {} was not written by seisei; leaving it alone",
+                hook.display()
+            );
+            EXIT_ERROR
+        }
+        Err(_) => {
+            println!("no pre-commit hook to remove");
+            EXIT_OK
+        }
+    }
+}

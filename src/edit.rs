@@ -1,0 +1,231 @@
+//! `seisei new`: adds a stack or a service to platform.yaml by inserting a block of text at
+//! a position computed from the parsed document. The file is never re-serialized, so every
+//! comment, blank line, key order and quoting choice of the rest survives byte for byte.
+
+use std::fmt::Write as _;
+
+use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::model;
+use crate::render::escape::yaml_scalar;
+use crate::spec::Source;
+
+/// The service to add.
+#[derive(Debug, Clone)]
+pub struct NewService<'a> {
+    pub name: &'a str,
+    pub image: &'a str,
+    /// `HOST` or `HOST/PATH`.
+    pub route: Option<&'a str>,
+    pub port: Option<u16>,
+    pub networks: &'a [String],
+}
+
+/// The spec's text with a new stack holding one service, or why not.
+pub fn add_stack(
+    source: &Source,
+    name: &str,
+    purpose: &str,
+    service: &NewService<'_>,
+) -> Result<String, Vec<Diagnostic>> {
+    if let Some(problem) = model::name_problem(name) {
+        return Err(vec![
+            Diagnostic::new(Code::InvalidName, &source.path, None, format!("stack name `{name}` is invalid: {problem}"))
+                .with_help("names become Compose identifiers and folder names: use lower-case letters, digits, `-` and `_`"),
+        ]);
+    }
+    if source.spec.stacks.contains_key(name) {
+        return Err(vec![
+            source
+                .at_key(
+                    Code::InvalidName,
+                    &["stacks", name],
+                    format!("stack `{name}` already exists"),
+                )
+                .with_help("choose another name, or add a service to it with `seisei new service`"),
+        ]);
+    }
+    let indent = child_indent(source, &["stacks"], 2);
+    let mut block = String::new();
+    let pad = " ".repeat(indent);
+    let _ = writeln!(block, "{pad}{}:", yaml_scalar(name));
+    let _ = writeln!(block, "{pad}  purpose: {}", yaml_scalar(purpose));
+    let _ = writeln!(block, "{pad}  status: testing");
+    let networks = networks_for(source, service);
+    if !networks.is_empty() {
+        let _ = writeln!(block, "{pad}  networks:");
+        for network in &networks {
+            let _ = writeln!(block, "{pad}    - {}", yaml_scalar(network));
+        }
+    }
+    let _ = writeln!(block, "{pad}  services:");
+    service_block(
+        &mut block,
+        indent + 4,
+        &NewService {
+            networks: &[],
+            ..service.clone()
+        },
+    );
+    let after = source
+        .positions
+        .last_line(&["stacks"])
+        .unwrap_or_else(|| source.text.lines().count());
+    Ok(insert_after(&source.text, after, &block))
+}
+
+/// The spec's text with a new service in `stack`, or why not.
+pub fn add_service(
+    source: &Source,
+    stack: &str,
+    service: &NewService<'_>,
+) -> Result<String, Vec<Diagnostic>> {
+    let Some(existing) = source.spec.stacks.get(stack) else {
+        return Err(vec![
+            Diagnostic::new(
+                Code::UnknownStack,
+                &source.path,
+                None,
+                format!("there is no stack `{stack}`"),
+            )
+            .with_help(
+                did_you_mean(stack, source.spec.stacks.keys().map(String::as_str))
+                    .unwrap_or_else(|| "add it with `seisei new stack`".into()),
+            ),
+        ]);
+    };
+    if let Some(problem) = model::name_problem(service.name) {
+        return Err(vec![
+            Diagnostic::new(
+                Code::InvalidName,
+                &source.path,
+                None,
+                format!("service name `{}` is invalid: {problem}", service.name),
+            )
+            .with_help("use lower-case letters, digits, `-` and `_`"),
+        ]);
+    }
+    if existing.services.contains_key(service.name) {
+        return Err(vec![
+            source
+                .at_key(
+                    Code::InvalidName,
+                    &["stacks", stack, "services", service.name],
+                    format!("stack `{stack}` already has a service `{}`", service.name),
+                )
+                .with_help("choose another name"),
+        ]);
+    }
+    let services = ["stacks", stack, "services"];
+    let stack_indent = source
+        .positions
+        .get(&["stacks", stack])
+        .and_then(|p| p.key)
+        .map_or(2, |k| k.column - 1);
+    let mut block = String::new();
+    let (indent, after) =
+        if source.positions.get(&services).is_some() && !existing.services.is_empty() {
+            (
+                child_indent(source, &services, stack_indent + 4),
+                source.positions.last_line(&services).unwrap_or(0),
+            )
+        } else {
+            // A stack without services: a `services:` key goes at the end of the stack.
+            let _ = writeln!(block, "{}services:", " ".repeat(stack_indent + 2));
+            (
+                stack_indent + 4,
+                source.positions.last_line(&["stacks", stack]).unwrap_or(0),
+            )
+        };
+    service_block(&mut block, indent, service);
+    Ok(insert_after(&source.text, after, &block))
+}
+
+/// Networks the new service joins: as given, else Traefik's network when it is routed.
+fn networks_for(source: &Source, service: &NewService<'_>) -> Vec<String> {
+    if !service.networks.is_empty() {
+        service.networks.to_vec()
+    } else if service.route.is_some() {
+        vec![source.spec.traefik.network.clone()]
+    } else {
+        Vec::new()
+    }
+}
+
+fn service_block(block: &mut String, indent: usize, service: &NewService<'_>) {
+    let pad = " ".repeat(indent);
+    let _ = writeln!(block, "{pad}{}:", yaml_scalar(service.name));
+    let _ = writeln!(block, "{pad}  image: {}", yaml_scalar(service.image));
+    if !service.networks.is_empty() {
+        let _ = writeln!(block, "{pad}  networks:");
+        for network in service.networks {
+            let _ = writeln!(block, "{pad}    - {}", yaml_scalar(network));
+        }
+    }
+    let port = service.port.or(service.route.map(|_| 80));
+    if let Some(port) = port {
+        let _ = writeln!(block, "{pad}  ports:");
+        let _ = writeln!(block, "{pad}    - container: {port}");
+    }
+    if let Some(route) = service.route {
+        let (host, path) = match route.split_once('/') {
+            Some((host, path)) => (host, Some(format!("/{path}"))),
+            None => (route, None),
+        };
+        let _ = writeln!(block, "{pad}  routes:");
+        let _ = writeln!(block, "{pad}    - hosts:");
+        let _ = writeln!(block, "{pad}        - {}", yaml_scalar(host));
+        if let Some(path) = path.filter(|p| p != "/") {
+            let _ = writeln!(block, "{pad}      path_prefix: {}", yaml_scalar(&path));
+        }
+    }
+}
+
+/// Indentation of the keys under the mapping at `segments`, from its first child.
+fn child_indent(source: &Source, segments: &[&str], fallback: usize) -> usize {
+    let Some(first) = source.spec_child(segments) else {
+        return fallback;
+    };
+    let mut path = segments.to_vec();
+    path.push(&first);
+    source
+        .positions
+        .get(&path)
+        .and_then(|p| p.key)
+        .map_or(fallback, |k| k.column - 1)
+}
+
+/// `text` with `block` inserted after line `line` (1-based; 0 inserts at the top), separated
+/// from what precedes it by one blank line.
+fn insert_after(text: &str, line: usize, block: &str) -> String {
+    let mut offset = 0;
+    for (index, l) in text.split_inclusive('\n').enumerate() {
+        if index == line {
+            break;
+        }
+        offset += l.len();
+    }
+    let (before, after) = text.split_at(offset);
+    let mut out = String::with_capacity(text.len() + block.len() + 2);
+    out.push_str(before);
+    if !before.is_empty() && !before.ends_with('\n') {
+        out.push('\n');
+    }
+    if !before.is_empty() && !before.ends_with("\n\n") {
+        out.push('\n');
+    }
+    out.push_str(block);
+    out.push_str(after);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inserts_after_a_line_with_one_blank_line() {
+        assert_eq!(insert_after("a\nb\nc\n", 2, "X\n"), "a\nb\n\nX\nc\n");
+        assert_eq!(insert_after("a\nb", 2, "X\n"), "a\nb\n\nX\n");
+        assert_eq!(insert_after("a\n\n", 2, "X\n"), "a\n\nX\n");
+    }
+}
