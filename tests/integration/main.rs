@@ -3,11 +3,13 @@
 mod broken;
 mod cli;
 mod golden;
+mod mermaid;
 mod roundtrip;
 mod routing;
 mod rule_cases;
 mod safety;
 mod schemas;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 
