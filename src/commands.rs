@@ -462,13 +462,13 @@ fn validate(term: Terminal, args: &SpecArgs, json: bool) -> u8 {
     }
 }
 
-/// `seisei new stack|service`: edits the spec's text, proves the result valid, then writes it
-/// and runs `gen` (or prints the diff with `--dry-run`).
+/// `seisei new stack|service`: edits the spec (or a stack file) as text, proves the result
+/// valid, then writes it and runs `gen` (or prints the diff with `--dry-run`).
 fn new(
     term: Terminal,
     args: &SpecArgs,
     options: &NewServiceOptions,
-    add: impl FnOnce(&spec::Source, edit::NewService<'_>) -> Result<String, Vec<Diagnostic>>,
+    add: impl FnOnce(&spec::Source, edit::NewService<'_>) -> Result<edit::Edit, Vec<Diagnostic>>,
     service_name: &str,
 ) -> u8 {
     let path = spec_path(args);
@@ -490,35 +490,51 @@ fn new(
         port: options.port,
         networks: &options.networks,
     };
-    let text = match add(&source, service) {
-        Ok(text) => text,
+    let change = match add(&source, service) {
+        Ok(change) => change,
         Err(problems) => {
             term.diagnostics(Some(&source.path), Some(&source.text), &problems);
             return EXIT_ERROR;
         }
     };
-    // The edited spec must be valid before it replaces the file.
-    let checked = spec::parse(&path, text.clone()).and_then(|s| crate::model::build(&s).map(|_| s));
-    let edited = match checked {
-        Ok(edited) => edited,
-        Err(problems) => {
-            eprintln!("seisei: the new entry would make the spec invalid:");
-            term.diagnostics(Some(&path), Some(&text), &problems);
-            return EXIT_ERROR;
-        }
+    // The edited platform must be valid before anything replaces a file.
+    let (spec_text, overlay) = if change.path == source.path {
+        (change.after.clone(), spec::Overlay::new())
+    } else {
+        (
+            source.text.clone(),
+            spec::Overlay::from([(change.path.clone(), change.after.clone())]),
+        )
     };
-    let label = path.display().to_string();
+    let checked = spec::parse_with(&path, spec_text.clone(), &overlay)
+        .and_then(|s| crate::model::build(&s).map(|_| s));
+    if let Err(problems) = checked {
+        eprintln!("seisei: the new entry would make the spec invalid:");
+        term.diagnostics(Some(&path), Some(&spec_text), &problems);
+        return EXIT_ERROR;
+    }
+    let label = change
+        .path
+        .strip_prefix(std::env::current_dir().unwrap_or_default())
+        .unwrap_or(&change.path)
+        .display()
+        .to_string();
     if options.dry_run {
+        let before = if change.before.is_empty() {
+            "/dev/null".to_owned()
+        } else {
+            format!("a/{label}")
+        };
         let diff = output::unified_diff(
-            source.text.as_bytes(),
-            edited.text.as_bytes(),
-            &format!("a/{label}"),
+            change.before.as_bytes(),
+            change.after.as_bytes(),
+            &before,
             &format!("b/{label}"),
         );
         print!("{}", term.diff(&diff));
         return EXIT_OK;
     }
-    if let Err(e) = output::write_atomic(&path, edited.text.as_bytes()) {
+    if let Err(e) = output::write_atomic(&change.path, change.after.as_bytes()) {
         return term.output_error(&e);
     }
     if !term.quiet {

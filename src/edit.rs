@@ -3,6 +3,7 @@
 //! comment, blank line, key order and quoting choice of the rest survives byte for byte.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
 use crate::model;
@@ -20,13 +21,22 @@ pub struct NewService<'a> {
     pub networks: &'a [String],
 }
 
-/// The spec's text with a new stack holding one service, or why not.
+/// A change to one file: its new text (and the old one, empty for a new file).
+#[derive(Debug, Clone)]
+pub struct Edit {
+    pub path: PathBuf,
+    pub before: String,
+    pub after: String,
+}
+
+/// A new stack holding one service: inserted into the spec, or written as a new stack file
+/// when the spec includes stack files, or why not.
 pub fn add_stack(
     source: &Source,
     name: &str,
     purpose: &str,
     service: &NewService<'_>,
-) -> Result<String, Vec<Diagnostic>> {
+) -> Result<Edit, Vec<Diagnostic>> {
     if let Some(problem) = model::name_problem(name) {
         return Err(vec![
             Diagnostic::new(Code::InvalidName, &source.path, None, format!("stack name `{name}` is invalid: {problem}"))
@@ -44,8 +54,51 @@ pub fn add_stack(
                 .with_help("choose another name, or add a service to it with `seisei new service`"),
         ]);
     }
+    // A platform split into stack files gets one more file, next to the first pattern's.
+    if let Some(pattern) = source.spec.include.first() {
+        let dir = pattern.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let path = source.base_dir().join(dir).join(format!("{name}.yaml"));
+        if path.exists() {
+            return Err(vec![
+                Diagnostic::new(
+                    Code::InvalidName,
+                    &path,
+                    None,
+                    format!("{} already exists", path.display()),
+                )
+                .with_help("choose another name"),
+            ]);
+        }
+        let mut block = String::new();
+        stack_block(&mut block, 0, source, name, purpose, service);
+        return Ok(Edit {
+            path,
+            before: String::new(),
+            after: block,
+        });
+    }
     let indent = child_indent(source, &["stacks"], 2);
     let mut block = String::new();
+    stack_block(&mut block, indent, source, name, purpose, service);
+    let after = source
+        .positions
+        .last_line(&["stacks"])
+        .unwrap_or_else(|| source.text.lines().count());
+    Ok(Edit {
+        path: source.path.clone(),
+        before: source.text.clone(),
+        after: insert_after(&source.text, after, &block),
+    })
+}
+
+fn stack_block(
+    block: &mut String,
+    indent: usize,
+    source: &Source,
+    name: &str,
+    purpose: &str,
+    service: &NewService<'_>,
+) {
     let pad = " ".repeat(indent);
     let _ = writeln!(block, "{pad}{}:", yaml_scalar(name));
     let _ = writeln!(block, "{pad}  purpose: {}", yaml_scalar(purpose));
@@ -59,26 +112,21 @@ pub fn add_stack(
     }
     let _ = writeln!(block, "{pad}  services:");
     service_block(
-        &mut block,
+        block,
         indent + 4,
         &NewService {
             networks: &[],
             ..service.clone()
         },
     );
-    let after = source
-        .positions
-        .last_line(&["stacks"])
-        .unwrap_or_else(|| source.text.lines().count());
-    Ok(insert_after(&source.text, after, &block))
 }
 
-/// The spec's text with a new service in `stack`, or why not.
+/// A new service in `stack`, inserted in whichever file holds the stack, or why not.
 pub fn add_service(
     source: &Source,
     stack: &str,
     service: &NewService<'_>,
-) -> Result<String, Vec<Diagnostic>> {
+) -> Result<Edit, Vec<Diagnostic>> {
     let Some(existing) = source.spec.stacks.get(stack) else {
         return Err(vec![
             Diagnostic::new(
@@ -115,29 +163,48 @@ pub fn add_service(
                 .with_help("choose another name"),
         ]);
     }
-    let services = ["stacks", stack, "services"];
-    let stack_indent = source
-        .positions
-        .get(&["stacks", stack])
+    // The stack's own file: the spec, or the included file that defines it, where the
+    // stack is the root key.
+    let (path, text, positions, root): (&Path, &str, &crate::spec::Positions, Vec<&str>) =
+        match source.included.iter().find(|f| f.stack == stack) {
+            Some(file) => (&file.path, &file.text, &file.positions, vec![stack]),
+            None => (
+                &source.path,
+                &source.text,
+                &source.positions,
+                vec!["stacks", stack],
+            ),
+        };
+    let services: Vec<&str> = root.iter().copied().chain(["services"]).collect();
+    let stack_indent = positions
+        .get(&root)
         .and_then(|p| p.key)
         .map_or(2, |k| k.column - 1);
     let mut block = String::new();
-    let (indent, after) =
-        if source.positions.get(&services).is_some() && !existing.services.is_empty() {
-            (
-                child_indent(source, &services, stack_indent + 4),
-                source.positions.last_line(&services).unwrap_or(0),
-            )
-        } else {
-            // A stack without services: a `services:` key goes at the end of the stack.
-            let _ = writeln!(block, "{}services:", " ".repeat(stack_indent + 2));
-            (
-                stack_indent + 4,
-                source.positions.last_line(&["stacks", stack]).unwrap_or(0),
-            )
-        };
+    let (indent, after) = if positions.get(&services).is_some() && !existing.services.is_empty() {
+        let first = existing
+            .services
+            .keys()
+            .next()
+            .map(String::as_str)
+            .unwrap_or_default();
+        let first_key: Vec<&str> = services.iter().copied().chain([first]).collect();
+        let indent = positions
+            .get(&first_key)
+            .and_then(|p| p.key)
+            .map_or(stack_indent + 4, |k| k.column - 1);
+        (indent, positions.last_line(&services).unwrap_or(0))
+    } else {
+        // A stack without services: a `services:` key goes at the end of the stack.
+        let _ = writeln!(block, "{}services:", " ".repeat(stack_indent + 2));
+        (stack_indent + 4, positions.last_line(&root).unwrap_or(0))
+    };
     service_block(&mut block, indent, service);
-    Ok(insert_after(&source.text, after, &block))
+    Ok(Edit {
+        path: path.to_path_buf(),
+        before: text.to_owned(),
+        after: insert_after(text, after, &block),
+    })
 }
 
 /// Networks the new service joins: as given, else Traefik's network when it is routed.

@@ -703,7 +703,7 @@ pub(crate) fn locate(
             if path.len() > 1 && path[0] == "stacks" {
                 path[1] = owner;
             }
-            if source.positions.get(&path).is_some() {
+            if source.has(&path) {
                 return source.at(code, &path, message);
             }
         }

@@ -917,7 +917,7 @@ impl Checker<'_> {
         for owner in self.resolved.chains.get(stack).into_iter().flatten() {
             path[1].clone_from(owner);
             let view: Vec<&str> = path.iter().map(String::as_str).collect();
-            if self.source.positions.get(&view).is_some() {
+            if self.source.has(&view) {
                 return path;
             }
         }
@@ -959,11 +959,19 @@ impl Checker<'_> {
                 _ => {}
             }
         }
-        let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(&self.source.text) else {
-            return;
-        };
         let mut found = Vec::new();
-        walk(&document, &mut Vec::new(), &mut found);
+        // The spec, then each included stack file, whose root is `stacks.NAME`.
+        let texts = std::iter::once((&self.source.text, Vec::new())).chain(
+            self.source
+                .included
+                .iter()
+                .map(|f| (&f.text, vec!["stacks".to_owned()])),
+        );
+        for (text, mut prefix) in texts {
+            if let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(text) {
+                walk(&document, &mut prefix, &mut found);
+            }
+        }
         for (path, kind) in found {
             self.push(
                 self.source

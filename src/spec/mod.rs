@@ -23,25 +23,74 @@ pub struct Source {
     pub positions: Positions,
     pub text: String,
     pub path: PathBuf,
+    /// Stack files pulled in by `include`, in the order their stacks were added.
+    pub included: Vec<Included>,
+}
+
+/// A stack file named by `include`: one stack, `NAME: { … }`.
+#[derive(Debug)]
+pub struct Included {
+    pub path: PathBuf,
+    pub text: String,
+    pub positions: Positions,
+    pub stack: String,
+}
+
+/// Where the node at a spec path is written: the file, its index, and the path inside it.
+struct Place<'a> {
+    file: &'a Path,
+    positions: &'a Positions,
+    text: &'a str,
+    segments: Vec<&'a str>,
 }
 
 impl Source {
+    /// The file that holds `segments`: an included stack file for `stacks.NAME…` when NAME
+    /// came from one (its root key is the stack name), else the spec itself.
+    fn place<'a>(&'a self, segments: &[&'a str]) -> Place<'a> {
+        if segments.len() >= 2
+            && segments[0] == "stacks"
+            && let Some(file) = self.included.iter().find(|f| f.stack == segments[1])
+        {
+            return Place {
+                file: &file.path,
+                positions: &file.positions,
+                text: &file.text,
+                segments: segments[1..].to_vec(),
+            };
+        }
+        Place {
+            file: &self.path,
+            positions: &self.positions,
+            text: &self.text,
+            segments: segments.to_vec(),
+        }
+    }
+
+    /// Whether the node at `segments` is written in the spec (or its included files).
+    pub fn has(&self, segments: &[&str]) -> bool {
+        let place = self.place(segments);
+        place.positions.get(&place.segments).is_some()
+    }
+
     /// A diagnostic pointing at the value at `segments` (or its nearest existing parent).
     pub fn at(&self, code: Code, segments: &[&str], message: impl Into<String>) -> Diagnostic {
+        let place = self.place(segments);
         Diagnostic::new(
             code,
-            &self.path,
-            self.positions.value_or_parent(segments),
+            place.file,
+            place.positions.value_or_parent(&place.segments),
             message,
         )
     }
 
     /// A diagnostic pointing at the key at `segments`.
     pub fn at_key(&self, code: Code, segments: &[&str], message: impl Into<String>) -> Diagnostic {
+        let place = self.place(segments);
         Diagnostic::new(
             code,
-            &self.path,
-            self.positions.key_or_parent(segments),
+            place.file,
+            place.positions.key_or_parent(&place.segments),
             message,
         )
     }
@@ -57,12 +106,13 @@ impl Source {
         range: std::ops::Range<usize>,
         message: impl Into<String>,
     ) -> Diagnostic {
-        let whole = self.positions.value_or_parent(segments);
+        let place = self.place(segments);
+        let whole = place.positions.value_or_parent(&place.segments);
         let inner = whole.and_then(|span| {
             if span.line != span.end_line {
                 return None;
             }
-            let line: Vec<char> = self.text.lines().nth(span.line - 1)?.chars().collect();
+            let line: Vec<char> = place.text.lines().nth(span.line - 1)?.chars().collect();
             let raw: String = line
                 .get(span.column - 1..span.end_column - 1)?
                 .iter()
@@ -86,7 +136,7 @@ impl Source {
                 end_column: start + width,
             })
         });
-        Diagnostic::new(code, &self.path, inner.or(whole), message)
+        Diagnostic::new(code, place.file, inner.or(whole), message)
     }
 
     /// The first key, in file order, of the mapping at `segments` (`stacks` → the first stack).
@@ -162,6 +212,14 @@ pub fn load(path: &Path) -> Result<Source, Vec<Diagnostic>> {
 
 /// Parses spec text that claims to come from `path`.
 pub fn parse(path: &Path, text: String) -> Result<Source, Vec<Diagnostic>> {
+    parse_with(path, text, &Overlay::new())
+}
+
+/// Files that stand in for what is on disk: `seisei new` checks an edit before writing it.
+pub type Overlay = std::collections::BTreeMap<PathBuf, String>;
+
+/// [`parse`], reading included stack files from `overlay` first.
+pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source, Vec<Diagnostic>> {
     // A byte-order mark is harmless; strip it so columns on line 1 stay right.
     let text = text
         .strip_prefix('\u{feff}')
@@ -202,19 +260,220 @@ pub fn parse(path: &Path, text: String) -> Result<Source, Vec<Diagnostic>> {
     }
     let spec: Spec =
         serde_yaml::from_str(&text).map_err(|e| shape_errors(path, &text, &positions, &e))?;
-    Ok(Source {
+    let mut source = Source {
         spec,
         positions,
         text,
         path: path.to_path_buf(),
-    })
+        included: Vec::new(),
+    };
+    include_stacks(&mut source, overlay)?;
+    Ok(source)
+}
+
+/// Loads the stack files named by `include` (glob patterns relative to the spec, `*` and
+/// `?` in the file name), one stack per file, in sorted path order.
+fn include_stacks(source: &mut Source, overlay: &Overlay) -> Result<(), Vec<Diagnostic>> {
+    let base = source.base_dir().to_path_buf();
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for (index, pattern) in source.spec.include.iter().enumerate() {
+        let at = ["include", &index.to_string()];
+        match expand(&base, pattern, overlay) {
+            Ok(found) if found.is_empty() => problems.push(
+                source.at(Code::InvalidShape, &at, format!("`{pattern}` matches no file")).with_help("check the pattern, or remove it from `include`"),
+            ),
+            Ok(found) => files.extend(found),
+            Err(why) => problems.push(source.at(Code::InvalidShape, &at, format!("`{pattern}` {why}")).with_help("write a relative path such as `stacks/*.yaml`; `*` and `?` match inside the file name")),
+        }
+    }
+    files.sort();
+    files.dedup();
+    for file in files {
+        match load_included(&file, overlay.get(&file)) {
+            Ok((name, stack, included)) => {
+                if source.spec.stacks.contains_key(&name) {
+                    let first = source.place(&["stacks", &name]).file.display().to_string();
+                    problems.push(
+                        Diagnostic::new(
+                            Code::DuplicateKey,
+                            &included.path,
+                            included.positions.key_or_parent(&[&name]),
+                            format!("stack `{name}` is also defined in {first}"),
+                        )
+                        .with_help("keep one definition of each stack"),
+                    );
+                    continue;
+                }
+                source.spec.stacks.insert(name, stack);
+                source.included.push(included);
+            }
+            Err(mut found) => problems.append(&mut found),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// The files matching `pattern` under `base`.
+fn expand(base: &Path, pattern: &str, overlay: &Overlay) -> Result<Vec<PathBuf>, &'static str> {
+    if pattern.starts_with('/') || pattern.split('/').any(|c| c == "..") {
+        return Err("must stay below the spec's folder");
+    }
+    let (dir, name) = pattern.rsplit_once('/').unwrap_or(("", pattern));
+    if dir.contains(['*', '?']) {
+        return Err("may use wildcards only in the file name");
+    }
+    let folder = base.join(dir);
+    if !name.contains(['*', '?']) {
+        let path = folder.join(name);
+        return Ok(if path.is_file() || overlay.contains_key(&path) {
+            vec![path]
+        } else {
+            Vec::new()
+        });
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&folder)
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter(|e| wildcard(name, &e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    found.extend(
+        overlay
+            .keys()
+            .filter(|p| {
+                p.parent() == Some(folder.as_path())
+                    && p.file_name()
+                        .is_some_and(|n| wildcard(name, &n.to_string_lossy()))
+            })
+            .cloned(),
+    );
+    Ok(found)
+}
+
+/// Shell-style matching of `*` (any run) and `?` (one character).
+fn wildcard(pattern: &str, name: &str) -> bool {
+    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < n.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
+}
+
+/// Reads one included stack file: a mapping with exactly one key, the stack's name.
+fn load_included(
+    path: &Path,
+    staged: Option<&String>,
+) -> Result<(String, Stack, Included), Vec<Diagnostic>> {
+    let io = |e: std::io::Error| {
+        vec![Diagnostic::new(
+            Code::Io,
+            path,
+            None,
+            format!("cannot read the included file: {e}"),
+        )]
+    };
+    let text = if let Some(text) = staged {
+        text.clone()
+    } else {
+        if std::fs::metadata(path).map_err(io)?.len() > MAX_SPEC_BYTES {
+            return Err(vec![Diagnostic::new(
+                Code::Io,
+                path,
+                None,
+                format!("the file is over the limit of {MAX_SPEC_BYTES} bytes"),
+            )]);
+        }
+        String::from_utf8(std::fs::read(path).map_err(io)?).map_err(|_| {
+            vec![
+                Diagnostic::new(Code::InvalidYaml, path, None, "the file is not valid UTF-8")
+                    .with_help("save it as UTF-8"),
+            ]
+        })?
+    };
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    let positions = Positions::index(&text).map_err(|e| {
+        vec![Diagnostic::new(
+            Code::InvalidYaml,
+            path,
+            Some(e.span),
+            format!("invalid YAML: {}", e.message),
+        )]
+    })?;
+    if let Some((key, span)) = positions.duplicate_keys.first() {
+        return Err(vec![
+            Diagnostic::new(
+                Code::DuplicateKey,
+                path,
+                Some(*span),
+                format!("duplicate key `{}`", display_path(key)),
+            )
+            .with_help("remove one of the two entries; YAML keeps only one"),
+        ]);
+    }
+    let one_stack = || {
+        vec![
+            Diagnostic::new(
+                Code::InvalidShape,
+                path,
+                Some(Span::point(1, 1)),
+                "an included file holds exactly one stack",
+            )
+            .with_help("write `NAME:` at the top, with the stack's fields under it"),
+        ]
+    };
+    let value: serde_yaml::Value =
+        serde_yaml::from_str(&text).map_err(|e| vec![shape_error(path, &e)])?;
+    let Some(map) = value.as_mapping().filter(|m| m.len() == 1) else {
+        return Err(one_stack());
+    };
+    let (key, body) = map.iter().next().ok_or_else(one_stack)?;
+    let name = key.as_str().ok_or_else(one_stack)?.to_owned();
+    if let Some(d) = section_error::<Stack>(path, &positions, body, vec![name.clone()]) {
+        return Err(vec![d]);
+    }
+    let stack: Stack =
+        serde_yaml::from_value(body.clone()).map_err(|e| vec![shape_error(path, &e)])?;
+    Ok((
+        name.clone(),
+        stack,
+        Included {
+            path: path.to_path_buf(),
+            text,
+            positions,
+            stack: name,
+        },
+    ))
 }
 
 /// Every shape error of the spec, not just the first one serde stops at: each section and
 /// each network and stack is deserialized on its own, and each error is placed with the
 /// position index. Falls back to serde's first error when that finds nothing more precise.
 /// The top-level keys of the spec.
-const SECTIONS: [&str; 4] = ["platform", "traefik", "networks", "stacks"];
+const SECTIONS: [&str; 5] = ["platform", "traefik", "networks", "stacks", "include"];
 
 fn shape_errors(
     path: &Path,
@@ -255,7 +514,7 @@ fn shape_errors(
             );
         }
     }
-    for required in ["platform", "traefik", "stacks"] {
+    for required in ["platform", "traefik"] {
         if !root.contains_key(required) {
             found.push(
                 Diagnostic::new(

@@ -19,7 +19,12 @@ pub struct Spec {
     #[serde(default)]
     pub networks: BTreeMap<String, Network>,
     /// Every stack of the platform, by name. The name is the Compose project name.
+    #[serde(default)]
     pub stacks: BTreeMap<String, Stack>,
+    /// Stack files to add, as paths or `*` patterns relative to this file
+    /// (`stacks/*.yaml`), one stack per file: `NAME:` with the stack's fields under it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
 }
 
 /// Platform-wide settings.

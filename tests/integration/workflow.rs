@@ -456,3 +456,110 @@ fn completions_and_man_page() {
         &man.stdout[..200.min(man.stdout.len())]
     );
 }
+
+/// A copy of the `includes` fixture: platform.yaml plus one file per stack.
+fn split_platform() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = crate::repo_root().join("tests/fixtures/includes");
+    fs::create_dir_all(dir.path().join("stacks")).unwrap();
+    for file in ["platform.yaml", "stacks/api.yaml", "stacks/site.yaml"] {
+        fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn included_stack_files_report_problems_at_their_own_lines() {
+    let dir = split_platform();
+    let api = dir.path().join("stacks/api.yaml");
+    let text = fs::read_to_string(&api).unwrap();
+    fs::write(
+        &api,
+        text.replace("  networks: [edge]", "  networks: [egde]")
+            .replace("imagee", "image"),
+    )
+    .unwrap();
+    let run = seisei(dir.path(), &["validate"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("error[E0203/unknown-network]: unknown network `egde`\n  --> stacks/api.yaml:5:14\n  |\n5 |   networks: [egde]\n"), "{}", run.stderr);
+    // A shape error inside an included file, too.
+    fs::write(&api, text.replace("      image:", "      imagee:")).unwrap();
+    let run = seisei(dir.path(), &["validate"]);
+    assert!(
+        run.stderr.contains("--> stacks/api.yaml:8:7")
+            && run.stderr.contains("did you mean `image`?"),
+        "{}",
+        run.stderr
+    );
+    // The same stack twice.
+    fs::write(&api, text).unwrap();
+    fs::write(
+        dir.path().join("stacks/copy.yaml"),
+        fs::read_to_string(dir.path().join("stacks/site.yaml")).unwrap(),
+    )
+    .unwrap();
+    let run = seisei(dir.path(), &["validate"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("stack `site` is also defined in"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn new_stack_on_a_split_platform_writes_a_stack_file() {
+    let dir = split_platform();
+    let spec = fs::read(dir.path().join("platform.yaml")).unwrap();
+    let api = fs::read(dir.path().join("stacks/api.yaml")).unwrap();
+    let run = seisei(
+        dir.path(),
+        &[
+            "new",
+            "stack",
+            "blog",
+            "--image",
+            "ghost:5.96.0",
+            "--route",
+            "blog.split.test",
+            "--port",
+            "2368",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let blog = fs::read_to_string(dir.path().join("stacks/blog.yaml")).unwrap();
+    assert!(blog.starts_with("blog:\n  purpose: "), "{blog}");
+    assert_eq!(
+        fs::read(dir.path().join("platform.yaml")).unwrap(),
+        spec,
+        "platform.yaml untouched"
+    );
+    assert_eq!(fs::read(dir.path().join("stacks/api.yaml")).unwrap(), api);
+    assert!(
+        dir.path()
+            .join("expected/infra/stacks/blog/docker-compose.yml")
+            .is_file()
+    );
+    // A service goes into the stack's own file.
+    let run = seisei(
+        dir.path(),
+        &[
+            "new",
+            "service",
+            "api",
+            "worker",
+            "--image",
+            "registry.split.test/worker:3.1.0",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let inserted = assert_only_inserted(
+        &String::from_utf8(api).unwrap(),
+        &fs::read_to_string(dir.path().join("stacks/api.yaml")).unwrap(),
+    );
+    assert!(
+        inserted.contains("    worker:\n      image: 'registry.split.test/worker:3.1.0'\n"),
+        "{inserted}"
+    );
+    assert_eq!(seisei(dir.path(), &["check"]).code, 0);
+}
