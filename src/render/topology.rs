@@ -58,7 +58,7 @@ pub struct Graph {
 /// Builds the graph. Identifiers are generated (`svc_3`), never taken from names, so no
 /// name can break the diagram's syntax; labels are escaped by each writer.
 pub fn graph(model: &Model) -> Graph {
-    let mut nodes = vec![Node {
+    let nodes = vec![Node {
         id: "internet".into(),
         label: "Internet".into(),
         shape: Shape::Circle,
@@ -75,6 +75,12 @@ pub fn graph(model: &Model) -> Graph {
         )
     };
     let mut edges = Vec::new();
+    // The proxy is drawn as a group of its entry points, so traffic visibly passes through it.
+    let mut proxy = Group {
+        id: "proxy".into(),
+        label: format!("{} · {}", model.traefik.service, model.traefik.stack),
+        nodes: Vec::new(),
+    };
     for e in &model.traefik.entrypoints {
         let used = model
             .routers
@@ -84,7 +90,7 @@ pub fn graph(model: &Model) -> Graph {
         if !used {
             continue;
         }
-        nodes.push(Node {
+        proxy.nodes.push(Node {
             id: entrypoint_id(&e.name),
             label: format!("{} {}", e.name, e.address),
             shape: Shape::Stadium,
@@ -126,6 +132,9 @@ pub fn graph(model: &Model) -> Graph {
     let mut groups: BTreeMap<(bool, String), Group> = BTreeMap::new();
     for stack in &model.stacks {
         for service in &stack.services {
+            if stack.name == model.traefik.stack && service.name == model.traefik.service {
+                continue;
+            }
             let private = service
                 .networks
                 .iter()
@@ -153,14 +162,19 @@ pub fn graph(model: &Model) -> Graph {
                 label,
                 nodes: Vec::new(),
             });
+            // The stack is named unless the container name already says it; a service in a
+            // private network's box that is also on Traefik's network says so.
+            let mut label = if service.container_name.starts_with(&stack.name) {
+                service.container_name.clone()
+            } else {
+                format!("{}\n{}", service.container_name, stack.name)
+            };
+            if private.is_some() && service.networks.contains(&model.traefik.network) {
+                label.push_str(&format!("\n+ {}", model.traefik.network));
+            }
             group.nodes.push(Node {
                 id: service_ids[&(stack.name.as_str(), service.name.as_str())].clone(),
-                // The stack is named unless the container name already says it.
-                label: if service.container_name.starts_with(&stack.name) {
-                    service.container_name.clone()
-                } else {
-                    format!("{}\n{}", service.container_name, stack.name)
-                },
+                label,
                 shape: if is_database {
                     Shape::Cylinder
                 } else {
@@ -205,6 +219,9 @@ pub fn graph(model: &Model) -> Graph {
     let mut groups: Vec<Group> = groups.into_values().collect();
     for (i, group) in groups.iter_mut().enumerate() {
         group.id = format!("net_{i}");
+    }
+    if !proxy.nodes.is_empty() {
+        groups.insert(0, proxy);
     }
     Graph {
         nodes,
