@@ -170,7 +170,7 @@ pub fn graph(model: &Model) -> Graph {
                 format!("{}\n{}", service.container_name, stack.name)
             };
             if private.is_some() && service.networks.contains(&model.traefik.network) {
-                label.push_str(&format!("\n+ {}", model.traefik.network));
+                let _ = write!(label, "\n+ {}", model.traefik.network);
             }
             group.nodes.push(Node {
                 id: service_ids[&(stack.name.as_str(), service.name.as_str())].clone(),
