@@ -141,3 +141,33 @@ fn checked_in_schema_matches_the_spec_types() {
         first_line.starts_with("# yaml-language-server: $schema=generated/platform.schema.json\n")
     );
 }
+
+#[test]
+fn graph_output_matches_its_golden_files() {
+    use seisei::render::topology;
+    for spec in crate::all_specs()
+        .iter()
+        .filter(|s| s.starts_with(crate::repo_root().join("tests")))
+    {
+        let compiled = crate::compile(spec);
+        let graph = topology::graph(&compiled.model);
+        let dir = spec.parent().unwrap();
+        for (file, text) in [
+            ("topology.mmd", topology::mermaid(&graph)),
+            ("topology.dot", topology::dot(&graph)),
+        ] {
+            let golden = dir.join(file);
+            if std::env::var_os("SEISEI_BLESS").is_some() {
+                std::fs::write(&golden, &text).unwrap();
+            } else {
+                let expected = std::fs::read_to_string(&golden).unwrap_or_default();
+                assert_eq!(
+                    text,
+                    expected,
+                    "{} differs; run `SEISEI_BLESS=1 cargo test` if intended",
+                    golden.display()
+                );
+            }
+        }
+    }
+}

@@ -3,6 +3,7 @@
 mod broken;
 mod cli;
 mod golden;
+mod inventory;
 mod mermaid;
 mod roundtrip;
 mod routing;
