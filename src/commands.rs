@@ -245,7 +245,10 @@ fn with_model(term: Terminal, args: &SpecArgs, body: impl FnOnce(&Compiled) -> u
 
 /// Keeps the changes that belong to `--stack NAME`: the stack's own folder and the shared
 /// files (inventory, Traefik configuration, schema), which depend on every stack.
-fn stack_filter(compiled: &Compiled, stack: Option<&str>) -> Result<impl Fn(&str) -> bool, u8> {
+fn stack_filter(
+    compiled: &Compiled,
+    stack: Option<&str>,
+) -> Result<impl Fn(&str) -> bool + use<>, u8> {
     let stacks: Vec<String> = compiled
         .model
         .stacks
@@ -280,40 +283,45 @@ fn stack_filter(compiled: &Compiled, stack: Option<&str>) -> Result<impl Fn(&str
     })
 }
 
-fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u8 {
-    let compiled = match compile_reported(term, &args.spec) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    let keep = match stack_filter(&compiled, args.stack.as_deref()) {
-        Ok(keep) => keep,
-        Err(code) => return code,
-    };
-    // Held until the end of the run, so two `gen` on one spec cannot interleave.
-    let _lock = match output::lock(compiled.source.base_dir()) {
-        Ok(lock) => lock,
-        Err(e) => return term.output_error(&e),
-    };
-    let mut plan = match output::plan(
+/// The compiled platform, the plan for its output tree (narrowed to `--stack`) and the
+/// hand-written documents whose regions changed. With `lock`, the spec's lock is taken
+/// first and handed back for the caller to hold.
+fn prepare(
+    term: Terminal,
+    args: &StackArgs,
+    lock: Option<&mut Option<output::Lock>>,
+) -> Result<(Compiled, output::Plan, Vec<output::docs::DocUpdate>), u8> {
+    let compiled = compile_reported(term, &args.spec)?;
+    let keep = stack_filter(&compiled, args.stack.as_deref())?;
+    if let Some(slot) = lock {
+        *slot = Some(output::lock(compiled.source.base_dir()).map_err(|e| term.output_error(&e))?);
+    }
+    let mut plan = output::plan(
         &compiled.output_dir,
         &compiled.artifacts,
         &compiled.model.spec_name,
-    ) {
-        Ok(plan) => plan,
-        Err(e) => return term.output_error(&e),
-    };
+    )
+    .map_err(|e| term.output_error(&e))?;
     plan.changes.retain(|c| keep(c.path()));
     // Marker problems in hand-written docs are found before anything is written.
-    let docs = match doc_updates(&compiled) {
-        Ok(docs) => docs,
-        Err(problems) => {
-            term.diagnostics(
-                Some(&compiled.source.path),
-                Some(&compiled.source.text),
-                &problems,
-            );
-            return EXIT_ERROR;
-        }
+    let docs = doc_updates(&compiled).map_err(|problems| {
+        term.diagnostics(
+            Some(&compiled.source.path),
+            Some(&compiled.source.text),
+            &problems,
+        );
+        EXIT_ERROR
+    })?;
+    Ok((compiled, plan, docs))
+}
+
+fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u8 {
+    // Held until the end of the run, so two `gen` on one spec cannot interleave; taken
+    // before the tree is read, so the plan is what this run alone will apply.
+    let mut lock = None;
+    let (compiled, plan, docs) = match prepare(term, args, Some(&mut lock)) {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
     };
     if let Err(e) = output::write(&compiled.output_dir, &plan, force) {
         return term.output_error(&e);
@@ -356,33 +364,9 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
 
 /// `check` (exit 1 when stale) and `diff` (same output, exit 0).
 fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
-    let compiled = match compile_reported(term, &args.spec) {
-        Ok(c) => c,
+    let (compiled, plan, docs) = match prepare(term, args, None) {
+        Ok(prepared) => prepared,
         Err(code) => return code,
-    };
-    let keep = match stack_filter(&compiled, args.stack.as_deref()) {
-        Ok(keep) => keep,
-        Err(code) => return code,
-    };
-    let mut plan = match output::plan(
-        &compiled.output_dir,
-        &compiled.artifacts,
-        &compiled.model.spec_name,
-    ) {
-        Ok(plan) => plan,
-        Err(e) => return term.output_error(&e),
-    };
-    plan.changes.retain(|c| keep(c.path()));
-    let docs = match doc_updates(&compiled) {
-        Ok(docs) => docs,
-        Err(problems) => {
-            term.diagnostics(
-                Some(&compiled.source.path),
-                Some(&compiled.source.text),
-                &problems,
-            );
-            return EXIT_ERROR;
-        }
     };
     let manifest_only = plan.changes.is_empty() && !plan.is_clean() && args.stack.is_none();
     if plan.changes.is_empty() && docs.is_empty() && !manifest_only {
