@@ -235,29 +235,7 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
             ),
         ]);
     }
-    let positions = Positions::index(&text).map_err(|e| {
-        vec![Diagnostic::new(
-            Code::InvalidYaml,
-            path,
-            Some(e.span),
-            format!("invalid YAML: {}", e.message),
-        )]
-    })?;
-    if !positions.duplicate_keys.is_empty() {
-        return Err(positions
-            .duplicate_keys
-            .iter()
-            .map(|(key, span)| {
-                Diagnostic::new(
-                    Code::DuplicateKey,
-                    path,
-                    Some(*span),
-                    format!("duplicate key `{}`", display_path(key)),
-                )
-                .with_help("remove one of the two entries; YAML keeps only one")
-            })
-            .collect());
-    }
+    let positions = index(path, &text)?;
     let spec: Spec =
         serde_yaml::from_str(&text).map_err(|e| shape_errors(path, &text, &positions, &e))?;
     let mut source = Source {
@@ -269,6 +247,34 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
     };
     include_stacks(&mut source, overlay)?;
     Ok(source)
+}
+
+/// The position index of `text`, or its syntax errors and duplicate keys.
+fn index(path: &Path, text: &str) -> Result<Positions, Vec<Diagnostic>> {
+    let positions = Positions::index(text).map_err(|e| {
+        vec![Diagnostic::new(
+            Code::InvalidYaml,
+            path,
+            Some(e.span),
+            format!("invalid YAML: {}", e.message),
+        )]
+    })?;
+    if positions.duplicate_keys.is_empty() {
+        return Ok(positions);
+    }
+    Err(positions
+        .duplicate_keys
+        .iter()
+        .map(|(key, span)| {
+            Diagnostic::new(
+                Code::DuplicateKey,
+                path,
+                Some(*span),
+                format!("duplicate key `{}`", display_path(key)),
+            )
+            .with_help("remove one of the two entries; YAML keeps only one")
+        })
+        .collect())
 }
 
 /// Loads the stack files named by `include` (glob patterns relative to the spec, `*` and
@@ -415,25 +421,7 @@ fn load_included(
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
-    let positions = Positions::index(&text).map_err(|e| {
-        vec![Diagnostic::new(
-            Code::InvalidYaml,
-            path,
-            Some(e.span),
-            format!("invalid YAML: {}", e.message),
-        )]
-    })?;
-    if let Some((key, span)) = positions.duplicate_keys.first() {
-        return Err(vec![
-            Diagnostic::new(
-                Code::DuplicateKey,
-                path,
-                Some(*span),
-                format!("duplicate key `{}`", display_path(key)),
-            )
-            .with_help("remove one of the two entries; YAML keeps only one"),
-        ]);
-    }
+    let positions = index(path, &text)?;
     let one_stack = || {
         vec![
             Diagnostic::new(
