@@ -4,7 +4,8 @@
 
 mod extends;
 pub mod routing;
-pub mod secrets;
+/// The credential detector, kept with the spec reader that runs it on every scalar.
+pub use crate::spec::secrets;
 mod validate;
 
 pub(crate) use validate::{folder_problem, name_problem};

@@ -927,49 +927,21 @@ impl Checker<'_> {
     /// Any string of the spec that looks like a real credential, outside `example` fields
     /// (secret examples have their own placeholder check).
     fn credentials(&mut self) {
-        fn walk(
-            value: &serde_yaml::Value,
-            path: &mut Vec<String>,
-            found: &mut Vec<(Vec<String>, &'static str)>,
-        ) {
-            match value {
-                serde_yaml::Value::String(s) => {
-                    if path.last().is_some_and(|k| k == "example") {
-                        return;
-                    }
-                    if let Some(kind) = super::secrets::credential_kind(s) {
-                        found.push((path.clone(), kind));
-                    }
-                }
-                serde_yaml::Value::Sequence(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        path.push(i.to_string());
-                        walk(item, path, found);
-                        path.pop();
-                    }
-                }
-                serde_yaml::Value::Mapping(map) => {
-                    for (key, item) in map {
-                        path.push(key.as_str().unwrap_or("?").to_owned());
-                        walk(item, path, found);
-                        path.pop();
-                    }
-                }
-                serde_yaml::Value::Tagged(tagged) => walk(&tagged.value, path, found),
-                _ => {}
-            }
-        }
-        let mut found = Vec::new();
         // The spec, then each included stack file, whose root is `stacks.NAME`.
-        let texts = std::iter::once((&self.source.text, Vec::new())).chain(
-            self.source
-                .included
-                .iter()
-                .map(|f| (&f.text, vec!["stacks".to_owned()])),
-        );
-        for (text, mut prefix) in texts {
-            if let Ok(document) = serde_yaml::from_str::<serde_yaml::Value>(text) {
-                walk(&document, &mut prefix, &mut found);
+        let mut found: Vec<(Vec<String>, &'static str)> = Vec::new();
+        for (path, kind) in &self.source.positions.credentials {
+            found.push((
+                path.split(crate::spec::PATH_SEPARATOR)
+                    .map(str::to_owned)
+                    .collect(),
+                kind,
+            ));
+        }
+        for file in &self.source.included {
+            for (path, kind) in &file.positions.credentials {
+                let mut segments = vec!["stacks".to_owned()];
+                segments.extend(path.split(crate::spec::PATH_SEPARATOR).map(str::to_owned));
+                found.push((segments, kind));
             }
         }
         for (path, kind) in found {

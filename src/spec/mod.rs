@@ -3,11 +3,14 @@
 //! diagnostics that point at the line to fix.
 
 mod positions;
+pub mod secrets;
 mod types;
 
 use std::path::{Path, PathBuf};
 
-pub use positions::{NodePosition, Positions, display as display_path, key as path_key};
+pub use positions::{
+    NodePosition, Positions, SEPARATOR as PATH_SEPARATOR, display as display_path, key as path_key,
+};
 pub use types::*;
 
 use crate::diagnostics::{Code, Diagnostic, Span, did_you_mean};

@@ -22,6 +22,9 @@ pub struct Positions {
     nodes: HashMap<String, NodePosition>,
     /// Keys that appear twice in one mapping: (path of the second one, its span).
     pub duplicate_keys: Vec<(String, Span)>,
+    /// Scalars that look like real credentials, outside `example` fields: (path, what they
+    /// look like). Found while indexing, so no second pass over the document is needed.
+    pub credentials: Vec<(String, &'static str)>,
 }
 
 /// A YAML syntax error with its position.
@@ -33,7 +36,7 @@ pub struct SyntaxError {
 
 /// Separates path segments; a control character cannot appear in a valid name, so two
 /// different paths never join to the same key.
-const SEPARATOR: char = '\u{1f}';
+pub const SEPARATOR: char = '\u{1f}';
 
 pub fn key(segments: &[&str]) -> String {
     segments.join(&SEPARATOR.to_string())
@@ -174,6 +177,10 @@ impl<'input> SpannedEventReceiver<'input> for Builder {
         match event {
             Event::Scalar(value, ..) => {
                 if let Some((path, key)) = self.next_node(Some(&value), span) {
+                    let is_example = path.rsplit(SEPARATOR).next() == Some("example");
+                    if !is_example && let Some(kind) = super::secrets::credential_kind(&value) {
+                        self.positions.credentials.push((path.clone(), kind));
+                    }
                     self.record(path, key, span);
                 }
             }
