@@ -10,7 +10,7 @@ mod validate;
 
 pub(crate) use validate::{folder_problem, name_problem};
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::spec::{self, Protocol, Provider, Source, Status};
@@ -315,14 +315,32 @@ impl Builder<'_> {
             stacks.push(self.stack(name, stack, version, &mut routers));
         }
         routers.sort_by(|a, b| a.name.cmp(&b.name));
-        // Docker labels need the router list, which is complete only now.
+        // Docker labels need the router list, which is complete only now. Indexed by service
+        // so a platform of thousands of stacks is not scanned once per service.
+        let mut by_service: HashMap<(&str, &str), Vec<&Router>> = HashMap::new();
+        for router in &routers {
+            by_service
+                .entry((router.stack.as_str(), router.service.as_str()))
+                .or_default()
+                .push(router);
+        }
         for stack in &mut stacks {
             for service in &mut stack.services {
+                let own = by_service.get(&(stack.name.as_str(), service.name.as_str()));
                 service.labels = docker_labels(
                     &spec.traefik,
-                    stack_routers(&routers, &stack.name, &service.name),
+                    own.into_iter().flatten().copied(),
                     &service.networks,
                 );
+            }
+        }
+        let mut stacks_on: HashMap<&str, Vec<String>> = HashMap::new();
+        for stack in &stacks {
+            for network in &stack.networks {
+                stacks_on
+                    .entry(network.as_str())
+                    .or_default()
+                    .push(stack.name.clone());
             }
         }
         let networks = spec
@@ -333,11 +351,7 @@ impl Builder<'_> {
                 purpose: n.purpose.clone(),
                 external: n.external,
                 internal: n.internal,
-                stacks: stacks
-                    .iter()
-                    .filter(|s| s.networks.contains(name))
-                    .map(|s| s.name.clone())
-                    .collect(),
+                stacks: stacks_on.remove(name.as_str()).unwrap_or_default(),
             })
             .collect();
         Model {
@@ -710,16 +724,6 @@ pub(crate) fn locate(
         }
     }
     source.at(code, segments, message)
-}
-
-fn stack_routers<'a>(
-    routers: &'a [Router],
-    stack: &'a str,
-    service: &'a str,
-) -> impl Iterator<Item = &'a Router> {
-    routers
-        .iter()
-        .filter(move |r| r.stack == stack && r.service == service)
 }
 
 fn uses_docker_provider(source: &Source) -> bool {

@@ -2,6 +2,8 @@
 //! hand-written Markdown files (`<!-- seisei:begin routes -->` … `<!-- seisei:end routes -->`).
 //! Input: the model and where the document lives; output: Markdown text.
 
+use std::collections::HashMap;
+
 use askama::Template;
 
 use super::escape::{filters, markdown_code, markdown_text};
@@ -72,6 +74,13 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
         };
         key(a).cmp(&key(b))
     });
+    let mut by_stack: HashMap<&str, Vec<&Router>> = HashMap::new();
+    for router in &model.routers {
+        by_stack
+            .entry(router.stack.as_str())
+            .or_default()
+            .push(router);
+    }
     let stacks = model
         .stacks
         .iter()
@@ -79,11 +88,10 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
             let compose_link = format!("{}{}", links.to_output, stack.compose_path());
             StackView {
                 stack,
-                routers: model
-                    .routers
-                    .iter()
-                    .filter(|r| r.stack == stack.name)
-                    .collect(),
+                routers: by_stack
+                    .get(stack.name.as_str())
+                    .cloned()
+                    .unwrap_or_default(),
                 env_link: format!("{}{}", links.to_output, stack.env_path()),
                 compose_link,
                 anchor_prefix,

@@ -6,6 +6,8 @@ pub mod escape;
 pub mod inventory;
 pub mod topology;
 
+use std::collections::HashMap;
+
 use askama::Template;
 
 use crate::model::{self, Model, Router, Stack};
@@ -46,12 +48,19 @@ pub fn generate(model: &Model) -> Result<Vec<Artifact>, askama::Error> {
                 dashboard_rule: model::routing::DASHBOARD_RULE,
             },
         )?);
+        let mut file_routers: HashMap<&str, Vec<&Router>> = HashMap::new();
+        for router in model
+            .routers
+            .iter()
+            .filter(|r| r.provider == Provider::File)
+        {
+            file_routers
+                .entry(router.stack.as_str())
+                .or_default()
+                .push(router);
+        }
         for stack in &model.stacks {
-            let routers: Vec<&Router> = model
-                .routers
-                .iter()
-                .filter(|r| r.stack == stack.name && r.provider == Provider::File)
-                .collect();
+            let routers = file_routers.remove(stack.name.as_str()).unwrap_or_default();
             if !routers.is_empty() {
                 artifacts.push(artifact(
                     format!("{}/dynamic/{}.yml", proxy.dir, stack.name),
@@ -130,10 +139,17 @@ struct ComposeView<'a> {
 
 impl<'a> ComposeView<'a> {
     fn new(header: Header<'a>, model: &'a Model, stack: &'a Stack) -> Self {
-        let networks = model
+        // `model.networks` is sorted by name: look each of the stack's networks up.
+        let networks = stack
             .networks
             .iter()
-            .filter(|n| stack.networks.contains(&n.name))
+            .filter_map(|name| {
+                model
+                    .networks
+                    .binary_search_by(|n| n.name.cmp(name))
+                    .ok()
+                    .map(|i| &model.networks[i])
+            })
             .collect();
         ComposeView {
             header,

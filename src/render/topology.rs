@@ -2,7 +2,7 @@
 //! services they route to and what those depend on, grouped by network. One graph, two
 //! writers: Mermaid (rendered by GitHub and GitLab inside STACKS.md) and Graphviz DOT.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::Model;
@@ -118,7 +118,13 @@ pub fn graph(model: &Model) -> Graph {
             service_ids.insert((stack.name.as_str(), service.name.as_str()), id);
         }
     }
-    let depended_on: Vec<(&str, &str)> = model
+    let private_networks: HashSet<&str> = model
+        .networks
+        .iter()
+        .filter(|n| !n.external)
+        .map(|n| n.name.as_str())
+        .collect();
+    let depended_on: HashSet<(&str, &str)> = model
         .stacks
         .iter()
         .flat_map(|s| {
@@ -138,7 +144,7 @@ pub fn graph(model: &Model) -> Graph {
             let private = service
                 .networks
                 .iter()
-                .find(|n| model.networks.iter().any(|m| &&m.name == n && !m.external));
+                .find(|n| private_networks.contains(n.as_str()));
             let (key, label) = match (private, service.networks.first()) {
                 (Some(network), _) => (
                     (true, format!("{}/{network}", stack.name)),
