@@ -500,8 +500,40 @@ impl Checker<'_> {
                     );
                 }
             }
+            let mut targets = BTreeSet::new();
             for (i, m) in service.mounts.iter().flatten().enumerate() {
                 let p = at(&["mounts", &i.to_string()]);
+                // Compose's short syntax splits on `:`; a colon would change the mount.
+                for (field, value) in [("target", Some(&m.target)), ("bind", m.bind.as_ref())] {
+                    if let Some(value) = value
+                        && value.contains(':')
+                    {
+                        let f = at(&["mounts", &i.to_string(), field]);
+                        self.push(
+                            self.at(
+                                name,
+                                &seg(&f),
+                                Code::InvalidShape,
+                                format!("mount path `{value}` contains `:`"),
+                            )
+                            .with_help(
+                                "Compose reads `source:target:mode`; use a path without `:`",
+                            ),
+                        );
+                    }
+                }
+                if !targets.insert(m.target.clone()) {
+                    let f = at(&["mounts", &i.to_string(), "target"]);
+                    self.push(
+                        self.at(
+                            name,
+                            &seg(&f),
+                            Code::InvalidShape,
+                            format!("two mounts of `{service_name}` target `{}`", m.target),
+                        )
+                        .with_help("mount each container path once"),
+                    );
+                }
                 match (&m.volume, &m.bind) {
                     (Some(v), None) => {
                         if !stack.volumes.contains_key(v) {
@@ -633,6 +665,20 @@ impl Checker<'_> {
                         self.at(name, &seg(&path), Code::UnknownVariable, problem)
                             .with_help("write `$$` for a literal `$`"),
                     ),
+                }
+            }
+            for (i, port) in service.ports.iter().flatten().enumerate() {
+                if port.container == 0 || port.host == Some(0) {
+                    let f = at(&["ports", &i.to_string()]);
+                    self.push(
+                        self.at(
+                            name,
+                            &seg(&f),
+                            Code::InvalidShape,
+                            "port 0 is not a port a service can listen on or publish".to_owned(),
+                        )
+                        .with_help("use a port from 1 to 65535"),
+                    );
                 }
             }
             let listening: Vec<u16> = service

@@ -3,8 +3,10 @@
 mod broken;
 mod cli;
 mod golden;
+mod hostile;
 mod inventory;
 mod mermaid;
+mod properties;
 mod roundtrip;
 mod routing;
 mod rule_cases;

@@ -286,7 +286,7 @@ fn readers_follow_compose_and_traefik() {
 /// as the model holds it. Compose interpolates `$` in every value, so a literal one (image,
 /// container name, label, volume) is doubled, while `environment` and `command` are already
 /// in Compose syntax and come back verbatim.
-fn check_compose(compiled: &Compiled, findings: &mut Findings) {
+pub(crate) fn check_compose(compiled: &Compiled, findings: &mut Findings) {
     let model = &compiled.model;
     for stack in &model.stacks {
         let path = stack.compose_path();
@@ -499,7 +499,7 @@ fn check_docker_labels(
 
 /// The file provider's files: exactly one per stack with file routes plus `_platform.yml`,
 /// each router and middleware as the model holds it once Traefik has run the Go template.
-fn check_dynamic(compiled: &Compiled, findings: &mut Findings) {
+pub(crate) fn check_dynamic(compiled: &Compiled, findings: &mut Findings) {
     let model = &compiled.model;
     let Some(proxy) = model.stacks.iter().find(|s| s.name == model.traefik.stack) else {
         findings.fail(format!("no stack `{}` runs Traefik", model.traefik.stack));
@@ -715,7 +715,7 @@ fn expected_middleware(kind: &Middleware) -> Value {
 }
 
 /// `traefik.yml`: the values that come from the spec (addresses, resolvers, paths).
-fn check_static(compiled: &Compiled, findings: &mut Findings) {
+pub(crate) fn check_static(compiled: &Compiled, findings: &mut Findings) {
     let model = &compiled.model;
     let traefik = &model.traefik;
     let Some(proxy) = model.stacks.iter().find(|s| s.name == traefik.stack) else {
@@ -823,7 +823,7 @@ fn check_static(compiled: &Compiled, findings: &mut Findings) {
 
 /// Every stack's `.env.example`, read as Compose reads `.env`: the variables in the model's
 /// order, each with the example the model shows, and nothing else.
-fn check_env(compiled: &Compiled, findings: &mut Findings) {
+pub(crate) fn check_env(compiled: &Compiled, findings: &mut Findings) {
     for stack in &compiled.model.stacks {
         let path = stack.env_path();
         let Some(text) = artifact_text(compiled, &path) else {
@@ -847,7 +847,7 @@ fn check_env(compiled: &Compiled, findings: &mut Findings) {
 
 /// The inventory's tables: every row is one line that ends the last cell, with as many
 /// unescaped `|` as the header has, and the overview has one row per stack.
-fn check_inventory(compiled: &Compiled, findings: &mut Findings) {
+pub(crate) fn check_inventory(compiled: &Compiled, findings: &mut Findings) {
     let path = &compiled.model.inventory;
     let Some(text) = artifact_text(compiled, path) else {
         findings.fail(format!("{path}: not generated"));
@@ -1459,7 +1459,7 @@ enum Resolved {
 }
 
 /// Plain scalars (keys and values) whose YAML 1.1 reading differs from the YAML 1.2 one.
-fn yaml_1_1_disagreements(text: &str) -> Vec<String> {
+pub(crate) fn yaml_1_1_disagreements(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     for event in Parser::new_from_str(text) {
         let (event, span) = match event {
@@ -1653,7 +1653,7 @@ fn float(text: &str) -> Resolved {
 
 /// Every mismatch of one test, reported together.
 #[derive(Default)]
-struct Findings(Vec<String>);
+pub(crate) struct Findings(Vec<String>);
 
 impl Findings {
     // Callers compare temporaries (parsed values, built expectations) as often as borrowed
@@ -1672,7 +1672,7 @@ impl Findings {
     }
 
     #[track_caller]
-    fn assert_none(self, spec: &Path) {
+    pub(crate) fn assert_none(self, spec: &Path) {
         assert!(
             self.0.is_empty(),
             "{}: {} problem(s)\n  - {}",
@@ -1692,7 +1692,7 @@ fn artifact_text<'a>(compiled: &'a Compiled, path: &str) -> Option<&'a str> {
 }
 
 /// Parses a generated YAML file, after Traefik's Go template step when `templated`.
-fn yaml_artifact(
+pub(crate) fn yaml_artifact(
     compiled: &Compiled,
     path: &str,
     templated: bool,

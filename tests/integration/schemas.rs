@@ -102,14 +102,14 @@ fn validators_reject_what_the_schemas_forbid() {
 
 /// Which generated files a schema covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Compose,
     Dynamic,
     Static,
 }
 
 impl Kind {
-    fn schema(self) -> &'static str {
+    pub(crate) fn schema(self) -> &'static str {
         match self {
             Kind::Compose => COMPOSE,
             Kind::Dynamic => FILE_PROVIDER,
@@ -117,7 +117,7 @@ impl Kind {
         }
     }
 
-    fn selects(self, path: &str) -> bool {
+    pub(crate) fn selects(self, path: &str) -> bool {
         match self {
             Kind::Compose => path.ends_with("docker-compose.yml"),
             Kind::Dynamic => {
@@ -199,7 +199,7 @@ fn check_every_spec(validator: &Validator, kind: Kind) {
 
 /// The schema directory, or `None` after saying on stderr why the test is skipped. A
 /// relative path is taken from the repository root, where `cargo test` runs.
-fn schemas_dir() -> Option<PathBuf> {
+pub(crate) fn schemas_dir() -> Option<PathBuf> {
     let Some(dir) = std::env::var_os("SEISEI_SCHEMAS_DIR").filter(|d| !d.is_empty()) else {
         eprintln!("skipped: SEISEI_SCHEMAS_DIR is not set ({HINT})");
         return None;
@@ -219,7 +219,7 @@ fn schemas_dir() -> Option<PathBuf> {
 }
 
 /// Compiles one schema. A schema that does not load is a failure, not a skip.
-fn validator(dir: &Path, file: &str) -> Validator {
+pub(crate) fn validator(dir: &Path, file: &str) -> Validator {
     let path = dir.join(file);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -230,7 +230,7 @@ fn validator(dir: &Path, file: &str) -> Validator {
 }
 
 /// Every error, as `instance path: message (schema path)`.
-fn errors(validator: &Validator, document: &Value) -> Vec<String> {
+pub(crate) fn errors(validator: &Validator, document: &Value) -> Vec<String> {
     validator
         .iter_errors(document)
         .map(|e| {
