@@ -147,7 +147,6 @@ fn placeholder_secret_examples_are_written_as_they_are() {
 /// `command: []` (run the image with no arguments) comes out of compose.yaml as
 /// `command:` with nothing after it, which Compose reads as null: the image's own command.
 #[test]
-#[ignore = "bug: an empty command is written as null"]
 fn an_empty_command_stays_an_empty_list() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let spec_path = dir.path().join("platform.yaml");
