@@ -479,7 +479,7 @@ fn corpus() -> Vec<Case> {
                     lines(0..1_000, |depth| format!("{}k:\n", " ".repeat(4 + depth)))
                 ),
             ),
-            "expected a string",
+            "nested too deeply",
         ),
         case(
             "1,000 nested block sequences in a field",
@@ -491,7 +491,7 @@ fn corpus() -> Vec<Case> {
                     " ".repeat(4 + 1_000)
                 ),
             ),
-            "expected a string",
+            "nested too deeply",
         ),
         case(
             "billion laughs in the escape hatch",
