@@ -169,9 +169,9 @@ fn an_output_directory_that_is_a_file_is_refused() {
 // Bugs: each test states what seisei does today.
 // ---------------------------------------------------------------------------------------
 
-/// `Positions::index` (src/spec/positions.rs) builds the position index with
-/// `saphyr_parser::Parser::load`, which recurses once per level of a block collection;
-/// saphyr limits only flow nesting. A 20 KB spec overflows the stack (SIGABRT).
+/// Deep block nesting is refused before parsing. The position index is built with
+/// `saphyr_parser::Parser::load`, which recurses once per level of a block collection
+/// (saphyr limits only flow nesting): this 20 KB spec used to overflow the stack (SIGABRT).
 #[test]
 fn deep_compact_block_sequences_are_refused() {
     let spec = with(
@@ -188,7 +188,7 @@ fn deep_compact_block_sequences_are_refused() {
     ));
 }
 
-/// The same overflow through block mappings, one space of indentation per level (4.5 MB).
+/// The same through block mappings, one space of indentation per level (4.5 MB).
 #[test]
 fn deep_block_mappings_are_refused() {
     let nested = lines(0..3_000, |depth| format!("{}k:\n", " ".repeat(4 + depth)));
@@ -285,8 +285,8 @@ fn tagged_values_are_refused() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Port 0 passes validation and lands in the compose file as `0:0/tcp`, which Docker
-/// refuses ("invalid containerPort: 0").
+/// Port 0 is refused: Docker refuses it ("invalid containerPort: 0"), and it used to land in
+/// the compose file as `0:0/tcp`.
 #[test]
 fn port_zero_is_refused() {
     assert_refused(&case(
@@ -527,6 +527,22 @@ fn corpus() -> Vec<Case> {
             "an alias inside its own anchor",
             with("  name: Hostile\n", "  name: &self [*self]\n"),
             "E010",
+        ),
+        // Included stack files may not leave the spec's folder.
+        case(
+            "an include of an absolute path",
+            format!("include: [/etc/passwd]\n{BASE}"),
+            "must stay below the spec's folder",
+        ),
+        case(
+            "an include that climbs out of the folder",
+            format!("include: [\"../*.yaml\"]\n{BASE}"),
+            "must stay below the spec's folder",
+        ),
+        case(
+            "an include of the output tree's compose file",
+            format!("include: [generated/infra/stacks/app/docker-compose.yml]\n{BASE}"),
+            "E0103",
         ),
         // Keys and values of the wrong kind.
         case(

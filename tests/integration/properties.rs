@@ -89,8 +89,8 @@ fn check_random_platforms(version: &'static str, docker_by_default: bool) {
     }
 }
 
-/// A secret variable whose example or default looks real stops the whole run, so its value
-/// reaches no file; a placeholder passes through as written.
+/// A secret variable whose example or default looks real stops the whole run (E0502), so
+/// its value reaches no file.
 #[test]
 fn real_looking_secret_examples_stop_the_run() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -124,6 +124,7 @@ fn real_looking_secret_examples_stop_the_run() {
     });
 }
 
+/// A secret's placeholder example is what `.env.example` shows, byte for byte.
 #[test]
 fn placeholder_secret_examples_are_written_as_they_are() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -144,8 +145,8 @@ fn placeholder_secret_examples_are_written_as_they_are() {
     });
 }
 
-/// `command: []` (run the image with no arguments) comes out of compose.yaml as
-/// `command:` with nothing after it, which Compose reads as null: the image's own command.
+/// `command: []` (run the image with no arguments) stays `[]`: a bare `command:`, as it was
+/// once written, reads as null, which Compose takes for the image's own command.
 #[test]
 fn an_empty_command_stays_an_empty_list() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -186,9 +187,9 @@ fn a_negative_priority_is_refused() {
 }
 
 /// Compose splits a short volume entry at `:` into source, target and mode, so a `:` in a
-/// bind path or a target changes the mount: `target: /data:ro` with `read_only: false`
-/// becomes the read-only mount `vol:/data:ro`, and `bind: ./a:b` mounts `./a` at `b`.
-/// seisei neither refuses such paths nor writes the long syntax.
+/// bind path or a target would change the mount: `target: /data:ro` with `read_only: false`
+/// would become the read-only mount `vol:/data:ro`, and `bind: ./a:b` would mount `./a` at
+/// `b`. Such a path must be refused, or written so that Compose reads it as meant.
 #[test]
 fn mount_paths_with_a_colon_keep_their_meaning() {
     let dir = tempfile::tempdir().expect("a temporary directory");
@@ -243,7 +244,7 @@ fn mount_paths_with_a_colon_keep_their_meaning() {
 }
 
 /// Docker refuses a container with two mounts at one path ("Duplicate mount point"), and
-/// the Compose schema refuses two identical entries; seisei writes both.
+/// the Compose schema refuses two identical entries: seisei must refuse them first.
 #[test]
 fn two_mounts_at_one_target_are_refused() {
     let dir = tempfile::tempdir().expect("a temporary directory");
