@@ -73,7 +73,8 @@ pub fn resolve(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
             chain.push(base.clone());
             current = base;
         }
-        let stack = if broken {
+        // Most stacks extend nothing: a clone, not a round trip through YAML values.
+        let stack = if broken || chain.len() == 1 {
             declared[name].clone()
         } else {
             merge_chain(source, &chain, diagnostics)

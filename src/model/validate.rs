@@ -396,7 +396,6 @@ impl Checker<'_> {
 
     #[allow(clippy::too_many_lines)]
     fn stack(&mut self, name: &str, stack: &crate::spec::Stack) {
-        let spec = &self.source.spec;
         if stack.purpose.is_none() {
             self.push(
                 self.at(
@@ -429,12 +428,7 @@ impl Checker<'_> {
         }
         let stack_networks = stack.networks.clone().unwrap_or_default();
         for (i, n) in stack_networks.iter().enumerate() {
-            self.network_ref(
-                name,
-                &["stacks", name, "networks", &i.to_string()],
-                n,
-                &spec.networks.keys().map(String::as_str).collect::<Vec<_>>(),
-            );
+            self.network_ref(name, &["stacks", name, "networks", &i.to_string()], n);
         }
         let mut used_variables: BTreeSet<String> = BTreeSet::new();
         for (service_name, service) in &stack.services {
@@ -492,12 +486,7 @@ impl Checker<'_> {
             if let Some(networks) = &service.networks {
                 for (i, n) in networks.iter().enumerate() {
                     let p = at(&["networks", &i.to_string()]);
-                    self.network_ref(
-                        name,
-                        &seg(&p),
-                        n,
-                        &spec.networks.keys().map(String::as_str).collect::<Vec<_>>(),
-                    );
+                    self.network_ref(name, &seg(&p), n);
                 }
             }
             let mut targets = BTreeSet::new();
@@ -745,25 +734,29 @@ impl Checker<'_> {
         }
     }
 
-    fn network_ref(&mut self, stack: &str, path: &[&str], name: &str, known: &[&str]) {
-        if !known.contains(&name) {
-            self.push(
-                self.at(
-                    stack,
-                    path,
-                    Code::UnknownNetwork,
-                    format!("unknown network `{name}`"),
-                )
-                .with_help(
-                    did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
-                        format!(
-                            "declare it under `networks` (known here: {})",
-                            known.join(", ")
-                        )
-                    }),
-                ),
-            );
+    /// `name` must be a declared network. The names are collected only for the message of a
+    /// missing one, so checking thousands of references stays linear.
+    fn network_ref(&mut self, stack: &str, path: &[&str], name: &str) {
+        let networks = &self.source.spec.networks;
+        if networks.contains_key(name) {
+            return;
         }
+        let known: Vec<&str> = networks.keys().map(String::as_str).collect();
+        let help = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
+            format!(
+                "declare it under `networks` (known here: {})",
+                known.join(", ")
+            )
+        });
+        self.push(
+            self.at(
+                stack,
+                path,
+                Code::UnknownNetwork,
+                format!("unknown network `{name}`"),
+            )
+            .with_help(help),
+        );
     }
 
     fn route(
