@@ -15,8 +15,9 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Upper bound on N: stack numbers are written with five digits, which keeps every path
-/// prefix the same length so no prefix is a string prefix of another stack's.
+/// Upper bound on N: stack numbers are written with five digits, so no stack's path prefix
+/// (`/kind-NNNNN`) is a string prefix of another stack's, which would make one route cover
+/// another.
 pub const MAX_STACKS: usize = 99_999;
 
 /// The shared hosts: a quarter of the application stacks, capped at 300 ("a few hundred"),
@@ -90,7 +91,7 @@ pub fn platform_yaml(stacks: usize, hosts: usize) -> (String, Summary) {
 }
 
 /// Writes `dir/platform.yaml` for `stacks` stacks with the default shared hosts, creating
-/// `dir`, and returns the spec's path.
+/// `dir`, and returns the spec's path and what it holds.
 pub fn write_platform(dir: &Path, stacks: usize) -> std::io::Result<(PathBuf, Summary)> {
     let (text, summary) = platform_yaml(stacks, default_hosts(stacks));
     std::fs::create_dir_all(dir)?;

@@ -13,7 +13,9 @@ pub fn run(bytes: &[u8]) {
     if std::fs::write(path, bytes).is_err() {
         return;
     }
-    let source = match seisei::spec::load(path) {
+    let loaded = seisei::spec::load(path);
+    let _ = std::fs::remove_file(path);
+    let source = match loaded {
         Ok(source) => source,
         Err(problems) => {
             print(&problems, std::str::from_utf8(bytes).ok());
@@ -38,12 +40,15 @@ fn print(diagnostics: &[seisei::diagnostics::Diagnostic], text: Option<&str>) {
     }
 }
 
-/// One spec file per process, in a directory of its own that holds nothing else, so an
-/// `include` pattern finds no other file.
+/// One spec file per process (libFuzzer's `-fork` and `-jobs` run several), in a directory
+/// of its own that holds nothing else, so an `include` pattern finds no other file. The
+/// directories share one parent, `seisei-fuzz` in the temporary directory, to delete after.
 fn spec_path() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("seisei-fuzz-{}", std::process::id()));
+        let dir = std::env::temp_dir()
+            .join("seisei-fuzz")
+            .join(std::process::id().to_string());
         std::fs::create_dir_all(&dir).expect("create the fuzz directory");
         dir.join("platform.yaml")
     })

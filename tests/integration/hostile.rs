@@ -184,7 +184,7 @@ fn deep_compact_block_sequences_are_refused() {
     assert_refused(&case(
         "10,000 nested compact block sequences",
         spec,
-        "invalid",
+        "nested too deeply",
     ));
 }
 
@@ -196,7 +196,11 @@ fn deep_block_mappings_are_refused() {
         "  domain: example.test\n",
         &format!("  domain: example.test\n  description:\n{nested}"),
     );
-    assert_refused(&case("3,000 nested block mappings", spec, "invalid"));
+    assert_refused(&case(
+        "3,000 nested block mappings",
+        spec,
+        "nested too deeply",
+    ));
 }
 
 /// A 10 MB spec of 3.5 million one-letter scalars in a flow sequence is within
