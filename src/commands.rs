@@ -1,6 +1,7 @@
 //! One function per subcommand: each runs the pipeline, prints what the user asked for and
 //! returns the exit code. Input: parsed arguments; output: text on stdout and stderr.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
@@ -47,22 +48,21 @@ impl Terminal {
     }
 
     /// Prints diagnostics on stderr; `text` is the spec's. Problems in other files (included
-    /// stack files, hand-written docs) show their own lines, read again for the snippet.
+    /// stack files, hand-written docs) show their own lines, each file read once.
     fn diagnostics(self, spec_path: Option<&Path>, text: Option<&str>, diagnostics: &[Diagnostic]) {
         let mut stderr = std::io::stderr().lock();
-        for d in diagnostics {
-            if self.quiet && d.severity() == Severity::Warning {
-                continue;
-            }
-            let own;
-            let source = if spec_path == Some(d.file.as_path()) {
-                text
+        let shown = diagnostics
+            .iter()
+            .filter(|d| !(self.quiet && d.severity() == Severity::Warning));
+        let read = |path: &Path| {
+            if spec_path == Some(path) {
+                text.map(Cow::Borrowed)
             } else {
-                own = std::fs::read_to_string(&d.file).ok();
-                own.as_deref()
-            };
-            let _ = write!(stderr, "{}", d.render_styled(source, self.color_err));
-        }
+                std::fs::read_to_string(path).ok().map(Cow::Owned)
+            }
+        };
+        let rendered = diagnostics::render_all(shown, read, self.color_err);
+        let _ = write!(stderr, "{rendered}");
         let errors = diagnostics
             .iter()
             .filter(|d| d.severity() == Severity::Error)

@@ -2,6 +2,8 @@
 //! source position and a fix. Rendering turns them into compiler-style text with the source
 //! line and a caret, or into one JSON object per line for editors and CI.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -224,8 +226,15 @@ impl Diagnostic {
     }
 
     /// [`Diagnostic::render`] with ANSI colours when `color` is set: the severity, the
-    /// location arrow, the caret and the fix stand out on a terminal.
+    /// location arrow, the caret and the fix stand out on a terminal. It indexes `source`
+    /// for this one diagnostic; a batch of them is rendered with [`render_all`], which indexes
+    /// each file once.
     pub fn render_styled(&self, source: Option<&str>, color: bool) -> String {
+        self.render_indexed(source.map(LineIndex::new).as_ref(), color)
+    }
+
+    /// [`Diagnostic::render_styled`] with the lines of `self.file` already indexed.
+    pub fn render_indexed(&self, lines: Option<&LineIndex<'_>>, color: bool) -> String {
         let paint = |code: &str, text: &str| {
             if color {
                 format!("\x1b[{code}m{text}\x1b[0m")
@@ -260,28 +269,18 @@ impl Diagnostic {
                     span.line,
                     span.column
                 );
-                if let Some(line) = source.and_then(|s| s.lines().nth(span.line.saturating_sub(1)))
-                {
+                if let Some(line) = lines.and_then(|l| l.line(span.line)) {
                     let gutter = span.line.to_string();
                     let pad = " ".repeat(gutter.len());
-                    let width = if span.end_line == span.line {
-                        span.end_column.saturating_sub(span.column).max(1)
-                    } else {
-                        line.chars().count().saturating_sub(span.column - 1).max(1)
-                    };
+                    let snippet = Snippet::new(line, span);
                     let bar = paint("1;34", "|");
                     let _ = writeln!(out, "{pad} {bar}");
-                    let _ = writeln!(
-                        out,
-                        "{} {bar} {}",
-                        paint("1;34", &gutter),
-                        line.replace('\t', " ")
-                    );
-                    let carets = "^".repeat(width);
+                    let _ = writeln!(out, "{} {bar} {}", paint("1;34", &gutter), snippet.text);
+                    let carets = "^".repeat(snippet.width);
                     let _ = writeln!(
                         out,
                         "{pad} {bar} {}{}",
-                        " ".repeat(span.column.saturating_sub(1)),
+                        " ".repeat(snippet.indent),
                         paint(severity_color, &carets)
                     );
                 }
@@ -311,6 +310,128 @@ impl Diagnostic {
             "end_column": span.end_column,
             "suggestion": self.help,
         })
+    }
+}
+
+/// Renders a batch of diagnostics in order. `read` gives the text of a file (the spec's is
+/// already in memory; others are read from disk), and is asked once per file: each file is
+/// read and indexed once, so N problems in a file of N lines take linear time, not the
+/// quadratic time of finding every line from the top of the file.
+pub fn render_all<'a, 't>(
+    diagnostics: impl IntoIterator<Item = &'a Diagnostic>,
+    mut read: impl FnMut(&Path) -> Option<Cow<'t, str>>,
+    color: bool,
+) -> String {
+    let diagnostics: Vec<&Diagnostic> = diagnostics.into_iter().collect();
+    let mut texts: BTreeMap<&Path, Option<Cow<'t, str>>> = BTreeMap::new();
+    for d in diagnostics.iter().filter(|d| d.span.is_some()) {
+        texts.entry(&d.file).or_insert_with(|| read(&d.file));
+    }
+    let indexes: BTreeMap<&Path, LineIndex<'_>> = texts
+        .iter()
+        .filter_map(|(path, text)| Some((*path, LineIndex::new(text.as_deref()?))))
+        .collect();
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&d.render_indexed(indexes.get(d.file.as_path()), color));
+    }
+    out
+}
+
+/// Where each line of a text starts, built in one pass so that finding line N is a lookup.
+/// Lines are those of [`str::lines`]: split at `\n`, with a `\r` before it dropped.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let mut starts = Vec::new();
+        if !text.is_empty() {
+            starts.push(0);
+        }
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|&(i, b)| b == b'\n' && i + 1 < text.len())
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { text, starts }
+    }
+
+    /// Line `number` (1-based) without its line break, or `None` past the end.
+    pub fn line(&self, number: usize) -> Option<&'a str> {
+        let start = *self.starts.get(number.checked_sub(1)?)?;
+        let end = self.starts.get(number).copied().unwrap_or(self.text.len());
+        let line = &self.text[start..end];
+        Some(match line.strip_suffix('\n') {
+            Some(line) => line.strip_suffix('\r').unwrap_or(line),
+            None => line,
+        })
+    }
+}
+
+/// Lines longer than this many characters are shown as a window around the caret: a
+/// minified or generated line of megabytes would otherwise fill the terminal.
+const LONG_LINE: usize = 200;
+/// Characters shown before the caret in a window.
+const WINDOW_BEFORE: usize = 40;
+/// Characters shown in a window in all.
+const WINDOW: usize = 120;
+
+/// The source line as printed under a diagnostic, with where its carets go.
+struct Snippet {
+    text: String,
+    /// Columns before the first caret.
+    indent: usize,
+    /// Number of carets.
+    width: usize,
+}
+
+impl Snippet {
+    fn new(line: &str, span: Span) -> Snippet {
+        // Tabs become one space each, so a caret column is a character count.
+        let chars: Vec<char> = line
+            .chars()
+            .map(|c| if c == '\t' { ' ' } else { c })
+            .collect();
+        let caret = span.column.saturating_sub(1);
+        let width = if span.end_line == span.line {
+            span.end_column.saturating_sub(span.column).max(1)
+        } else {
+            chars.len().saturating_sub(caret).max(1)
+        };
+        if chars.len() <= LONG_LINE {
+            return Snippet {
+                text: chars.into_iter().collect(),
+                indent: caret,
+                width,
+            };
+        }
+        // A window around the caret, full width even when the caret is near either end.
+        let end = (caret.saturating_sub(WINDOW_BEFORE) + WINDOW).min(chars.len());
+        let start = end
+            .saturating_sub(WINDOW)
+            .min(caret.saturating_sub(WINDOW_BEFORE));
+        let mut text = String::new();
+        let mut indent = caret - start;
+        if start > 0 {
+            text.push('…');
+            indent += 1;
+        }
+        text.extend(&chars[start..end]);
+        if end < chars.len() {
+            text.push('…');
+        }
+        // Carets stop at the window's edge; one stays even for a caret past the line's end.
+        let width = width.min(end.saturating_sub(caret)).max(1);
+        Snippet {
+            text,
+            indent,
+            width,
+        }
     }
 }
 
@@ -379,6 +500,103 @@ mod tests {
     fn suggests_close_names_only() {
         assert_eq!(closest("egde", ["edge", "odoo18"]), Some("edge"));
         assert_eq!(closest("backend", ["edge", "odoo18"]), None);
+    }
+
+    /// The index finds the lines `str::lines` finds, line breaks of either kind included.
+    #[test]
+    fn line_index_agrees_with_lines() {
+        for text in [
+            "",
+            "\n",
+            "a",
+            "a\n",
+            "a\nb",
+            "a\r\nb\r\n",
+            "a\rb\n",
+            "\n\nc",
+            "x\r",
+            "x\r\n\r\n",
+        ] {
+            let index = LineIndex::new(text);
+            let lines: Vec<&str> = text.lines().collect();
+            for number in 0..=lines.len() + 1 {
+                let expected = number.checked_sub(1).and_then(|i| lines.get(i).copied());
+                assert_eq!(index.line(number), expected, "{text:?} line {number}");
+            }
+        }
+    }
+
+    /// A batch renders as its diagnostics one by one, each file asked for once.
+    #[test]
+    fn render_all_reads_each_file_once() {
+        let spec = "a: 1\nb: 2\nc: 3\n";
+        let at = |line| {
+            Diagnostic::new(
+                Code::DuplicateKey,
+                Path::new("platform.yaml"),
+                Some(Span::point(line, 1)),
+                "duplicate key",
+            )
+        };
+        let batch = [at(3), at(1), at(2)];
+        let mut reads = 0;
+        let text = render_all(
+            &batch,
+            |_| {
+                reads += 1;
+                Some(Cow::Borrowed(spec))
+            },
+            false,
+        );
+        assert_eq!(reads, 1);
+        let one_by_one: String = batch.iter().map(|d| d.render(Some(spec))).collect();
+        assert_eq!(text, one_by_one);
+    }
+
+    /// A long line is cut to a window around the caret, marked with `…` at each cut, and the
+    /// caret stays under the character it points at.
+    #[test]
+    fn long_lines_show_a_window_around_the_caret() {
+        let line = format!("key: {}BAD{}", "x".repeat(300), "y".repeat(300));
+        let column = line.find("BAD").unwrap() + 1;
+        let d = Diagnostic::new(
+            Code::InvalidShape,
+            Path::new("platform.yaml"),
+            Some(Span {
+                line: 1,
+                column,
+                end_line: 1,
+                end_column: column + 3,
+            }),
+            "bad value",
+        );
+        let text = d.render(Some(&line));
+        let lines: Vec<&str> = text.lines().collect();
+        let (source, carets) = (lines[3], lines[4]);
+        let source = source.strip_prefix("1 | ").unwrap();
+        let carets = carets.strip_prefix("  | ").unwrap();
+        assert!(source.starts_with('…') && source.ends_with('…'), "{source}");
+        assert_eq!(source.chars().count(), WINDOW + 2);
+        let under: String = source
+            .chars()
+            .skip(carets.find('^').unwrap())
+            .take(carets.trim_start().len())
+            .collect();
+        assert_eq!(under, "BAD", "{text}");
+        // Near the start of the line there is nothing to cut before the caret.
+        let early = Diagnostic {
+            span: Some(Span::point(1, 6)),
+            ..d.clone()
+        };
+        let text = early.render(Some(&line));
+        let source = text.lines().nth(3).unwrap().strip_prefix("1 | ").unwrap();
+        assert!(
+            source.starts_with("key: x") && source.ends_with('…'),
+            "{source}"
+        );
+        assert_eq!(text.lines().nth(4), Some("  |      ^"));
+        // A short line is printed whole.
+        assert!(d.render(Some("key: BAD")).contains("1 | key: BAD\n"));
     }
 
     #[test]
