@@ -809,6 +809,22 @@ impl Checker<'_> {
                 )),
             );
         }
+        // Traefik's runtime takes a negative priority, but the file provider's JSON schema
+        // (`minimum: 0`), which the dynamic files are checked against, does not; and 0 already
+        // means "computed from the rule", so 1 is the lowest explicit priority.
+        if let Some(priority) = route.priority
+            && priority < 0
+        {
+            self.push(
+                self.at(
+                    stack,
+                    &child(path, "priority"),
+                    Code::InvalidRoute,
+                    format!("priority {priority} is below 0, the lowest priority Traefik's file provider schema accepts"),
+                )
+                .with_help("use 1 for the lowest explicit priority, or leave `priority` out for Traefik's priority from the rule's length (what 0 means too)"),
+            );
+        }
         for (field, value) in [("path_prefix", &route.path_prefix), ("path", &route.path)] {
             if let Some(value) = value
                 && !value.starts_with('/')

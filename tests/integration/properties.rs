@@ -169,10 +169,9 @@ fn an_empty_command_stays_an_empty_list() {
 }
 
 /// Traefik documents 1 as the lowest router priority (0 means "from the rule's length"),
-/// and the file-provider schema says `minimum: 0`; seisei checks only the upper bound, so
-/// `priority: -1` lands in the dynamic file and in the labels.
+/// and the file-provider schema says `minimum: 0`: `priority: -1` is refused, where it once
+/// landed in the dynamic file and in the labels.
 #[test]
-#[ignore = "bug: a negative route priority is accepted"]
 fn a_negative_priority_is_refused() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let spec_path = dir.path().join("platform.yaml");
@@ -183,7 +182,28 @@ fn a_negative_priority_is_refused() {
         serde_yaml::to_string(&spec).expect("serializes"),
     )
     .expect("write");
-    assert!(seisei::compile(&spec_path).is_err(), "priority -1 compiled");
+    let Err((_, problems)) = seisei::compile(&spec_path) else {
+        panic!("priority -1 compiled");
+    };
+    assert!(
+        problems
+            .iter()
+            .any(|d| d.message.starts_with("priority -1 ")),
+        "{problems:?}"
+    );
+    // 0 keeps its meaning, "computed from the rule's length", and 1 is the lowest explicit one.
+    for priority in [0, 1] {
+        spec["stacks"]["app"]["services"]["web"]["routes"][0]["priority"] = json!(priority);
+        std::fs::write(
+            &spec_path,
+            serde_yaml::to_string(&spec).expect("serializes"),
+        )
+        .expect("write");
+        assert!(
+            seisei::compile(&spec_path).is_ok(),
+            "priority {priority} was refused"
+        );
+    }
 }
 
 /// Go drops carriage returns from raw string literals, and Traefik reads rules with Go's
