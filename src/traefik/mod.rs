@@ -107,25 +107,31 @@ fn host_matcher(host: &str, version: Version) -> String {
     }
 }
 
-/// A Go raw string literal when the value allows it, else an interpreted one.
+/// A Go raw string literal when it carries the value exactly, else an interpreted one.
+/// Traefik parses rules with Go's scanner (`go/parser` via `vulcand/predicate`), whose raw
+/// strings cannot hold a backtick, silently drop carriage returns (Go spec, "String
+/// literals"), and, like all Go source, may not hold NUL or a byte order mark.
 fn literal(value: &str) -> String {
-    if value.contains('`') {
-        let mut out = String::from("\"");
-        for c in value.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                c if c.is_control() => {
-                    let _ = write!(out, "\\u{:04x}", u32::from(c));
-                }
-                c => out.push(c),
-            }
-        }
-        out.push('"');
-        out
-    } else {
-        format!("`{value}`")
+    if !value.contains(['`', '\r', '\0', '\u{feff}']) {
+        return format!("`{value}`");
     }
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // `\u` rather than `\x`: in Go, `\x80` is one byte, not the character U+0080.
+            c if c.is_control() || c == '\u{feff}' => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The priority Traefik computes for a router without an explicit one: the rule's length
@@ -217,6 +223,31 @@ mod tests {
             write_rule(&m, V36),
             "HostRegexp(`^[a-z0-9-]+\\.erp\\.seisei\\.tokyo$`)"
         );
+    }
+
+    /// Every value comes back from the rule parser as it was: raw strings where Go keeps them
+    /// exact, interpreted ones for backticks, carriage returns, NUL and the byte order mark.
+    #[test]
+    fn literals_read_back_as_the_value() {
+        for value in [
+            "/plain",
+            "/a\nb\tc",
+            "/a`b",
+            "/a\r\nb",
+            "/quote\"and\\slash`",
+            "/\0nul",
+            "/\u{feff}bom",
+            "/c1\u{85}\u{9f}\u{7f}\u{1b}",
+            "/日本`語\r",
+        ] {
+            let rule = format!("PathPrefix({})", literal(value));
+            let Ok(rule::Expr::Match { args, .. }) = rule::parse(&rule, rule::Kind::Http) else {
+                panic!("{rule:?} does not parse");
+            };
+            assert_eq!(args[0].value, value, "{rule:?}");
+        }
+        assert_eq!(literal("/a"), "`/a`");
+        assert_eq!(literal("/a\r"), "\"/a\\r\"");
     }
 
     #[test]
