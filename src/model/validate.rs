@@ -628,6 +628,13 @@ impl Checker<'_> {
                 for text in strings_in(v) {
                     interpolated.push((at(&["compose", k]), text));
                 }
+                if has_collection_key(v) {
+                    let p = at(&["compose", k]);
+                    self.push(
+                        self.at(name, &seg(&p), Code::InvalidShape, "keys in `compose` must be strings, numbers or booleans; a mapping or sequence key cannot be written to a compose file".to_owned())
+                            .with_help(format!("quote the key under `compose.{k}` if it is meant as text, such as `'{{a: b}}': value`")),
+                    );
+                }
                 if GENERATED_SERVICE_KEYS.contains(&k.as_str()) {
                     let p = at(&["compose", k]);
                     self.push(
@@ -1197,6 +1204,28 @@ fn typed_field(key: &str) -> &'static str {
         "environment" => "environment` or `env",
         "labels" => "routes",
         _ => "the key of the same name",
+    }
+}
+
+/// Whether a mapping anywhere in `value` has a mapping or sequence for a key (`? {a: b}`):
+/// YAML allows it, but a Compose file is JSON-shaped (its schema is a JSON Schema), so its
+/// keys are strings, and numbers or booleans read as strings.
+fn has_collection_key(value: &serde_yaml::Value) -> bool {
+    use serde_yaml::Value;
+    fn is_collection(value: &Value) -> bool {
+        match value {
+            Value::Mapping(_) | Value::Sequence(_) => true,
+            Value::Tagged(tagged) => is_collection(&tagged.value),
+            _ => false,
+        }
+    }
+    match value {
+        Value::Mapping(map) => map
+            .iter()
+            .any(|(key, item)| is_collection(key) || has_collection_key(item)),
+        Value::Sequence(items) => items.iter().any(has_collection_key),
+        Value::Tagged(tagged) => has_collection_key(&tagged.value),
+        _ => false,
     }
 }
 

@@ -302,7 +302,16 @@ fn emit_yaml(value: &serde_yaml::Value, indent: usize, out: &mut String) {
             for (key, item) in map {
                 out.push('\n');
                 out.push_str(&pad);
-                out.push_str(&yaml_key(key));
+                if is_collection(key) {
+                    // Validation refuses collection keys in `compose`; should one get here,
+                    // it is written as an explicit `? key` in flow style, which reads back.
+                    out.push_str("? ");
+                    out.push_str(&flow(key));
+                    out.push('\n');
+                    out.push_str(&pad);
+                } else {
+                    out.push_str(&yaml_key(key));
+                }
                 out.push(':');
                 emit_yaml(item, indent + 2, out);
             }
@@ -330,6 +339,8 @@ fn emit_yaml(value: &serde_yaml::Value, indent: usize, out: &mut String) {
 }
 
 /// A scalar (or a key) in YAML: strings quoted as needed, other scalars as YAML writes them.
+/// A collection, which only a key reached past validation could be, is written in flow
+/// style on one line.
 fn yaml_key(value: &serde_yaml::Value) -> String {
     use serde_yaml::Value;
     match value {
@@ -337,13 +348,42 @@ fn yaml_key(value: &serde_yaml::Value) -> String {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        other => {
-            // A collection or tag used as a key: rare; flow style written by serde_yaml.
-            serde_yaml::to_string(other)
-                .unwrap_or_default()
-                .trim_end()
-                .replace('\n', " ")
+        Value::Tagged(tagged) => format!("{} {}", tagged.tag, yaml_key(&tagged.value)),
+        collection => flow(collection),
+    }
+}
+
+/// Whether `value`, tags aside, is a mapping or a sequence.
+fn is_collection(value: &serde_yaml::Value) -> bool {
+    use serde_yaml::Value;
+    match value {
+        Value::Mapping(_) | Value::Sequence(_) => true,
+        Value::Tagged(tagged) => is_collection(&tagged.value),
+        _ => false,
+    }
+}
+
+/// `value` in YAML's flow style, on one line: `{a: b, c: [1, 2]}`. Plain scalars with a
+/// comma are quoted, since a comma ends an entry in flow style.
+fn flow(value: &serde_yaml::Value) -> String {
+    use serde_yaml::Value;
+    match value {
+        Value::Mapping(map) => {
+            let entries: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{}: {}", flow(k), flow(v)))
+                .collect();
+            format!("{{{}}}", entries.join(", "))
         }
+        Value::Sequence(items) => {
+            let items: Vec<String> = items.iter().map(flow).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Tagged(tagged) => format!("{} {}", tagged.tag, flow(&tagged.value)),
+        Value::String(s) if is_plain_safe(s) && s.contains(',') => {
+            format!("'{s}'")
+        }
+        scalar => yaml_key(scalar),
     }
 }
 
@@ -370,6 +410,30 @@ mod tests {
         }
         assert_eq!(yaml_scalar("it's"), "'it''s'");
         assert_eq!(yaml_scalar("a\nb"), "\"a\\nb\"");
+    }
+
+    /// Collection keys, which validation refuses in `compose`, still come out as YAML that
+    /// reads back to the same value, never as a block flattened onto one line.
+    #[test]
+    fn collection_keys_read_back() {
+        for text in [
+            "? {a: b, c: d}\n: v\n",
+            "? [1, [2, 3]]\n: w\n",
+            "? {a: 'x,y', '': [true, null]}\n: {k: v}\n",
+            "? !tag [a]\n: [1, 2]\n",
+            "plain: {? {nested: key} : value}\n",
+            "? []\n: {}\n",
+        ] {
+            let value: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+            let mut body = String::new();
+            emit_yaml(&value, 2, &mut body);
+            let document = format!("x-key:{body}\n");
+            let read: serde_yaml::Value =
+                serde_yaml::from_str(&document).unwrap_or_else(|e| panic!("{document}: {e}"));
+            assert_eq!(read.get("x-key"), Some(&value), "{document}");
+            let strict = saphyr_parser::Parser::new_from_str(&document).find(Result::is_err);
+            assert!(strict.is_none(), "{document}: {strict:?}");
+        }
     }
 
     #[test]
