@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::extends::Resolved;
 use super::{Model, locate};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::render::escape::env_value_reads_back;
 use crate::spec::{Protocol, Source};
 use crate::traefik::rule;
 
@@ -708,6 +709,21 @@ impl Checker<'_> {
                 self.push(
                     self.at(name, &p, Code::InvalidShape, format!("the default of `{var}` contains `}}`, which ends Compose's `${{{var}:-…}}` early"))
                         .with_help("choose a default without `}`, or make the variable required and set it in `.env`"),
+                );
+            }
+            // `.env.example` shows the example, else the default; some values ending in `\`
+            // have no spelling there that Compose reads back.
+            let shown = super::example_for(v);
+            if !env_value_reads_back(&shown) {
+                let field = if v.example.is_some() {
+                    "example"
+                } else {
+                    "default"
+                };
+                let p = ["stacks", name, "env", var.as_str(), field];
+                self.push(
+                    self.at(name, &p, Code::InvalidShape, format!("the {field} of `{var}` cannot be written to `.env.example`: it needs quotes and ends in `\\`, and Compose reads `\\\"` and `\\'` as escaped quotes"))
+                        .with_help("drop the trailing `\\`, or what makes the value need quotes (a leading blank, quote or `#`, a control character such as a line break, or ` #`)"),
                 );
             }
             if !used_variables.contains(var) {

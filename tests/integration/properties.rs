@@ -432,19 +432,66 @@ fn env_values_read_back_through_the_dotenv_reader() {
     });
 }
 
-/// `env_value` writes `" \\"` for a value that ends in a backslash and cannot go unquoted (a
-/// leading space, ` #`, a line break); compose-go never finds the closing quote and reads on
-/// into the next line. Such an example must be refused by validation or written so that it
-/// reads back; today it lands in `.env.example` broken.
+/// compose-go ends a quoted value at the first quote that does not follow a backslash, in
+/// both quote styles (see `read_dotenv` in roundtrip.rs), so a value that ends in a backslash can only be written
+/// bare. An example that cannot go bare (a leading blank or quote, a line break, ` #`) once
+/// landed in `.env.example` as `" x\\"`, which reads on into the next line; now every such
+/// example is refused with its own diagnostic, and every one that can go bare compiles and
+/// reads back.
 #[test]
-#[ignore = "bug: values ending in a backslash that need quotes are written unreadable"]
-fn env_values_ending_in_a_backslash_read_back() {
-    let strategy = (any_text(), select(vec![" ", "\n", " #", "\t", "'", "\""]))
+fn env_values_ending_in_a_backslash_read_back_or_are_refused() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let spec_path = dir.path().join("platform.yaml");
+    let strategy = (
+        any_text(),
+        select(vec!["", "", "", " ", "\n", " #", "\t", "'", "\""]),
+    )
         .prop_map(|(s, trap)| format!("{trap}{s}\\"));
+    let (refused, written) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
     proptest!(config(FUNCTION_CASES), |(s in strategy)| {
-        let line = format!("KEY={}\n", env_value(&s));
-        prop_assert_eq!(read_dotenv(&line), Ok(vec![("KEY".to_owned(), s.clone())]), "{:?}", line);
+        // Written with `yaml_scalar`: `serde_yaml` writes U+2028 raw, which reads as a line
+        // break and changes the value.
+        let variable = json!({ "description": "A Windows folder", "example": "EXAMPLE" });
+        let text = serde_yaml::to_string(&small_platform(&variable)).expect("the spec serializes");
+        prop_assert!(text.contains("example: EXAMPLE\n"));
+        let text = text.replace("example: EXAMPLE\n", &format!("example: {}\n", yaml_scalar(&s)));
+        std::fs::write(&spec_path, &text).expect("write the spec");
+        // The only spelling left: bare, with `$` doubled. `env_value` also keeps out of bare
+        // values what would be fragile there though `read_dotenv` takes it: control and
+        // non-characters a reader may drop or break lines at, and a leading `#`, which older
+        // compose-go took for a comment.
+        let bare = read_dotenv(&format!("TOKEN={}\n", s.replace('$', "$$")));
+        let fragile = s.starts_with('#')
+            || s.chars().any(|c| c.is_control() || matches!(c, '\u{fffe}' | '\u{ffff}'));
+        let can_go_bare = bare == Ok(vec![("TOKEN".to_owned(), s.clone())]) && !fragile;
+        match seisei::compile(&spec_path) {
+            Ok(compiled) => {
+                written.set(written.get() + 1);
+                let env = compiled
+                    .artifacts
+                    .iter()
+                    .find(|a| a.path.ends_with("app/.env.example"))
+                    .expect("the app's .env.example");
+                let entries = read_dotenv(&String::from_utf8_lossy(&env.bytes));
+                prop_assert_eq!(entries, Ok(vec![("TOKEN".to_owned(), s.clone())]));
+            }
+            Err((_, problems)) => {
+                refused.set(refused.get() + 1);
+                prop_assert!(!can_go_bare, "{:?} can be written bare but was refused", s);
+                let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+                prop_assert!(
+                    messages.iter().all(|m| m.contains("cannot be written to `.env.example`")),
+                    "{:?} was refused for {:?}", s, messages
+                );
+            }
+        }
     });
+    // Both outcomes were exercised, so neither branch holds vacuously.
+    let (refused, written) = (refused.get(), written.get());
+    assert!(
+        refused > 0 && written > 0,
+        "{refused} refused, {written} written"
+    );
 }
 
 /// A table cell stays one cell on one line: no raw line break, and every `|` escaped. GitHub
