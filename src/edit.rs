@@ -81,7 +81,7 @@ pub fn add_stack(
     let mut block = String::new();
     stack_block(&mut block, indent, source, name, purpose, service);
     let after = source
-        .positions
+        .document
         .last_line(&["stacks"])
         .unwrap_or_else(|| source.text.lines().count());
     Ok(Edit {
@@ -165,23 +165,23 @@ pub fn add_service(
     }
     // The stack's own file: the spec, or the included file that defines it, where the
     // stack is the root key.
-    let (path, text, positions, root): (&Path, &str, &crate::spec::Positions, Vec<&str>) =
+    let (path, text, document, root): (&Path, &str, &crate::spec::Document, Vec<&str>) =
         match source.included.iter().find(|f| f.stack == stack) {
-            Some(file) => (&file.path, &file.text, &file.positions, vec![stack]),
+            Some(file) => (&file.path, &file.text, &file.document, vec![stack]),
             None => (
                 &source.path,
                 &source.text,
-                &source.positions,
+                &source.document,
                 vec!["stacks", stack],
             ),
         };
     let services: Vec<&str> = root.iter().copied().chain(["services"]).collect();
-    let stack_indent = positions
+    let stack_indent = document
         .get(&root)
         .and_then(|p| p.key)
         .map_or(2, |k| k.column - 1);
     let mut block = String::new();
-    let (indent, after) = if positions.get(&services).is_some() && !existing.services.is_empty() {
+    let (indent, after) = if document.get(&services).is_some() && !existing.services.is_empty() {
         let first = existing
             .services
             .keys()
@@ -189,15 +189,15 @@ pub fn add_service(
             .map(String::as_str)
             .unwrap_or_default();
         let first_key: Vec<&str> = services.iter().copied().chain([first]).collect();
-        let indent = positions
+        let indent = document
             .get(&first_key)
             .and_then(|p| p.key)
             .map_or(stack_indent + 4, |k| k.column - 1);
-        (indent, positions.last_line(&services).unwrap_or(0))
+        (indent, document.last_line(&services).unwrap_or(0))
     } else {
         // A stack without services: a `services:` key goes at the end of the stack.
         let _ = writeln!(block, "{}services:", " ".repeat(stack_indent + 2));
-        (stack_indent + 4, positions.last_line(&root).unwrap_or(0))
+        (stack_indent + 4, document.last_line(&root).unwrap_or(0))
     };
     service_block(&mut block, indent, service);
     Ok(Edit {
@@ -255,7 +255,7 @@ fn child_indent(source: &Source, segments: &[&str], fallback: usize) -> usize {
     let mut path = segments.to_vec();
     path.push(&first);
     source
-        .positions
+        .document
         .get(&path)
         .and_then(|p| p.key)
         .map_or(fallback, |k| k.column - 1)

@@ -1007,7 +1007,7 @@ impl Checker<'_> {
     fn credentials(&mut self) {
         // The spec, then each included stack file, whose root is `stacks.NAME`.
         let mut found: Vec<(Vec<String>, &'static str)> = Vec::new();
-        for (path, kind) in &self.source.positions.credentials {
+        for (path, kind) in &self.source.document.credentials {
             found.push((
                 path.split(crate::spec::PATH_SEPARATOR)
                     .map(str::to_owned)
@@ -1016,7 +1016,7 @@ impl Checker<'_> {
             ));
         }
         for file in &self.source.included {
-            for (path, kind) in &file.positions.credentials {
+            for (path, kind) in &file.document.credentials {
                 let mut segments = vec!["stacks".to_owned()];
                 segments.extend(path.split(crate::spec::PATH_SEPARATOR).map(str::to_owned));
                 found.push((segments, kind));

@@ -1,19 +1,22 @@
 //! Reading `platform.yaml`: the only stage besides `output` that touches the disk. It turns
-//! the file into typed [`Spec`] values plus the [`Positions`] of every node, or into
-//! diagnostics that point at the line to fix.
+//! the file into typed [`Spec`] values plus the parsed [`Document`] that says where every node
+//! is written, or into diagnostics that point at the line to fix.
 
-mod positions;
+pub mod de;
+mod document;
 pub mod secrets;
 mod types;
 
 use std::path::{Path, PathBuf};
 
-pub use positions::{
-    NodePosition, Positions, SEPARATOR as PATH_SEPARATOR, display as display_path, key as path_key,
+pub use document::{
+    Document, MAX_ALIAS_NODES, MAX_DEPTH, NodePosition, SEPARATOR as PATH_SEPARATOR,
+    display as display_path, key as path_key,
 };
 pub use types::*;
 
 use crate::diagnostics::{Code, Diagnostic, Span, did_you_mean};
+use document::NodeId;
 
 /// Larger specs are refused before parsing, so a runaway file cannot take the memory. A
 /// platform of ten thousand stacks is a few megabytes.
@@ -23,7 +26,7 @@ pub const MAX_SPEC_BYTES: u64 = 32 * 1024 * 1024;
 #[derive(Debug)]
 pub struct Source {
     pub spec: Spec,
-    pub positions: Positions,
+    pub document: Document,
     pub text: String,
     pub path: PathBuf,
     /// Stack files pulled in by `include`, in the order their stacks were added.
@@ -35,14 +38,14 @@ pub struct Source {
 pub struct Included {
     pub path: PathBuf,
     pub text: String,
-    pub positions: Positions,
+    pub document: Document,
     pub stack: String,
 }
 
 /// Where the node at a spec path is written: the file, its index, and the path inside it.
 struct Place<'a> {
     file: &'a Path,
-    positions: &'a Positions,
+    document: &'a Document,
     text: &'a str,
     segments: Vec<&'a str>,
 }
@@ -57,14 +60,14 @@ impl Source {
         {
             return Place {
                 file: &file.path,
-                positions: &file.positions,
+                document: &file.document,
                 text: &file.text,
                 segments: segments[1..].to_vec(),
             };
         }
         Place {
             file: &self.path,
-            positions: &self.positions,
+            document: &self.document,
             text: &self.text,
             segments: segments.to_vec(),
         }
@@ -73,7 +76,7 @@ impl Source {
     /// Whether the node at `segments` is written in the spec (or its included files).
     pub fn has(&self, segments: &[&str]) -> bool {
         let place = self.place(segments);
-        place.positions.get(&place.segments).is_some()
+        place.document.get(&place.segments).is_some()
     }
 
     /// A diagnostic pointing at the value at `segments` (or its nearest existing parent).
@@ -82,7 +85,7 @@ impl Source {
         Diagnostic::new(
             code,
             place.file,
-            place.positions.value_or_parent(&place.segments),
+            place.document.value_or_parent(&place.segments),
             message,
         )
     }
@@ -93,7 +96,7 @@ impl Source {
         Diagnostic::new(
             code,
             place.file,
-            place.positions.key_or_parent(&place.segments),
+            place.document.key_or_parent(&place.segments),
             message,
         )
     }
@@ -110,7 +113,7 @@ impl Source {
         message: impl Into<String>,
     ) -> Diagnostic {
         let place = self.place(segments);
-        let whole = place.positions.value_or_parent(&place.segments);
+        let whole = place.document.value_or_parent(&place.segments);
         let inner = whole.and_then(|span| {
             if span.line != span.end_line {
                 return None;
@@ -144,16 +147,7 @@ impl Source {
 
     /// The first key, in file order, of the mapping at `segments` (`stacks` → the first stack).
     pub fn spec_child(&self, segments: &[&str]) -> Option<String> {
-        let value: serde_yaml::Value = serde_yaml::from_str(&self.text).ok()?;
-        let mut node = &value;
-        for segment in segments {
-            node = node.get(*segment)?;
-        }
-        node.as_mapping()?
-            .keys()
-            .next()?
-            .as_str()
-            .map(str::to_owned)
+        self.document.first_key(segments).map(str::to_owned)
     }
 
     /// Directory the spec's relative paths start from.
@@ -238,12 +232,20 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
             ),
         ]);
     }
-    let positions = index(path, &text)?;
+    let document = parse_document(path, &text)?;
+    let root = document.root().ok_or_else(|| {
+        vec![Diagnostic::new(
+            Code::EmptySpec,
+            path,
+            None,
+            "the spec is empty",
+        )]
+    })?;
     let spec: Spec =
-        serde_yaml::from_str(&text).map_err(|e| shape_errors(path, &text, &positions, &e))?;
+        de::from_node(&document, root).map_err(|e| shape_errors(path, &document, &e))?;
     let mut source = Source {
         spec,
-        positions,
+        document,
         text,
         path: path.to_path_buf(),
         included: Vec::new(),
@@ -272,36 +274,40 @@ fn too_deep(text: &str) -> Option<Span> {
     })
 }
 
-/// The position index of `text`, or its syntax errors and duplicate keys.
-fn index(path: &Path, text: &str) -> Result<Positions, Vec<Diagnostic>> {
+/// The parsed document of `text`, or its syntax errors, duplicate keys and tags.
+fn parse_document(path: &Path, text: &str) -> Result<Document, Vec<Diagnostic>> {
     if let Some(span) = too_deep(text) {
         return Err(vec![
             Diagnostic::new(Code::InvalidYaml, path, Some(span), "the document is nested too deeply")
                 .with_help(format!("seisei reads at most {MAX_INDENT} columns of indentation and {MAX_DASHES} nested `- ` on a line")),
         ]);
     }
-    let positions = Positions::index(text).map_err(|e| {
-        vec![Diagnostic::new(
-            Code::InvalidYaml,
-            path,
-            Some(e.span),
-            format!("invalid YAML: {}", e.message),
-        )]
+    let document = Document::parse(text).map_err(|e| {
+        let mut diagnostic = Diagnostic::new(Code::InvalidYaml, path, Some(e.span), e.message);
+        diagnostic.help = e.help;
+        vec![diagnostic]
     })?;
-    if positions.duplicate_keys.is_empty() {
-        return Ok(positions);
+    if document.findings.is_empty() {
+        return Ok(document);
     }
-    Err(positions
-        .duplicate_keys
+    Err(document
+        .findings
         .iter()
-        .map(|(key, span)| {
-            Diagnostic::new(
+        .map(|(finding, span)| match finding {
+            document::Finding::DuplicateKey { path: key } => Diagnostic::new(
                 Code::DuplicateKey,
                 path,
                 Some(*span),
                 format!("duplicate key `{}`", display_path(key)),
             )
-            .with_help("remove one of the two entries; YAML keeps only one")
+            .with_help("remove one of the two entries; YAML keeps only one"),
+            document::Finding::Tag { tag } => Diagnostic::new(
+                Code::InvalidYaml,
+                path,
+                Some(*span),
+                format!("the YAML tag `{tag}` is not supported"),
+            )
+            .with_help("remove the tag; quote the value if it must stay a string"),
         })
         .collect())
 }
@@ -333,7 +339,7 @@ fn include_stacks(source: &mut Source, overlay: &Overlay) -> Result<(), Vec<Diag
                         Diagnostic::new(
                             Code::DuplicateKey,
                             &included.path,
-                            included.positions.key_or_parent(&[&name]),
+                            included.document.key_or_parent(&[&name]),
                             format!("stack `{name}` is also defined in {first}"),
                         )
                         .with_help("keep one definition of each stack"),
@@ -450,7 +456,7 @@ fn load_included(
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
-    let positions = index(path, &text)?;
+    let document = parse_document(path, &text)?;
     let one_stack = || {
         vec![
             Diagnostic::new(
@@ -462,25 +468,26 @@ fn load_included(
             .with_help("write `NAME:` at the top, with the stack's fields under it"),
         ]
     };
-    let value: serde_yaml::Value =
-        serde_yaml::from_str(&text).map_err(|e| vec![shape_error(path, &e)])?;
-    let Some(map) = value.as_mapping().filter(|m| m.len() == 1) else {
-        return Err(one_stack());
+    let root = document.root().ok_or_else(one_stack)?;
+    let (key, body) = {
+        let mut entries = document.entries(document.resolve(root));
+        let (Some(entry), None) = (entries.next(), entries.next()) else {
+            return Err(one_stack());
+        };
+        entry
     };
-    let (key, body) = map.iter().next().ok_or_else(one_stack)?;
-    let name = key.as_str().ok_or_else(one_stack)?.to_owned();
-    if let Some(d) = section_error::<Stack>(path, &positions, body, vec![name.clone()]) {
+    let name = document.scalar_text(key).ok_or_else(one_stack)?.to_owned();
+    if let Some(d) = section_error::<Stack>(path, &document, body, vec![name.clone()]) {
         return Err(vec![d]);
     }
-    let stack: Stack =
-        serde_yaml::from_value(body.clone()).map_err(|e| vec![shape_error(path, &e)])?;
+    let stack: Stack = de::from_node(&document, body).map_err(|e| vec![shape_error(path, &e)])?;
     Ok((
         name.clone(),
         stack,
         Included {
             path: path.to_path_buf(),
             text,
-            positions,
+            document,
             stack: name,
         },
     ))
@@ -492,18 +499,12 @@ fn load_included(
 /// The top-level keys of the spec.
 const SECTIONS: [&str; 5] = ["platform", "traefik", "networks", "stacks", "include"];
 
-fn shape_errors(
-    path: &Path,
-    text: &str,
-    positions: &Positions,
-    first: &serde_yaml::Error,
-) -> Vec<Diagnostic> {
-    use serde_yaml::Value;
+fn shape_errors(path: &Path, document: &Document, first: &de::Error) -> Vec<Diagnostic> {
     let fallback = || vec![shape_error(path, first)];
-    let Ok(value) = serde_yaml::from_str::<Value>(text) else {
+    let Some(root) = document.root().map(|r| document.resolve(r)) else {
         return fallback();
     };
-    let Value::Mapping(root) = &value else {
+    if !matches!(document.kind(root), document::Kind::Mapping { .. }) {
         return vec![
             Diagnostic::new(
                 Code::InvalidShape,
@@ -513,16 +514,16 @@ fn shape_errors(
             )
             .with_help("the spec must be a mapping with `platform`, `traefik` and `stacks`"),
         ];
-    };
+    }
     let mut found = Vec::new();
-    for key in root.keys() {
-        let name = key.as_str().unwrap_or("?");
+    for (key, _) in document.entries(root) {
+        let name = document.scalar_text(key).unwrap_or("?");
         if !SECTIONS.contains(&name) {
             found.push(
                 Diagnostic::new(
                     Code::InvalidShape,
                     path,
-                    positions.key_or_parent(&[name]),
+                    Some(document.span(key)),
                     format!("unknown field `{name}`"),
                 )
                 .with_help(did_you_mean(name, SECTIONS).unwrap_or_else(|| {
@@ -532,7 +533,7 @@ fn shape_errors(
         }
     }
     for required in ["platform", "traefik"] {
-        if !root.contains_key(required) {
+        if document.lookup(root, required).is_none() {
             found.push(
                 Diagnostic::new(
                     Code::InvalidShape,
@@ -544,44 +545,52 @@ fn shape_errors(
             );
         }
     }
-    if let Some(v) = root.get("platform") {
-        push_section::<Platform>(path, positions, v, &["platform"], &mut found);
+    let mut section =
+        |segments: &[&str],
+         node,
+         check: fn(&Path, &Document, NodeId, Vec<String>) -> Option<Diagnostic>| {
+            let segments = segments.iter().map(|s| (*s).to_owned()).collect();
+            found.extend(check(path, document, node, segments));
+        };
+    if let Some(v) = document.lookup(root, "platform") {
+        section(&["platform"], v, section_error::<Platform>);
     }
-    if let Some(v) = root.get("traefik") {
-        push_section::<Traefik>(path, positions, v, &["traefik"], &mut found);
+    if let Some(v) = document.lookup(root, "traefik") {
+        section(&["traefik"], v, section_error::<Traefik>);
     }
-    for (section, is_stacks) in [("networks", false), ("stacks", true)] {
-        match root.get(section) {
-            Some(Value::Mapping(entries)) => {
-                for (key, v) in entries {
-                    let name = key.as_str().unwrap_or("?");
-                    if is_stacks {
-                        push_section::<Stack>(path, positions, v, &[section, name], &mut found);
-                    } else {
-                        push_section::<Network>(path, positions, v, &[section, name], &mut found);
-                    }
-                }
-            }
-            Some(other) if is_stacks => {
-                push_section::<std::collections::BTreeMap<String, Stack>>(
-                    path,
-                    positions,
-                    other,
-                    &[section],
-                    &mut found,
+    for name in ["networks", "stacks"] {
+        let Some(v) = document.lookup(root, name) else {
+            continue;
+        };
+        let entries: Vec<(NodeId, NodeId)> = document.entries(document.resolve(v)).collect();
+        if entries.is_empty() {
+            // Not a mapping (or an empty one): check the section as a whole.
+            if name == "stacks" {
+                section(
+                    &[name],
+                    v,
+                    section_error::<std::collections::BTreeMap<String, Stack>>,
+                );
+            } else {
+                section(
+                    &[name],
+                    v,
+                    section_error::<std::collections::BTreeMap<String, Network>>,
                 );
             }
-            Some(other) => {
-                push_section::<std::collections::BTreeMap<String, Network>>(
-                    path,
-                    positions,
-                    other,
-                    &[section],
-                    &mut found,
-                );
-            }
-            None => {}
+            continue;
         }
+        for (key, entry) in entries {
+            let key = document.scalar_text(key).unwrap_or("?");
+            if name == "stacks" {
+                section(&[name, key], entry, section_error::<Stack>);
+            } else {
+                section(&[name, key], entry, section_error::<Network>);
+            }
+        }
+    }
+    if let Some(v) = document.lookup(root, "include") {
+        section(&["include"], v, section_error::<Vec<String>>);
     }
     if found.is_empty() {
         return fallback();
@@ -590,28 +599,15 @@ fn shape_errors(
     found
 }
 
-fn push_section<T: serde::de::DeserializeOwned>(
-    path: &Path,
-    positions: &Positions,
-    value: &serde_yaml::Value,
-    prefix: &[&str],
-    found: &mut Vec<Diagnostic>,
-) {
-    let prefix = prefix.iter().map(|s| (*s).to_owned()).collect();
-    if let Some(d) = section_error::<T>(path, positions, value, prefix) {
-        found.push(d);
-    }
-}
-
 /// The first shape error inside one section, placed at the node it is about.
 fn section_error<T: serde::de::DeserializeOwned>(
     path: &Path,
-    positions: &Positions,
-    value: &serde_yaml::Value,
+    document: &Document,
+    node: NodeId,
     mut segments: Vec<String>,
 ) -> Option<Diagnostic> {
     use serde_path_to_error::Segment;
-    let error = serde_path_to_error::deserialize::<_, T>(value.clone()).err()?;
+    let error = serde_path_to_error::deserialize::<_, T>(de::Node::new(document, node)).err()?;
     for segment in error.path() {
         match segment {
             Segment::Seq { index } => segments.push(index.to_string()),
@@ -624,19 +620,19 @@ fn section_error<T: serde::de::DeserializeOwned>(
     let view: Vec<&str> = segments.iter().map(String::as_str).collect();
     let span = if let Some(field) = backticked_after(&message, "unknown field `") {
         if view.last() == Some(&field) {
-            positions.key_or_parent(&view)
+            document.key_or_parent(&view)
         } else {
             let mut with_field = view.clone();
             with_field.push(field);
-            positions.key_or_parent(&with_field)
+            document.key_or_parent(&with_field)
         }
     } else if message.starts_with("missing field") {
-        positions.key_or_parent(&view)
+        document.key_or_parent(&view)
     } else {
-        positions.value_or_parent(&view)
+        document.value_or_parent(&view)
     };
     let located = display_path(&path_key(&view));
-    let mut diagnostic = shape_message(path, span, &message);
+    let mut diagnostic = shape_message(path, span.or(error.inner().span), &message);
     if !located.is_empty() {
         diagnostic.message = format!("{located}: {}", diagnostic.message);
     }
@@ -649,12 +645,8 @@ fn backticked_after<'a>(message: &'a str, prefix: &str) -> Option<&'a str> {
 
 /// Turns serde's message into a diagnostic at its position, with a "did you mean" for an
 /// unknown key (serde lists the expected ones).
-fn shape_error(path: &Path, error: &serde_yaml::Error) -> Diagnostic {
-    let span = error.location().map(|l| Span::point(l.line(), l.column()));
-    let raw = error.to_string();
-    // serde_yaml appends " at line L column C"; the span carries that already.
-    let message = raw.split(" at line ").next().unwrap_or(&raw);
-    shape_message(path, span, message)
+fn shape_error(path: &Path, error: &de::Error) -> Diagnostic {
+    shape_message(path, error.span, &error.message)
 }
 
 /// A diagnostic for one of serde's messages, with the fix it implies: a "did you mean" for

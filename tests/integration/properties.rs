@@ -73,14 +73,12 @@ fn check_random_platforms(version: &'static str, docker_by_default: bool) {
     let mut runner = proptest::test_runner::TestRunner::new(config(PLATFORM_CASES));
     let result = runner.run(&platform_plan(version, docker_by_default), |plan| {
         let spec = plan.to_json();
-        let text = serde_yaml::to_string(&spec).expect("the spec serializes");
+        let text = spec_text(&spec);
         std::fs::write(&spec_path, &text).expect("write the spec");
-        let read: Value = serde_yaml::from_str(&text).expect("the spec parses");
-        prop_assert_eq!(
-            &read,
-            &spec,
-            "serde_yaml must write the spec that was meant"
-        );
+        let document = seisei::spec::Document::parse(&text).expect("the spec parses");
+        let root = document.root().expect("the spec has a root");
+        let read: Value = seisei::spec::de::from_node(&document, root).expect("the spec reads");
+        prop_assert_eq!(&read, &spec, "seisei must read the spec that was meant");
         let compiled = compile(&spec_path, &text)?;
         check_outputs(&plan, &compiled, schemas)
     });
@@ -101,7 +99,7 @@ fn real_looking_secret_examples_stop_the_run() {
         let mut variable = json!({ "description": "API token", "secret": true, "required": required });
         variable[field] = json!(secret);
         let spec = small_platform(&variable);
-        let text = serde_yaml::to_string(&spec).expect("the spec serializes");
+        let text = spec_text(&spec);
         std::fs::write(&spec_path, &text).expect("write the spec");
         match seisei::compile(&spec_path) {
             Ok(compiled) => {
@@ -132,7 +130,7 @@ fn placeholder_secret_examples_are_written_as_they_are() {
     proptest!(config(SECRET_CASES), |(placeholder in placeholder())| {
         let variable = json!({ "description": "API token", "secret": true, "example": placeholder });
         let spec = small_platform(&variable);
-        let text = serde_yaml::to_string(&spec).expect("the spec serializes");
+        let text = spec_text(&spec);
         std::fs::write(&spec_path, &text).expect("write the spec");
         let compiled = compile(&spec_path, &text)?;
         let env = compiled
@@ -153,7 +151,7 @@ fn an_empty_command_stays_an_empty_list() {
     let spec_path = dir.path().join("platform.yaml");
     let mut spec = small_platform(&json!({ "description": "API token", "example": "x" }));
     spec["stacks"]["app"]["services"]["web"]["command"] = json!([]);
-    let text = serde_yaml::to_string(&spec).expect("the spec serializes");
+    let text = spec_text(&spec);
     std::fs::write(&spec_path, &text).expect("write the spec");
     let compiled = compile(&spec_path, &text).expect("the platform compiles");
     let mut problems = Vec::new();
@@ -177,11 +175,7 @@ fn a_negative_priority_is_refused() {
     let spec_path = dir.path().join("platform.yaml");
     let mut spec = small_platform(&json!({ "description": "API token", "example": "x" }));
     spec["stacks"]["app"]["services"]["web"]["routes"][0]["priority"] = json!(-1);
-    std::fs::write(
-        &spec_path,
-        serde_yaml::to_string(&spec).expect("serializes"),
-    )
-    .expect("write");
+    std::fs::write(&spec_path, spec_text(&spec)).expect("write");
     let Err((_, problems)) = seisei::compile(&spec_path) else {
         panic!("priority -1 compiled");
     };
@@ -194,11 +188,7 @@ fn a_negative_priority_is_refused() {
     // 0 keeps its meaning, "computed from the rule's length", and 1 is the lowest explicit one.
     for priority in [0, 1] {
         spec["stacks"]["app"]["services"]["web"]["routes"][0]["priority"] = json!(priority);
-        std::fs::write(
-            &spec_path,
-            serde_yaml::to_string(&spec).expect("serializes"),
-        )
-        .expect("write");
+        std::fs::write(&spec_path, spec_text(&spec)).expect("write");
         assert!(
             seisei::compile(&spec_path).is_ok(),
             "priority {priority} was refused"
@@ -217,7 +207,7 @@ fn a_carriage_return_in_a_path_reaches_traefik() {
     let spec_path = dir.path().join("platform.yaml");
     let mut spec = small_platform(&json!({ "description": "API token", "example": "x" }));
     spec["stacks"]["app"]["services"]["web"]["routes"][0]["path_prefix"] = json!("/a\r\nb");
-    let text = serde_yaml::to_string(&spec).expect("the spec serializes");
+    let text = spec_text(&spec);
     std::fs::write(&spec_path, &text).expect("write the spec");
     let compiled = compile(&spec_path, &text).expect("the platform compiles");
     let rule = &compiled.model.routers[0].rule;
@@ -251,11 +241,7 @@ fn mount_paths_with_a_colon_keep_their_meaning() {
         spec["stacks"]["app"]["volumes"] = json!({ "data": { "purpose": "Data" } });
         spec["stacks"]["app"]["services"]["web"]["mounts"] =
             json!([{ kind: source, "target": target, "read_only": read_only }]);
-        std::fs::write(
-            &spec_path,
-            serde_yaml::to_string(&spec).expect("serializes"),
-        )
-        .expect("write");
+        std::fs::write(&spec_path, spec_text(&spec)).expect("write");
         let Ok(compiled) = seisei::compile(&spec_path) else {
             refused.push(target);
             continue;
@@ -300,11 +286,7 @@ fn two_mounts_at_one_target_are_refused() {
         { "volume": "data", "target": "/data" },
         { "bind": "./data", "target": "/data" },
     ]);
-    std::fs::write(
-        &spec_path,
-        serde_yaml::to_string(&spec).expect("serializes"),
-    )
-    .expect("write");
+    std::fs::write(&spec_path, spec_text(&spec)).expect("write");
     assert!(
         seisei::compile(&spec_path).is_err(),
         "two mounts at /data compiled"
@@ -1907,4 +1889,28 @@ fn small_platform(variable: &Value) -> Value {
             },
         },
     })
+}
+
+/// The spec as text that seisei reads back to `spec`: JSON, which YAML 1.2 reads as written.
+/// `serde_yaml`'s writer is libyaml's YAML 1.1, which treats U+2028, U+2029 and U+0085 as line
+/// breaks inside quoted scalars and indents after them; in YAML 1.2, which seisei reads, they
+/// are ordinary characters, so the indentation would become part of the value.
+///
+/// `serde_json` leaves DEL, the C1 controls and U+FFFE/U+FFFF raw, which YAML does not allow
+/// in a file; they can only occur inside strings, where `\u` escapes mean the same in both.
+fn spec_text(spec: &Value) -> String {
+    use std::fmt::Write as _;
+    let json = serde_json::to_string_pretty(spec).expect("the spec serializes");
+    let mut text = String::with_capacity(json.len());
+    for c in json.chars() {
+        if matches!(
+            c,
+            '\u{7f}'..='\u{9f}' | '\u{2028}' | '\u{2029}' | '\u{fffe}' | '\u{ffff}'
+        ) {
+            let _ = write!(text, "\\u{:04x}", u32::from(c));
+        } else {
+            text.push(c);
+        }
+    }
+    text
 }
