@@ -315,18 +315,25 @@ fn prepare(
     Ok((compiled, plan, docs))
 }
 
+/// The compiled platform is freed by the process's exit, which follows the command: freeing
+/// it one allocation at a time took 6% of `check` at 10,000 stacks.
+fn leak_at_exit<T>(value: T) -> std::mem::ManuallyDrop<T> {
+    std::mem::ManuallyDrop::new(value)
+}
+
 fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u8 {
     // Held until the end of the run, so two `gen` on one spec cannot interleave; taken
     // before the tree is read, so the plan is what this run alone will apply.
     let mut lock = None;
-    let (compiled, plan, docs) = match prepare(term, args, Some(&mut lock)) {
-        Ok(prepared) => prepared,
+    let prepared = match prepare(term, args, Some(&mut lock)) {
+        Ok(prepared) => leak_at_exit(prepared),
         Err(code) => return code,
     };
-    if let Err(e) = output::write(&compiled.output_dir, &plan, force) {
+    let (compiled, plan, docs) = &*prepared;
+    if let Err(e) = output::write(&compiled.output_dir, plan, force) {
         return term.output_error(&e);
     }
-    if let Err(e) = output::docs::write(&docs) {
+    if let Err(e) = output::docs::write(docs) {
         return term.output_error(&e);
     }
     let label = compiled.model.output.trim_end_matches('/');
@@ -339,7 +346,7 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
             };
             println!("{verb} {label}/{}", change.path());
         }
-        for doc in &docs {
+        for doc in docs {
             println!("updated regions of {}", doc.label);
         }
     }
@@ -364,10 +371,11 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
 
 /// `check` (exit 1 when stale) and `diff` (same output, exit 0).
 fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
-    let (compiled, plan, docs) = match prepare(term, args, None) {
-        Ok(prepared) => prepared,
+    let prepared = match prepare(term, args, None) {
+        Ok(prepared) => leak_at_exit(prepared),
         Err(code) => return code,
     };
+    let (compiled, plan, docs) = &*prepared;
     let manifest_only = plan.changes.is_empty() && !plan.is_clean() && args.stack.is_none();
     if plan.changes.is_empty() && docs.is_empty() && !manifest_only {
         return EXIT_OK;
@@ -395,7 +403,7 @@ fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
         for change in &plan.changes {
             let _ = write!(stdout, "{}", term.diff(&output::diff(change, label)));
         }
-        for doc in &docs {
+        for doc in docs {
             let (a, b) = (format!("a/{}", doc.label), format!("b/{}", doc.label));
             let _ = write!(
                 stdout,

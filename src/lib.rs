@@ -14,6 +14,7 @@ pub mod edit;
 pub mod explain;
 pub mod model;
 pub mod output;
+mod parallel;
 pub mod render;
 pub mod spec;
 pub mod traefik;

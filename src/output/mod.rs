@@ -3,7 +3,7 @@
 //! reports. seisei owns exactly the files its manifest lists, and never writes or deletes
 //! anything else.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -86,22 +86,27 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
     let previous = read_manifest(root)?;
     let mut plan = Plan::default();
     let produced: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
-    for artifact in artifacts {
-        ensure_inside(root, &artifact.path)?;
-        let target = root.join(&artifact.path);
-        match read_optional(&target)? {
-            None => plan.changes.push(Change::Missing {
+    // Each file is checked and read on its own; folders already checked are remembered per
+    // thread.
+    let compared = crate::parallel::map_with(artifacts, HashSet::new, |checked, artifact| {
+        ensure_inside_checked(root, &artifact.path, checked)?;
+        Ok(match read_optional(&root.join(&artifact.path))? {
+            None => Some(Change::Missing {
                 path: artifact.path.clone(),
                 bytes: artifact.bytes.clone(),
             }),
-            Some(old) if old == artifact.bytes => plan.unchanged += 1,
-            Some(old) => {
-                plan.changes.push(Change::Stale {
-                    path: artifact.path.clone(),
-                    old,
-                    bytes: artifact.bytes.clone(),
-                });
-            }
+            Some(old) if old == artifact.bytes => None,
+            Some(old) => Some(Change::Stale {
+                path: artifact.path.clone(),
+                old,
+                bytes: artifact.bytes.clone(),
+            }),
+        })
+    });
+    for change in compared {
+        match change? {
+            Some(change) => plan.changes.push(change),
+            None => plan.unchanged += 1,
         }
     }
     for path in previous.iter().filter(|p| !produced.contains(p.as_str())) {
@@ -212,15 +217,33 @@ pub fn output_root(
 /// Refuses an artifact whose path inside the output directory crosses a symbolic link,
 /// which would make a write land outside the tree seisei owns.
 pub(crate) fn ensure_inside(root: &Path, relative: &str) -> Result<(), OutputError> {
+    ensure_inside_checked(root, relative, &mut HashSet::new())
+}
+
+/// [`ensure_inside`], skipping the folders in `checked` and adding those it checks: the
+/// thousands of files of a large tree share a few folders, and each check is a system call.
+fn ensure_inside_checked(
+    root: &Path,
+    relative: &str,
+    checked: &mut HashSet<PathBuf>,
+) -> Result<(), OutputError> {
     let mut current = root.to_path_buf();
-    for component in Path::new(relative).components() {
+    let mut components = Path::new(relative).components().peekable();
+    while let Some(component) = components.next() {
         current.push(component);
+        let is_folder = components.peek().is_some();
+        if is_folder && checked.contains(&current) {
+            continue;
+        }
         if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
             return Err(OutputError {
                 path: current.clone(),
                 message: format!("refusing to write through the symbolic link `{}`", current.display()),
                 help: "replace the link with a real folder or file; seisei only writes inside its output directory".into(),
             });
+        }
+        if is_folder {
+            checked.insert(current.clone());
         }
     }
     Ok(())

@@ -3,6 +3,7 @@
 //! Input: the model and where the document lives; output: Markdown text.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use askama::Template;
 
@@ -58,21 +59,13 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
     let mut routers: Vec<&Router> = model.routers.iter().collect();
     // Sorted by host (wildcards beside the names they cover), then path, so overlapping
     // routes are neighbours.
-    routers.sort_by(|a, b| {
-        let key = |r: &Router| {
-            let host = r
-                .hosts
-                .first()
-                .map(|h| h.trim_start_matches("*.").to_owned())
-                .unwrap_or_default();
-            (
-                host,
-                r.path_prefix.clone().or_else(|| r.path.clone()),
-                std::cmp::Reverse(r.effective_priority),
-                r.name.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
+    routers.sort_by_cached_key(|r| {
+        (
+            r.hosts.first().map_or("", |h| h.trim_start_matches("*.")),
+            r.path_prefix.as_deref().or(r.path.as_deref()),
+            std::cmp::Reverse(r.effective_priority),
+            r.name.as_str(),
+        )
     });
     let mut by_stack: HashMap<&str, Vec<&Router>> = HashMap::new();
     for router in &model.routers {
@@ -223,12 +216,16 @@ fn host_links(router: &Router) -> String {
 
 /// A path for a link target inside `<…>`: only what would end the target is encoded.
 fn url_path(path: &str) -> String {
-    path.chars()
-        .map(|c| match c {
-            '<' | '>' | ' ' | '\n' | '|' | '\\' => format!("%{:02X}", u32::from(c)),
-            c => c.to_string(),
-        })
-        .collect()
+    let mut encoded = String::with_capacity(path.len());
+    for c in path.chars() {
+        match c {
+            '<' | '>' | ' ' | '\n' | '|' | '\\' => {
+                let _ = write!(encoded, "%{:02X}", u32::from(c));
+            }
+            c => encoded.push(c),
+        }
+    }
+    encoded
 }
 
 // The templates of this module use `filters::code` and `filters::anchor`.

@@ -202,6 +202,7 @@ impl Builder {
         Builder {
             doc: Document {
                 nodes: Vec::with_capacity(capacity),
+                index: HashTable::with_capacity(capacity / 2),
                 ..Document::default()
             },
             stack: Vec::new(),
@@ -497,13 +498,22 @@ impl Builder {
 /// ones, and neither DEL nor U+FFFE/U+FFFF; libyaml refuses the rest, and an escape sequence
 /// in a name or a description would reach a terminal from every generated file.
 fn check_characters(source: &str) -> Result<(), ParseError> {
-    let bad = |c: char| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')
-            || matches!(c, '\u{80}'..='\u{84}' | '\u{86}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}')
+    // Byte by byte: the forbidden characters are ASCII, or start with a lead byte (0xC2 for
+    // C1, 0xEF for U+FFFE/U+FFFF) that never occurs inside another character.
+    let bytes = source.as_bytes();
+    let bad = |i: usize| match bytes[i] {
+        b'\t' | b'\n' | b'\r' => false,
+        0..=0x1f | 0x7f => true,
+        0xc2 => bytes
+            .get(i + 1)
+            .is_some_and(|&n| (0x80..=0x9f).contains(&n) && n != 0x85),
+        0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
+        _ => false,
     };
-    let Some((offset, c)) = source.char_indices().find(|&(_, c)| bad(c)) else {
+    let Some(offset) = (0..bytes.len()).find(|&i| bad(i)) else {
         return Ok(());
     };
+    let c = source[offset..].chars().next().unwrap_or('\0');
     let before = &source[..offset];
     let line = before.matches('\n').count() + 1;
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
@@ -808,6 +818,32 @@ mod tests {
             })
             .collect();
         assert_eq!(tags, ["!!binary", "!x"]);
+    }
+
+    #[test]
+    fn refuses_control_characters_where_they_are() {
+        for (text, code, column) in [
+            ("a: b\u{1}\n", 1, 5),
+            ("a: é\u{7f}\n", 0x7f, 5),
+            ("a: x\u{9b}\n", 0x9b, 5),
+            ("a: \u{fffe}\n", 0xfffe, 4),
+        ] {
+            let error = Document::parse(&format!("ok: 1\n{text}")).unwrap_err();
+            assert!(
+                error.message.contains(&format!("U+{code:04X}")),
+                "{}",
+                error.message
+            );
+            assert_eq!(
+                (error.span.line, error.span.column),
+                (2, column),
+                "{text:?}"
+            );
+        }
+        assert!(
+            Document::parse("a: \"\u{85}\u{a0}\tb\"\r\n").is_ok(),
+            "NEL, NBSP, tab, CRLF"
+        );
     }
 
     #[test]

@@ -3,6 +3,11 @@
 
 /// Why a string looks like a credential, or `None`.
 pub fn credential_kind(value: &str) -> Option<&'static str> {
+    // Every pattern below is at least this long; most scalars of a spec are shorter, and
+    // this runs on all of them.
+    if value.len() < SHORTEST {
+        return None;
+    }
     let trimmed = value.trim();
     if trimmed.contains("-----BEGIN") && trimmed.contains("PRIVATE KEY") {
         return Some("a private key block");
@@ -18,7 +23,13 @@ pub fn credential_kind(value: &str) -> Option<&'static str> {
     None
 }
 
+/// The shortest credential recognised: a Slack prefix (`xoxb-`) and ten characters.
+const SHORTEST: usize = 15;
+
 fn token_kind(word: &str) -> Option<&'static str> {
+    if word.len() < SHORTEST {
+        return None;
+    }
     let tail_len = |prefix: &str| {
         word.strip_prefix(prefix).map_or(0, |rest| {
             rest.chars()
@@ -61,11 +72,15 @@ fn token_kind(word: &str) -> Option<&'static str> {
 
 /// Three base64url segments, the first two decoding to JSON objects (`eyJ` is `{"`).
 fn is_jwt(word: &str) -> bool {
-    let parts: Vec<&str> = word.split('.').collect();
-    parts.len() == 3
-        && parts[0].starts_with("eyJ")
-        && parts[1].starts_with("eyJ")
-        && parts.iter().all(|p| {
+    let mut parts = word.split('.');
+    let (Some(header), Some(payload), Some(signature), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    header.starts_with("eyJ")
+        && payload.starts_with("eyJ")
+        && [header, payload, signature].iter().all(|p| {
             p.len() >= 10
                 && p.chars()
                     .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
