@@ -479,8 +479,9 @@ impl Builder {
             let path = self.doc.path_of(node);
             self.doc.credentials.push((path, kind));
         }
-        let mut paths = self.duplicates.iter().map(|&value| self.doc.path_of(value));
-        let paths: Vec<String> = paths.by_ref().collect();
+        let paths: Vec<String> = (self.duplicates.iter())
+            .map(|&value| self.doc.path_of(value))
+            .collect();
         let mut paths = paths.into_iter();
         for (finding, _) in &mut self.doc.findings {
             if let Finding::DuplicateKey { path } = finding
@@ -489,7 +490,6 @@ impl Builder {
                 *path = found;
             }
         }
-        self.doc.nodes.shrink_to_fit();
         self.doc
     }
 }

@@ -493,12 +493,13 @@ fn load_included(
     ))
 }
 
-/// Every shape error of the spec, not just the first one serde stops at: each section and
-/// each network and stack is deserialized on its own, and each error is placed with the
-/// position index. Falls back to serde's first error when that finds nothing more precise.
 /// The top-level keys of the spec.
 const SECTIONS: [&str; 5] = ["platform", "traefik", "networks", "stacks", "include"];
 
+/// Every shape error of the spec, not just the first one serde stops at: each section and
+/// each network and stack is deserialized on its own from the document tree, and each error
+/// is placed at the node it is about. Falls back to serde's first error when that finds
+/// nothing more precise.
 fn shape_errors(path: &Path, document: &Document, first: &de::Error) -> Vec<Diagnostic> {
     let fallback = || vec![shape_error(path, first)];
     let Some(root) = document.root().map(|r| document.resolve(r)) else {
