@@ -3,6 +3,7 @@
 //! takes part without a hand-written list: mappings merge key by key, everything else is
 //! replaced by the child's value.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde_yaml::Value;
@@ -12,12 +13,13 @@ use crate::spec::{Source, Stack};
 
 /// Every stack with its `extends` chain applied, plus the chain itself (the stack first,
 /// then the stack it extends, and so on) so diagnostics can find inherited values.
-pub struct Resolved {
-    pub stacks: BTreeMap<String, Stack>,
+pub struct Resolved<'a> {
+    /// Borrowed from the spec when the stack extends nothing, which is most of them.
+    pub stacks: BTreeMap<String, Cow<'a, Stack>>,
     pub chains: BTreeMap<String, Vec<String>>,
 }
 
-pub fn resolve(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
+pub fn resolve<'a>(source: &'a Source, diagnostics: &mut Vec<Diagnostic>) -> Resolved<'a> {
     let declared = &source.spec.stacks;
     let mut resolved = Resolved {
         stacks: BTreeMap::new(),
@@ -73,11 +75,11 @@ pub fn resolve(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Resolved {
             chain.push(base.clone());
             current = base;
         }
-        // Most stacks extend nothing: a clone, not a round trip through YAML values.
+        // Most stacks extend nothing: borrowed, not a round trip through YAML values.
         let stack = if broken || chain.len() == 1 {
-            declared[name].clone()
+            Cow::Borrowed(&declared[name])
         } else {
-            merge_chain(source, &chain, diagnostics)
+            Cow::Owned(merge_chain(source, &chain, diagnostics))
         };
         resolved.stacks.insert(name.clone(), stack);
         resolved.chains.insert(name.clone(), chain);

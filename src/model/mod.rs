@@ -290,7 +290,7 @@ pub fn build(source: &Source) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic
 
 struct Builder<'a> {
     source: &'a Source,
-    resolved: &'a extends::Resolved,
+    resolved: &'a extends::Resolved<'a>,
     problems: Vec<Diagnostic>,
 }
 
@@ -706,7 +706,7 @@ impl Builder<'_> {
 /// See [`Builder::locate`].
 pub(crate) fn locate(
     source: &Source,
-    resolved: &extends::Resolved,
+    resolved: &extends::Resolved<'_>,
     stack: &str,
     segments: &[&str],
     code: Code,

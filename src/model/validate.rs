@@ -28,7 +28,7 @@ const GENERATED_SERVICE_KEYS: &[&str] = &[
 
 pub fn platform(
     source: &Source,
-    resolved: &Resolved,
+    resolved: &Resolved<'_>,
     model: &Model,
     problems: &mut Vec<Diagnostic>,
 ) {
@@ -59,7 +59,7 @@ const DATABASE_PORTS: [(u16, &str); 4] = [
 
 struct Checker<'a> {
     source: &'a Source,
-    resolved: &'a Resolved,
+    resolved: &'a Resolved<'a>,
     problems: &'a mut Vec<Diagnostic>,
 }
 

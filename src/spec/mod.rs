@@ -254,34 +254,8 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
     Ok(source)
 }
 
-/// Deepest indentation, and longest run of `- ` on one line, that seisei reads. Real specs
-/// stay under a tenth of this; the YAML parser recurses once per block level, so a
-/// pathological file would otherwise exhaust the stack.
-const MAX_INDENT: usize = 512;
-const MAX_DASHES: usize = 64;
-
-/// The first line nested deeper than seisei reads.
-fn too_deep(text: &str) -> Option<Span> {
-    text.lines().enumerate().find_map(|(i, line)| {
-        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-        let mut rest = line.trim_start();
-        let mut dashes = 0;
-        while let Some(more) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("-\t")) {
-            dashes += 1;
-            rest = more.trim_start();
-        }
-        (indent > MAX_INDENT || dashes > MAX_DASHES).then(|| Span::point(i + 1, 1))
-    })
-}
-
 /// The parsed document of `text`, or its syntax errors, duplicate keys and tags.
 fn parse_document(path: &Path, text: &str) -> Result<Document, Vec<Diagnostic>> {
-    if let Some(span) = too_deep(text) {
-        return Err(vec![
-            Diagnostic::new(Code::InvalidYaml, path, Some(span), "the document is nested too deeply")
-                .with_help(format!("seisei reads at most {MAX_INDENT} columns of indentation and {MAX_DASHES} nested `- ` on a line")),
-        ]);
-    }
     let document = Document::parse(text).map_err(|e| {
         let mut diagnostic = Diagnostic::new(Code::InvalidYaml, path, Some(e.span), e.message);
         diagnostic.help = e.help;
