@@ -27,6 +27,27 @@ pub fn generate(model: &Model) -> Result<Vec<Artifact>, askama::Error> {
     let header = Header {
         spec: &model.spec_name,
     };
+    // The inventory is one large file with no part in common with the others: it is
+    // rendered on a second thread meanwhile.
+    std::thread::scope(|scope| {
+        let inventory = scope.spawn(|| inventory::stacks_md(header, model));
+        let mut artifacts = files(header, model)?;
+        let inventory = inventory
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        artifacts.push(text_artifact(model.inventory.clone(), inventory));
+        artifacts.push(Artifact {
+            path: SCHEMA_FILE.to_owned(),
+            bytes: crate::spec::json_schema(Some(&header.text())).into_bytes(),
+        });
+        artifacts.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(artifacts)
+    })
+}
+
+/// Every file but the inventory and the schema: each stack's compose file and
+/// `.env.example`, and Traefik's configuration.
+fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Error> {
     let mut artifacts = Vec::new();
     for stack in &model.stacks {
         artifacts.push(artifact(
@@ -73,15 +94,6 @@ pub fn generate(model: &Model) -> Result<Vec<Artifact>, askama::Error> {
             }
         }
     }
-    artifacts.push(text_artifact(
-        model.inventory.clone(),
-        inventory::stacks_md(header, model)?,
-    ));
-    artifacts.push(Artifact {
-        path: SCHEMA_FILE.to_owned(),
-        bytes: crate::spec::json_schema(Some(&header.text())).into_bytes(),
-    });
-    artifacts.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(artifacts)
 }
 
