@@ -10,8 +10,8 @@
 use std::fmt;
 
 use serde::de::{
-    self, DeserializeSeed, EnumAccess, Expected, IntoDeserializer, MapAccess, SeqAccess,
-    Unexpected, VariantAccess, Visitor,
+    self, DeserializeSeed, EnumAccess, Expected, MapAccess, SeqAccess, Unexpected, VariantAccess,
+    Visitor,
 };
 
 use super::document::{Document, Kind, NodeId};
@@ -578,14 +578,6 @@ impl<'a> de::Deserializer<'a> for Node<'a> {
 impl Node<'_> {
     fn is_empty_scalar(self) -> bool {
         matches!(self.scalar(), Some(("", true)))
-    }
-}
-
-impl<'a> IntoDeserializer<'a, Error> for Node<'a> {
-    type Deserializer = Self;
-
-    fn into_deserializer(self) -> Self {
-        self
     }
 }
 

@@ -183,6 +183,18 @@ fn fatal(message: impl Into<String>, help: Option<&str>, span: CompactSpan) -> P
     }
 }
 
+/// Nesting past [`MAX_DEPTH`], found by the builder or by saphyr's own limit on flow
+/// collections.
+fn nested_too_deeply(span: Span) -> ParseError {
+    ParseError {
+        message: "the document is nested too deeply".to_owned(),
+        help: Some(format!(
+            "seisei reads at most {MAX_DEPTH} levels of nesting"
+        )),
+        span,
+    }
+}
+
 /// `!!str` says what an unquoted scalar already is to serde; every other tag would change
 /// the value's meaning in a way seisei does not implement.
 fn harmless(tag: &Tag) -> bool {
@@ -347,13 +359,7 @@ impl Builder {
 
     fn open(&mut self, mapping: bool, anchor: usize, span: CompactSpan) -> Result<(), ParseError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(fatal(
-                "the document is nested too deeply",
-                Some(&format!(
-                    "seisei reads at most {MAX_DEPTH} levels of nesting"
-                )),
-                span,
-            ));
+            return Err(nested_too_deeply(span.expand()));
         }
         let kind = if mapping {
             Kind::Mapping { start: 0, len: 0 }
@@ -570,13 +576,7 @@ impl Document {
                 let span = Span::point(e.marker().line(), e.marker().col() + 1);
                 // saphyr stops flow collections at its own depth limit; say it as we do.
                 if e.info().contains("recursion limit") {
-                    return ParseError {
-                        message: "the document is nested too deeply".to_owned(),
-                        help: Some(format!(
-                            "seisei reads at most {MAX_DEPTH} levels of nesting"
-                        )),
-                        span,
-                    };
+                    return nested_too_deeply(span);
                 }
                 ParseError {
                     message: format!("invalid YAML: {}", e.info()),

@@ -175,8 +175,7 @@ fn a_negative_priority_is_refused() {
     let spec_path = dir.path().join("platform.yaml");
     let mut spec = small_platform(&json!({ "description": "API token", "example": "x" }));
     spec["stacks"]["app"]["services"]["web"]["routes"][0]["priority"] = json!(-1);
-    std::fs::write(&spec_path, spec_text(&spec)).expect("write");
-    let Err((_, problems)) = seisei::compile(&spec_path) else {
+    let Err((_, problems)) = write_and_compile(&spec_path, &spec) else {
         panic!("priority -1 compiled");
     };
     assert!(
@@ -188,9 +187,8 @@ fn a_negative_priority_is_refused() {
     // 0 keeps its meaning, "computed from the rule's length", and 1 is the lowest explicit one.
     for priority in [0, 1] {
         spec["stacks"]["app"]["services"]["web"]["routes"][0]["priority"] = json!(priority);
-        std::fs::write(&spec_path, spec_text(&spec)).expect("write");
         assert!(
-            seisei::compile(&spec_path).is_ok(),
+            write_and_compile(&spec_path, &spec).is_ok(),
             "priority {priority} was refused"
         );
     }
@@ -241,8 +239,7 @@ fn mount_paths_with_a_colon_keep_their_meaning() {
         spec["stacks"]["app"]["volumes"] = json!({ "data": { "purpose": "Data" } });
         spec["stacks"]["app"]["services"]["web"]["mounts"] =
             json!([{ kind: source, "target": target, "read_only": read_only }]);
-        std::fs::write(&spec_path, spec_text(&spec)).expect("write");
-        let Ok(compiled) = seisei::compile(&spec_path) else {
+        let Ok(compiled) = write_and_compile(&spec_path, &spec) else {
             refused.push(target);
             continue;
         };
@@ -286,9 +283,8 @@ fn two_mounts_at_one_target_are_refused() {
         { "volume": "data", "target": "/data" },
         { "bind": "./data", "target": "/data" },
     ]);
-    std::fs::write(&spec_path, spec_text(&spec)).expect("write");
     assert!(
-        seisei::compile(&spec_path).is_err(),
+        write_and_compile(&spec_path, &spec).is_err(),
         "two mounts at /data compiled"
     );
 }
@@ -494,6 +490,15 @@ fn markdown_cells_hold_any_text() {
 // ---------------------------------------------------------------------------------------
 // Checks of one compiled platform.
 // ---------------------------------------------------------------------------------------
+
+/// Writes `spec` to `path` as seisei reads it, and compiles it.
+fn write_and_compile(
+    path: &Path,
+    spec: &Value,
+) -> Result<Compiled, (Option<String>, Vec<seisei::diagnostics::Diagnostic>)> {
+    std::fs::write(path, spec_text(spec)).expect("write the spec");
+    seisei::compile(path)
+}
 
 /// Compiles the spec, failing the case with the rendered diagnostics when it does not.
 fn compile(path: &Path, text: &str) -> Result<Compiled, TestCaseError> {
