@@ -11,9 +11,9 @@ use clap::CommandFactory as _;
 use crate::cli::{
     Cli, Color, Command, HookCommand, NewCommand, NewServiceOptions, SpecArgs, StackArgs,
 };
-use crate::diagnostics::{self, Code, Diagnostic, Severity};
-use crate::output::{self, Change};
-use crate::{
+use seisei::diagnostics::{self, Code, Diagnostic, Severity};
+use seisei::output::{self, Change};
+use seisei::{
     Compiled, EXIT_ERROR, EXIT_OK, EXIT_STALE, compile, doc_updates, edit, explain, render, spec,
 };
 
@@ -499,7 +499,7 @@ fn new(
         )
     };
     let checked = spec::parse_with(&path, spec_text.clone(), &overlay)
-        .and_then(|s| crate::model::build(&s).map(|_| s));
+        .and_then(|s| seisei::model::build(&s).map(|_| s));
     if let Err(problems) = checked {
         eprintln!("seisei: the new entry would make the spec invalid:");
         term.diagnostics(Some(&path), Some(&spec_text), &problems);

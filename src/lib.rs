@@ -5,10 +5,9 @@
 //! resolves it, [`render`] turns it into artifacts through askama templates, and
 //! [`output`] writes them (`gen`) or compares them with the tree (`check`). [`traefik`]
 //! holds the Traefik rules knowledge; [`diagnostics`] the problems and how they print.
-//! [`commands`] runs each subcommand of [`cli`] on top of that pipeline.
+//! This crate is the library; the command-line layer (argument parsing and one function
+//! per subcommand) lives with the binary, in `main.rs`, and only calls in.
 
-pub mod cli;
-pub mod commands;
 pub mod diagnostics;
 pub mod edit;
 pub mod explain;
@@ -29,11 +28,6 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_STALE: u8 = 1;
 /// Exit code: invalid spec, or an I/O error.
 pub const EXIT_ERROR: u8 = 2;
-
-/// Runs one command and returns the process exit code. Prints to stdout and stderr.
-pub fn run(cli: &cli::Cli) -> u8 {
-    commands::run(cli)
-}
 
 /// A loaded, validated platform and where its output goes.
 pub struct Compiled {
