@@ -12,6 +12,7 @@ mod routing;
 mod rule_cases;
 mod safety;
 mod schemas;
+mod support;
 mod workflow;
 
 use std::path::{Path, PathBuf};
