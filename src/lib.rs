@@ -11,6 +11,7 @@ pub mod cli;
 pub mod commands;
 pub mod diagnostics;
 pub mod edit;
+pub mod encode;
 pub mod explain;
 pub mod model;
 pub mod output;

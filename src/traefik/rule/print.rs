@@ -1,8 +1,7 @@
 //! The rule printer: the v3 rule for a structured route, hosts lowercased, wildcards written for
 //! the target version, every value a Go string literal that reads back as the value.
 
-use std::fmt::Write as _;
-
+use crate::encode::go::string_literal;
 use crate::traefik::Version;
 
 /// What a structured route matches.
@@ -39,15 +38,15 @@ pub fn write_rule(route: &RouteMatch<'_>, version: Version) -> String {
         _ => parts.push(hosts.join(" || ")),
     }
     if let Some(path) = route.path {
-        parts.push(format!("Path({})", literal(path)));
+        parts.push(format!("Path({})", string_literal(path)));
     }
     if let Some(prefix) = route.path_prefix {
-        parts.push(format!("PathPrefix({})", literal(prefix)));
+        parts.push(format!("PathPrefix({})", string_literal(prefix)));
     }
     let methods: Vec<String> = route
         .methods
         .iter()
-        .map(|m| format!("Method({})", literal(&m.to_ascii_uppercase())))
+        .map(|m| format!("Method({})", string_literal(&m.to_ascii_uppercase())))
         .collect();
     match methods.len() {
         0 => {}
@@ -55,7 +54,11 @@ pub fn write_rule(route: &RouteMatch<'_>, version: Version) -> String {
         _ => parts.push(format!("({})", methods.join(" || "))),
     }
     for (name, value) in route.headers {
-        parts.push(format!("Header({}, {})", literal(name), literal(value)));
+        parts.push(format!(
+            "Header({}, {})",
+            string_literal(name),
+            string_literal(value)
+        ));
     }
     parts.join(" && ")
 }
@@ -73,37 +76,10 @@ fn host_matcher(host: &str, version: Version) -> String {
                 }
             }
             pattern.push('$');
-            format!("HostRegexp({})", literal(&pattern))
+            format!("HostRegexp({})", string_literal(&pattern))
         }
-        _ => format!("Host({})", literal(host)),
+        _ => format!("Host({})", string_literal(host)),
     }
-}
-
-/// A Go raw string literal when it carries the value exactly, else an interpreted one.
-/// Traefik parses rules with Go's scanner (`go/parser` via `vulcand/predicate`), whose raw
-/// strings cannot hold a backtick, silently drop carriage returns (Go spec, "String
-/// literals"), and, like all Go source, may not hold NUL or a byte order mark.
-fn literal(value: &str) -> String {
-    if !value.contains(['`', '\r', '\0', '\u{feff}']) {
-        return format!("`{value}`");
-    }
-    let mut out = String::from("\"");
-    for c in value.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            // `\u` rather than `\x`: in Go, `\x80` is one byte, not the character U+0080.
-            c if c.is_control() || c == '\u{feff}' => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]
@@ -204,13 +180,13 @@ mod tests {
             "/c1\u{85}\u{9f}\u{7f}\u{1b}",
             "/日本`語\r",
         ] {
-            let rule = format!("PathPrefix({})", literal(value));
+            let rule = format!("PathPrefix({})", string_literal(value));
             let Ok(rule::Expr::Match { args, .. }) = rule::parse(&rule, rule::Kind::Http) else {
                 panic!("{rule:?} does not parse");
             };
             assert_eq!(args[0].value, value, "{rule:?}");
         }
-        assert_eq!(literal("/a"), "`/a`");
-        assert_eq!(literal("/a\r"), "\"/a\\r\"");
+        assert_eq!(string_literal("/a"), "`/a`");
+        assert_eq!(string_literal("/a\r"), "\"/a\\r\"");
     }
 }

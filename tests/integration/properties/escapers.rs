@@ -4,9 +4,10 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::TestCaseError;
-use seisei::render::escape::{
-    env_value, go_template_literal, markdown_code, markdown_text, yaml_scalar,
-};
+use seisei::encode::dotenv::env_value;
+use seisei::encode::go::go_template_literal;
+use seisei::encode::markdown::{markdown_code, markdown_text};
+use seisei::encode::yaml::yaml_scalar;
 use serde_json::json;
 
 use super::strategies::*;

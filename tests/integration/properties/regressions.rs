@@ -59,7 +59,7 @@ fn a_negative_priority_is_refused() {
 
 /// Go drops carriage returns from raw string literals, and Traefik reads rules with Go's
 /// rules: `path_prefix: "/a\r\nb"` written in backticks would reach Traefik as `/a\nb`, so
-/// `literal` (src/traefik/mod.rs) writes such a value as a double-quoted Go string, which the
+/// `string_literal` (src/encode/go.rs) writes such a value as a double-quoted Go string, which the
 /// rule parser must read back to the value.
 #[test]
 fn a_carriage_return_in_a_path_reaches_traefik() {
