@@ -1,5 +1,6 @@
 //! The integration test binary: one module per feature, sharing the helpers below.
 
+mod architecture;
 mod broken;
 mod cli;
 mod golden;
