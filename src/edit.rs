@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::encode::yaml::yaml_scalar;
 use crate::model;
-use crate::render::escape::yaml_scalar;
 use crate::spec::Source;
 
 /// The service to add.

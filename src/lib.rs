@@ -10,6 +10,7 @@
 
 pub mod diagnostics;
 pub mod edit;
+pub mod encode;
 pub mod explain;
 pub mod model;
 pub mod output;

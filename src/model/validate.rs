@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use super::extends::Resolved;
 use super::{Model, locate};
 use crate::diagnostics::{Code, Diagnostic, did_you_mean};
-use crate::render::escape::env_value_reads_back;
+use crate::encode::dotenv::env_value_reads_back;
 use crate::spec::{Protocol, Source};
 use crate::traefik::rule;
 

@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 
 use askama::Template;
 
-use super::escape::{filters, markdown_code, markdown_text};
+use super::escape::filters;
 use super::{Header, topology};
+use crate::encode::markdown::{markdown_code, markdown_text};
 use crate::model::{Model, Router, Stack};
 
 /// How a document reaches the generated files and the inventory's anchors.

@@ -1,5 +1,6 @@
 //! The integration test binary: one module per feature, sharing the helpers below.
 
+mod architecture;
 mod broken;
 mod cli;
 mod golden;
@@ -12,6 +13,7 @@ mod routing;
 mod rule_cases;
 mod safety;
 mod schemas;
+mod support;
 mod workflow;
 
 use std::path::{Path, PathBuf};

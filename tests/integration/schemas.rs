@@ -10,7 +10,8 @@ use jsonschema::Validator;
 use seisei::Compiled;
 use serde_json::Value;
 
-use crate::roundtrip::{render_go_template, write_hostile_platform};
+use crate::support::hostile_platform::write_hostile_platform;
+use crate::support::readers::render_go_template;
 use crate::{all_specs, compile, repo_root};
 
 const COMPOSE: &str = "compose-spec.json";

@@ -1,0 +1,142 @@
+//! Evaluating a rule against a request with Traefik's matching semantics, for `seisei route
+//! URL`: `Host` case-insensitive with one wildcard label, regexes unanchored as in Go, header
+//! names canonicalised, client addresses by CIDR.
+
+use std::net::IpAddr;
+
+use regex::Regex;
+
+use super::check::parse_ip_range;
+use super::{Arg, Expr, Matcher, Request};
+
+impl Expr {
+    /// Evaluates the rule against a request with Traefik's matching semantics.
+    ///
+    /// TCP matchers see `host` as the TLS server name; `ALPN` never matches because a request
+    /// carries no protocol list.
+    #[must_use]
+    pub fn matches(&self, req: &Request) -> bool {
+        match self {
+            Expr::Match { matcher, args, .. } => leaf_matches(*matcher, args, req),
+            Expr::Not(inner) => !inner.matches(req),
+            Expr::And(left, right) => left.matches(req) && right.matches(req),
+            Expr::Or(left, right) => left.matches(req) || right.matches(req),
+        }
+    }
+}
+
+// Matching
+
+fn leaf_matches(matcher: Matcher, args: &[Arg], req: &Request) -> bool {
+    let value = |index: usize| args.get(index).map_or("", |arg| arg.value.as_str());
+    match matcher {
+        Matcher::Host | Matcher::HostSni => host_matches(value(0), req.host),
+        Matcher::HostRegexp | Matcher::HostSniRegexp => {
+            regex_matches(value(0), &canonical_host(req.host))
+        }
+        Matcher::Path => req.path == value(0),
+        Matcher::PathPrefix => req.path.starts_with(value(0)),
+        Matcher::PathRegexp => regex_matches(value(0), req.path),
+        // Traefik upper-cases the argument, not the request method.
+        Matcher::Method => req.method == value(0).to_uppercase(),
+        Matcher::Header => any_value(req.headers, value(0), true, |v| v == value(1)),
+        Matcher::HeaderRegexp => Regex::new(value(1))
+            .is_ok_and(|re| any_value(req.headers, value(0), true, |v| re.is_match(v))),
+        // The one-value form matches a key with an empty value, not "key present".
+        Matcher::Query | Matcher::QueryRegexp if args.len() == 1 => {
+            any_value(req.query, value(0), false, str::is_empty)
+        }
+        Matcher::Query => any_value(req.query, value(0), false, |v| v == value(1)),
+        Matcher::QueryRegexp => Regex::new(value(1))
+            .is_ok_and(|re| any_value(req.query, value(0), false, |v| re.is_match(v))),
+        Matcher::ClientIp => match (req.client_ip, parse_ip_range(value(0))) {
+            (Some(client), Some((network, prefix))) => ip_in_range(client, network, prefix),
+            _ => false,
+        },
+        Matcher::Alpn => false,
+    }
+}
+
+/// The request host as Traefik compares it: trimmed, IPv6 brackets removed, lowercased.
+fn canonical_host(host: &str) -> String {
+    let host = host.trim();
+    let host = host
+        .strip_prefix('[')
+        .and_then(|inner| inner.strip_suffix(']'))
+        .unwrap_or(host);
+    host.to_ascii_lowercase()
+}
+
+pub(super) fn normalize_host(host: &str) -> String {
+    let mut host = host.to_ascii_lowercase();
+    if host.ends_with('.') {
+        host.pop();
+    }
+    host
+}
+
+/// `Host` semantics: case-insensitive, a trailing dot on either side tolerated, `*.x` covering
+/// exactly one more label and `*` everything, even an empty host (v3.7.7,
+/// `DomainMatchHostExpression` in `pkg/muxer/muxer.go`).
+fn host_matches(pattern: &str, request_host: &str) -> bool {
+    if pattern == "*" {
+        return true;
+    }
+    let host = normalize_host(&canonical_host(request_host));
+    if host.is_empty() {
+        return false;
+    }
+    let pattern = normalize_host(pattern);
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => host
+            .strip_suffix(suffix)
+            .and_then(|rest| rest.strip_suffix('.'))
+            .is_some_and(|label| !label.is_empty() && !label.contains('.')),
+        None => host == pattern,
+    }
+}
+
+fn regex_matches(pattern: &str, text: &str) -> bool {
+    Regex::new(pattern).is_ok_and(|re| re.is_match(text))
+}
+
+/// Whether any value under `key` passes `accept`. Header names compare case-insensitively
+/// (Go canonicalises them); query keys compare exactly.
+fn any_value(
+    pairs: &[(String, String)],
+    key: &str,
+    ignore_case: bool,
+    accept: impl Fn(&str) -> bool,
+) -> bool {
+    pairs.iter().any(|(k, v)| {
+        let same_key = if ignore_case {
+            k.eq_ignore_ascii_case(key)
+        } else {
+            k == key
+        };
+        same_key && accept(v)
+    })
+}
+
+/// CIDR containment; an IPv4 client also matches IPv4-mapped IPv6 ranges, as in Go's `IPNet`.
+fn ip_in_range(client: IpAddr, network: IpAddr, prefix: u32) -> bool {
+    let (client, network, width) = match (client.to_canonical(), network) {
+        (IpAddr::V4(client), IpAddr::V4(network)) => (
+            u128::from(u32::from(client)),
+            u128::from(u32::from(network)),
+            32,
+        ),
+        (IpAddr::V4(client), IpAddr::V6(network)) => (
+            u128::from(client.to_ipv6_mapped()),
+            u128::from(network),
+            128,
+        ),
+        (IpAddr::V6(client), IpAddr::V6(network)) => (u128::from(client), u128::from(network), 128),
+        (IpAddr::V6(_), IpAddr::V4(_)) => return false,
+    };
+    if prefix == 0 {
+        return true;
+    }
+    let shift = width - prefix;
+    client >> shift == network >> shift
+}

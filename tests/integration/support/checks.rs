@@ -1,0 +1,639 @@
+//! Checks shared by the round-trip, property and schema tests: each compares one kind of
+//! output with the model, reading it as its consumer does.
+
+use std::collections::BTreeSet;
+
+use seisei::Compiled;
+use seisei::model::{Router, Service, Stack};
+use seisei::spec::{Middleware, Provider};
+use serde_yaml::{Mapping, Value};
+
+use crate::support::findings::*;
+use crate::support::readers::*;
+
+/// Every stack's `docker-compose.yml`: the keys seisei writes and nothing else, each value
+/// as the model holds it. Compose interpolates `$` in every value, so a literal one (image,
+/// container name, label, volume) is doubled, while `environment` and `command` are already
+/// in Compose syntax and come back verbatim.
+pub(crate) fn check_compose(compiled: &Compiled, findings: &mut Findings) {
+    let model = &compiled.model;
+    for stack in &model.stacks {
+        let path = stack.compose_path();
+        let Some(doc) = yaml_artifact(compiled, &path, false, findings) else {
+            continue;
+        };
+        let mut top = set(["name", "services"]);
+        if !stack.networks.is_empty() {
+            top.insert("networks".into());
+        }
+        if !stack.volumes.is_empty() {
+            top.insert("volumes".into());
+        }
+        findings.same(format!("{path}: top-level keys"), keys(&doc), top);
+        findings.same(
+            format!("{path}: name"),
+            doc.get("name"),
+            Some(&s(&stack.name)),
+        );
+        let services = doc.get("services").unwrap_or(&Value::Null);
+        findings.same(
+            format!("{path}: services"),
+            keys(services),
+            stack.services.iter().map(|s| s.name.clone()).collect(),
+        );
+        for service in &stack.services {
+            let Some(actual) = services.get(&service.name) else {
+                continue;
+            };
+            let at = format!("{path}: services.{}", service.name);
+            let expected = expected_service(service);
+            findings.same(
+                format!("{at}: keys"),
+                keys(actual),
+                expected.iter().map(|(k, _)| k.clone()).collect(),
+            );
+            for (key, value) in &expected {
+                findings.same(format!("{at}.{key}"), actual.get(key), Some(value));
+            }
+        }
+        check_docker_labels(model, stack, services, &path, findings);
+        let networks = doc.get("networks").unwrap_or(&Value::Null);
+        findings.same(
+            format!("{path}: networks"),
+            keys(networks),
+            stack.networks.iter().cloned().collect(),
+        );
+        for network in model
+            .networks
+            .iter()
+            .filter(|n| stack.networks.contains(&n.name))
+        {
+            let actual = networks.get(&network.name).and_then(|n| n.get("external"));
+            let expected = network.external.then_some(Value::Bool(true));
+            findings.same(
+                format!("{path}: networks.{}.external", network.name),
+                actual,
+                expected.as_ref(),
+            );
+        }
+        let volumes = doc.get("volumes").unwrap_or(&Value::Null);
+        findings.same(
+            format!("{path}: volumes"),
+            keys(volumes),
+            stack.volumes.iter().map(|v| v.name.clone()).collect(),
+        );
+        for volume in &stack.volumes {
+            let actual = volumes.get(&volume.name).and_then(|v| v.get("name"));
+            let expected = volume.docker_name.as_deref().map(|n| s(&literal(n)));
+            findings.same(
+                format!("{path}: volumes.{}.name", volume.name),
+                actual,
+                expected.as_ref(),
+            );
+        }
+    }
+}
+
+/// What the compose file must hold for one service, key by key.
+pub(crate) fn expected_service(service: &Service) -> Vec<(String, Value)> {
+    let mut out = vec![
+        ("image".to_owned(), s(&literal(&service.image))),
+        (
+            "container_name".to_owned(),
+            s(&literal(&service.container_name)),
+        ),
+        ("restart".to_owned(), s(&literal(&service.restart))),
+    ];
+    let mut push = |key: &str, value: Value| out.push((key.to_owned(), value));
+    if let Some(command) = &service.command {
+        push("command", strings(command));
+    }
+    if !service.environment.is_empty() {
+        push(
+            "environment",
+            mapping(service.environment.iter().map(|(k, v)| (k.clone(), s(v)))),
+        );
+    }
+    let published: Vec<String> = service
+        .published_ports()
+        .iter()
+        .map(|p| p.compose())
+        .collect();
+    if !published.is_empty() {
+        push("ports", strings(&published));
+    }
+    let exposed: Vec<String> = service
+        .exposed_ports()
+        .iter()
+        .map(|p| p.compose())
+        .collect();
+    if !exposed.is_empty() {
+        push("expose", strings(&exposed));
+    }
+    if !service.networks.is_empty() {
+        push("networks", strings(&service.networks));
+    }
+    if !service.mounts.is_empty() {
+        let mounts: Vec<String> = service
+            .mounts
+            .iter()
+            .map(|m| literal(&m.compose()))
+            .collect();
+        push("volumes", strings(&mounts));
+    }
+    if !service.depends_on.is_empty() {
+        push(
+            "depends_on",
+            mapping(service.depends_on.iter().map(|(dependency, condition)| {
+                (
+                    dependency.clone(),
+                    mapping([("condition".to_owned(), s(condition))]),
+                )
+            })),
+        );
+    }
+    if let Some(check) = &service.healthcheck {
+        let mut fields = vec![
+            ("test".to_owned(), strings(&check.test)),
+            ("interval".to_owned(), s(&check.interval)),
+            ("timeout".to_owned(), s(&check.timeout)),
+            ("retries".to_owned(), Value::Number(check.retries.into())),
+        ];
+        if let Some(start) = &check.start_period {
+            fields.push(("start_period".to_owned(), s(start)));
+        }
+        push("healthcheck", mapping(fields));
+    }
+    if !service.labels.is_empty() {
+        push(
+            "labels",
+            mapping(
+                service
+                    .labels
+                    .iter()
+                    .map(|(k, v)| (k.clone(), s(&literal(v)))),
+            ),
+        );
+    }
+    for (key, value) in &service.extra {
+        push(key, value.clone());
+    }
+    out
+}
+
+/// Docker-provider routers, read from the labels Compose will hand to Traefik, against the
+/// router itself rather than the model's label list, so a label built from the wrong field
+/// is caught too.
+pub(crate) fn check_docker_labels(
+    model: &seisei::model::Model,
+    stack: &Stack,
+    services: &Value,
+    path: &str,
+    findings: &mut Findings,
+) {
+    let routers = model
+        .routers
+        .iter()
+        .filter(|r| r.stack == stack.name && r.provider == Provider::Docker);
+    for router in routers {
+        let labels = services
+            .get(&router.service)
+            .and_then(|s| s.get("labels"))
+            .unwrap_or(&Value::Null);
+        let prefix = format!("traefik.http.routers.{}", router.name);
+        let expected = [
+            (format!("{prefix}.rule"), router.rule.clone()),
+            (
+                format!("{prefix}.entrypoints"),
+                router.entrypoints.join(","),
+            ),
+            (format!("{prefix}.service"), router.name.clone()),
+            (
+                format!(
+                    "traefik.http.services.{}.loadbalancer.server.port",
+                    router.name
+                ),
+                router.port.to_string(),
+            ),
+        ];
+        for (label, value) in expected {
+            findings.same(
+                format!("{path}: services.{}.labels.{label}", router.service),
+                labels.get(&label),
+                Some(&s(&literal(&value))),
+            );
+        }
+    }
+}
+
+/// The file provider's files: exactly one per stack with file routes plus `_platform.yml`,
+/// each router and middleware as the model holds it once Traefik has run the Go template.
+pub(crate) fn check_dynamic(compiled: &Compiled, findings: &mut Findings) {
+    let model = &compiled.model;
+    let Some(proxy) = model.stacks.iter().find(|s| s.name == model.traefik.stack) else {
+        findings.fail(format!("no stack `{}` runs Traefik", model.traefik.stack));
+        return;
+    };
+    let dir = format!("{}/dynamic/", proxy.dir);
+    let file_routers = |stack: &str| -> Vec<&Router> {
+        model
+            .routers
+            .iter()
+            .filter(|r| r.stack == stack && r.provider == Provider::File)
+            .collect()
+    };
+    let mut expected_files = set(["_platform.yml"]);
+    for stack in &model.stacks {
+        if !file_routers(&stack.name).is_empty() {
+            expected_files.insert(format!("{}.yml", stack.name));
+        }
+    }
+    let actual_files: BTreeSet<String> = compiled
+        .artifacts
+        .iter()
+        .filter_map(|a| a.path.strip_prefix(&dir).map(str::to_owned))
+        .collect();
+    findings.same(format!("files in {dir}"), actual_files, expected_files);
+
+    for stack in &model.stacks {
+        let routers = file_routers(&stack.name);
+        if routers.is_empty() {
+            continue;
+        }
+        let path = format!("{dir}{}.yml", stack.name);
+        let Some(doc) = yaml_artifact(compiled, &path, true, findings) else {
+            continue;
+        };
+        findings.same(format!("{path}: top-level keys"), keys(&doc), set(["http"]));
+        let http = doc.get("http").unwrap_or(&Value::Null);
+        findings.same(
+            format!("{path}: http"),
+            keys(http),
+            set(["routers", "services"]),
+        );
+        let names: BTreeSet<String> = routers.iter().map(|r| r.name.clone()).collect();
+        let actual_routers = http.get("routers").unwrap_or(&Value::Null);
+        let actual_services = http.get("services").unwrap_or(&Value::Null);
+        findings.same(
+            format!("{path}: routers"),
+            keys(actual_routers),
+            names.clone(),
+        );
+        findings.same(format!("{path}: services"), keys(actual_services), names);
+        for router in routers {
+            let at = format!("{path}: http.routers.{}", router.name);
+            let actual = actual_routers.get(&router.name).unwrap_or(&Value::Null);
+            let expected = expected_router(router);
+            findings.same(
+                format!("{at}: keys"),
+                keys(actual),
+                expected.iter().map(|(k, _)| k.clone()).collect(),
+            );
+            for (key, value) in &expected {
+                findings.same(format!("{at}.{key}"), actual.get(key), Some(value));
+            }
+            let servers = actual_services
+                .get(&router.name)
+                .and_then(|s| s.get("loadBalancer"))
+                .and_then(|l| l.get("servers"));
+            let expected_servers =
+                Value::Sequence(vec![mapping([("url".to_owned(), s(&router.url))])]);
+            findings.same(
+                format!("{path}: http.services.{}.loadBalancer.servers", router.name),
+                servers,
+                Some(&expected_servers),
+            );
+        }
+    }
+
+    let path = format!("{dir}_platform.yml");
+    let Some(doc) = yaml_artifact(compiled, &path, true, findings) else {
+        return;
+    };
+    let traefik = &model.traefik;
+    let mut http = Vec::new();
+    if let Some(entrypoint) = &traefik.dashboard {
+        let dashboard = mapping([
+            (
+                "rule".to_owned(),
+                s("PathPrefix(`/api`) || PathPrefix(`/dashboard`)"),
+            ),
+            ("entryPoints".to_owned(), strings([entrypoint])),
+            ("service".to_owned(), s("api@internal")),
+        ]);
+        http.push((
+            "routers".to_owned(),
+            mapping([("dashboard".to_owned(), dashboard)]),
+        ));
+    }
+    if !traefik.middlewares.is_empty() {
+        http.push((
+            "middlewares".to_owned(),
+            mapping(
+                traefik
+                    .middlewares
+                    .iter()
+                    .map(|m| (m.name.clone(), expected_middleware(&m.kind))),
+            ),
+        ));
+    }
+    let expected = if http.is_empty() {
+        Value::Mapping(Mapping::new())
+    } else {
+        mapping([("http".to_owned(), mapping(http))])
+    };
+    findings.same(format!("{path}: content"), doc, expected);
+}
+
+pub(crate) fn expected_router(router: &Router) -> Vec<(String, Value)> {
+    let mut out = vec![
+        ("rule".to_owned(), s(&router.rule)),
+        ("entryPoints".to_owned(), strings(&router.entrypoints)),
+        ("service".to_owned(), s(&router.name)),
+    ];
+    if let Some(priority) = router.priority {
+        out.push(("priority".to_owned(), Value::Number(priority.into())));
+    }
+    if !router.middlewares.is_empty() {
+        out.push(("middlewares".to_owned(), strings(&router.middlewares)));
+    }
+    if router.tls {
+        let mut entries: Vec<(String, Value)> = router
+            .cert_resolver
+            .iter()
+            .map(|r| ("certResolver".to_owned(), s(r)))
+            .collect();
+        if !router.tls_domains.is_empty() {
+            let domains = router.tls_domains.iter().map(|d| {
+                let mut domain = vec![("main".to_owned(), s(&d.main))];
+                if !d.sans.is_empty() {
+                    domain.push(("sans".to_owned(), strings(&d.sans)));
+                }
+                mapping(domain)
+            });
+            entries.push(("domains".to_owned(), Value::Sequence(domains.collect())));
+        }
+        out.push(("tls".to_owned(), mapping(entries)));
+    }
+    out
+}
+
+/// A middleware as Traefik's file provider spells it.
+pub(crate) fn expected_middleware(kind: &Middleware) -> Value {
+    let (name, body) = match kind {
+        Middleware::RedirectScheme { scheme, permanent } => (
+            "redirectScheme",
+            mapping([
+                ("scheme".to_owned(), s(scheme)),
+                ("permanent".to_owned(), Value::Bool(*permanent)),
+            ]),
+        ),
+        Middleware::StripPrefix { prefixes } => (
+            "stripPrefix",
+            mapping([("prefixes".to_owned(), strings(prefixes))]),
+        ),
+        Middleware::Headers {
+            sts_seconds,
+            sts_include_subdomains,
+            frame_deny,
+            content_type_nosniff,
+            custom_response_headers,
+        } => {
+            let mut fields = Vec::new();
+            if let Some(seconds) = sts_seconds {
+                fields.push(("stsSeconds".to_owned(), Value::Number((*seconds).into())));
+                fields.push((
+                    "stsIncludeSubdomains".to_owned(),
+                    Value::Bool(*sts_include_subdomains),
+                ));
+            }
+            fields.push(("frameDeny".to_owned(), Value::Bool(*frame_deny)));
+            fields.push((
+                "contentTypeNosniff".to_owned(),
+                Value::Bool(*content_type_nosniff),
+            ));
+            if !custom_response_headers.is_empty() {
+                fields.push((
+                    "customResponseHeaders".to_owned(),
+                    mapping(
+                        custom_response_headers
+                            .iter()
+                            .map(|(k, v)| (k.clone(), s(v))),
+                    ),
+                ));
+            }
+            ("headers", mapping(fields))
+        }
+        Middleware::BasicAuth { users_file } => (
+            "basicAuth",
+            mapping([("usersFile".to_owned(), s(users_file))]),
+        ),
+        Middleware::IpAllowList { source_range } => (
+            "ipAllowList",
+            mapping([("sourceRange".to_owned(), strings(source_range))]),
+        ),
+        Middleware::RateLimit { average, burst } => (
+            "rateLimit",
+            mapping([
+                ("average".to_owned(), Value::Number((*average).into())),
+                ("burst".to_owned(), Value::Number((*burst).into())),
+            ]),
+        ),
+    };
+    mapping([(name.to_owned(), body)])
+}
+
+/// `traefik.yml`: the values that come from the spec (addresses, resolvers, paths).
+pub(crate) fn check_static(compiled: &Compiled, findings: &mut Findings) {
+    let model = &compiled.model;
+    let traefik = &model.traefik;
+    let Some(proxy) = model.stacks.iter().find(|s| s.name == traefik.stack) else {
+        findings.fail(format!("no stack `{}` runs Traefik", traefik.stack));
+        return;
+    };
+    let path = format!("{}/traefik.yml", proxy.dir);
+    let Some(doc) = yaml_artifact(compiled, &path, false, findings) else {
+        return;
+    };
+    let at = |keys: &[&str]| -> Option<Value> {
+        keys.iter()
+            .try_fold(&doc, |v, k| v.get(*k))
+            .filter(|v| !v.is_null())
+            .cloned()
+    };
+    findings.same(
+        format!("{path}: log.level"),
+        at(&["log", "level"]),
+        Some(s(&traefik.log_level)),
+    );
+    findings.same(
+        format!("{path}: providers.file.directory"),
+        at(&["providers", "file", "directory"]),
+        Some(s(&traefik.dynamic_dir)),
+    );
+    findings.same(
+        format!("{path}: providers.docker.network"),
+        at(&["providers", "docker", "network"]),
+        traefik.uses_docker_provider.then(|| s(&traefik.network)),
+    );
+    findings.same(
+        format!("{path}: entryPoints"),
+        keys(&at(&["entryPoints"]).unwrap_or(Value::Null)),
+        traefik.entrypoints.iter().map(|e| e.name.clone()).collect(),
+    );
+    for e in &traefik.entrypoints {
+        let name = e.name.as_str();
+        let field = |rest: &[&str]| {
+            let mut keys = vec!["entryPoints", name];
+            keys.extend_from_slice(rest);
+            at(&keys)
+        };
+        findings.same(
+            format!("{path}: entryPoints.{name}.address"),
+            field(&["address"]),
+            Some(s(&e.address)),
+        );
+        findings.same(
+            format!("{path}: entryPoints.{name} redirect"),
+            field(&["http", "redirections", "entryPoint", "to"]),
+            e.redirect_to.as_deref().map(s),
+        );
+        findings.same(
+            format!("{path}: entryPoints.{name} certResolver"),
+            field(&["http", "tls", "certResolver"]),
+            e.cert_resolver.as_deref().filter(|_| e.tls).map(s),
+        );
+        findings.same(
+            format!("{path}: entryPoints.{name}.http.middlewares"),
+            field(&["http", "middlewares"]),
+            (!e.middlewares.is_empty()).then(|| strings(&e.middlewares)),
+        );
+    }
+    findings.same(
+        format!("{path}: certificatesResolvers"),
+        keys(&at(&["certificatesResolvers"]).unwrap_or(Value::Null)),
+        traefik
+            .cert_resolvers
+            .iter()
+            .map(|r| r.name.clone())
+            .collect(),
+    );
+    for r in &traefik.cert_resolvers {
+        let name = r.name.as_str();
+        let acme = |rest: &[&str]| {
+            let mut keys = vec!["certificatesResolvers", name, "acme"];
+            keys.extend_from_slice(rest);
+            at(&keys)
+        };
+        let fields = [
+            (&["email"][..], Some(s(&r.email))),
+            (&["storage"][..], Some(s(&r.storage))),
+            (
+                &["httpChallenge", "entryPoint"][..],
+                r.http_challenge_entrypoint.as_deref().map(s),
+            ),
+            (
+                &["dnsChallenge", "provider"][..],
+                r.dns_challenge_provider.as_deref().map(s),
+            ),
+        ];
+        for (keys, expected) in fields {
+            findings.same(
+                format!(
+                    "{path}: certificatesResolvers.{name}.acme.{}",
+                    keys.join(".")
+                ),
+                acme(keys),
+                expected,
+            );
+        }
+    }
+}
+
+/// Every stack's `.env.example`, read as Compose reads `.env`: the variables in the model's
+/// order, each with the example the model shows, and nothing else.
+pub(crate) fn check_env(compiled: &Compiled, findings: &mut Findings) {
+    for stack in &compiled.model.stacks {
+        let path = stack.env_path();
+        let Some(text) = artifact_text(compiled, &path) else {
+            findings.fail(format!("{path}: not generated"));
+            continue;
+        };
+        match read_dotenv(text) {
+            Ok(entries) => findings.same(
+                format!("{path}: variables"),
+                entries,
+                stack
+                    .variables
+                    .iter()
+                    .map(|v| (v.name.clone(), v.example.clone()))
+                    .collect(),
+            ),
+            Err(e) => findings.fail(format!("{path}: Compose cannot read it: {e}\n{text}")),
+        }
+    }
+}
+
+/// The inventory's tables: every row is one line that ends the last cell, with as many
+/// unescaped `|` as the header has, and the overview has one row per stack.
+pub(crate) fn check_inventory(compiled: &Compiled, findings: &mut Findings) {
+    let path = &compiled.model.inventory;
+    let Some(text) = artifact_text(compiled, path) else {
+        findings.fail(format!("{path}: not generated"));
+        return;
+    };
+    let mut header: Option<usize> = None;
+    for (number, line) in text.lines().enumerate() {
+        let number = number + 1;
+        if !line.starts_with('|') {
+            header = None;
+            continue;
+        }
+        if !ends_with_border(line) {
+            findings.fail(format!(
+                "{path}:{number}: table row does not end with `|`: {line:?}"
+            ));
+        }
+        let pipes = unescaped_pipes(line);
+        match header {
+            None => header = Some(pipes),
+            Some(expected) if expected != pipes => findings.fail(format!(
+                "{path}:{number}: {pipes} cell borders where the header has {expected}: {line:?}"
+            )),
+            Some(_) => {}
+        }
+    }
+    let overview_rows = text
+        .split("## Overview")
+        .nth(1)
+        .map_or(0, |rest| {
+            rest.lines()
+                .skip_while(|l| !l.starts_with('|'))
+                .take_while(|l| l.starts_with('|'))
+                .count()
+        })
+        .saturating_sub(2);
+    findings.same(
+        format!("{path}: overview rows"),
+        overview_rows,
+        compiled.model.stacks.len(),
+    );
+}
+
+/// The line ends with a `|` that no backslash escapes.
+pub(crate) fn ends_with_border(line: &str) -> bool {
+    line.strip_suffix('|')
+        .is_some_and(|body| (body.len() - body.trim_end_matches('\\').len()) % 2 == 0)
+}
+
+pub(crate) fn unescaped_pipes(line: &str) -> usize {
+    let mut backslashes = 0;
+    let mut count = 0;
+    for c in line.chars() {
+        if c == '|' && backslashes % 2 == 0 {
+            count += 1;
+        }
+        backslashes = if c == '\\' { backslashes + 1 } else { 0 };
+    }
+    count
+}
