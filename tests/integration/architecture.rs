@@ -75,12 +75,7 @@ const LAYERS: &[(&str, &[&str])] = &[
 
 /// Arrows that break the table today, each with the reason it is tolerated. An exception that
 /// no longer occurs fails the test, so it is deleted as soon as the code is fixed.
-const KNOWN_ARROWS: &[(&str, &str, &str)] = &[
-    // Temporary: `lib.rs` still declares and runs the command-line layer (`seisei::run`). The
-    // lead moves `cli` and `commands` behind the binary; then delete these two lines.
-    ("lib", "cli", "lib.rs still holds `run(&cli::Cli)`"),
-    ("lib", "commands", "lib.rs still holds `run(&cli::Cli)`"),
-];
+const KNOWN_ARROWS: &[(&str, &str, &str)] = &[];
 
 /// The modules that may touch the disk: `spec` reads the platform, `output` writes the tree,
 /// and the commands read and write what the user names (hooks, documents). Everything
