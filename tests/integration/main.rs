@@ -7,11 +7,16 @@ mod hostile;
 mod inventory;
 mod mermaid;
 mod properties;
+mod real_compose;
+mod real_oracles;
+mod real_swarm;
+mod real_traefik;
 mod roundtrip;
 mod routing;
 mod rule_cases;
 mod safety;
 mod schemas;
+mod support;
 mod workflow;
 
 use std::path::{Path, PathBuf};
