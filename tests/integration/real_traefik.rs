@@ -110,6 +110,38 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
             "{platform}: a request for an unknown host was answered by {answer:?}"
         );
 
+        // Each redirecting entry point answers with Traefik's own redirect router, to the
+        // HTTPS port of its target.
+        for (name, entry_point) in &traefik.entry_points {
+            let Some(target) = &entry_point.redirect_to else {
+                continue;
+            };
+            let request = RawRequest {
+                entry_point: name.clone(),
+                sni: None,
+                bytes: b"GET /x HTTP/1.1\r\nHost: redirect.test\r\nConnection: close\r\n\r\n"
+                    .to_vec(),
+            };
+            let answer = traefik.send(&request);
+            let location = format!(
+                "location: https://redirect.test:{}/x",
+                traefik.entry_points[target].port
+            );
+            let redirected = answer.status.is_some_and(|s| (301..=308).contains(&s))
+                && answer.head.to_ascii_lowercase().contains(&location)
+                && answer
+                    .router
+                    .as_deref()
+                    .is_some_and(|r| r.ends_with("@internal"));
+            if !redirected {
+                report(
+                    name,
+                    format!("entry point {name} does not redirect to {target}: {answer:?}"),
+                );
+            }
+            counts.2 += 1;
+        }
+
         for router in &traefik.routers {
             let short = router.name.trim_end_matches("@file");
             let hosts: Vec<String> = model

@@ -57,6 +57,8 @@ pub struct Answer {
     pub status: Option<u16>,
     /// `RouterName` of its access-log line: `None` when no router took it.
     pub router: Option<String>,
+    /// The response's status line and headers, as received.
+    pub head: String,
 }
 
 /// Given a platform and raw requests, which router of the real Traefik answered each.
@@ -71,6 +73,8 @@ pub struct EntryPoint {
     pub port: u16,
     /// Whether it terminates TLS for every router (`http.tls` in the static file).
     pub tls: bool,
+    /// The entry point it redirects every request to (`http.redirections.entryPoint.to`).
+    pub redirect_to: Option<String>,
 }
 
 /// What seisei wrote for one router, as the file provider reads it.
@@ -280,7 +284,13 @@ impl Traefik {
             .and_then(Value::as_str)
             .filter(|n| !n.is_empty())
             .map(str::to_owned);
-        Answer { status, router }
+        let text = String::from_utf8_lossy(&response);
+        let head = text.split("\r\n\r\n").next().unwrap_or_default().to_owned();
+        Answer {
+            status,
+            router,
+            head,
+        }
     }
 
     fn access_lines(&self) -> Vec<Value> {
@@ -425,7 +435,18 @@ fn rewrite_static(
         let port = free_port();
         ep["address"] = json!(format!("127.0.0.1:{port}"));
         let tls = ep.pointer("/http/tls").is_some();
-        entry_points.insert(name.clone(), EntryPoint { port, tls });
+        let redirect_to = ep
+            .pointer("/http/redirections/entryPoint/to")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        entry_points.insert(
+            name.clone(),
+            EntryPoint {
+                port,
+                tls,
+                redirect_to,
+            },
+        );
     }
     let api_port = free_port();
     eps.insert(
