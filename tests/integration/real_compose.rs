@@ -6,6 +6,7 @@
 //! needed. Without `SEISEI_COMPOSE` at build time the tests are reported `ignored`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -157,11 +158,8 @@ fn an_unset_variable_is_refused_or_defaulted_as_the_spec_says() {
     for file in compose_files() {
         let text = std::fs::read_to_string(&file.path).expect("UTF-8");
         for name in interpolated_names(&text) {
-            let others: String = interpolated_names(&text)
-                .iter()
-                .filter(|n| **n != name)
-                .map(|n| format!("{n}={}\n", sentinel(n)))
-                .collect();
+            let all = interpolated_names(&text);
+            let others = env_lines(all.iter().filter(|n| **n != name));
             std::fs::write(&file.env_file, others).expect("write the env file");
             // Not `-q`: with it, Compose 2.40.3 leaves out the blank-string warning for some
             // files (erp-seisei), although it reads the variable as blank all the same.
@@ -234,7 +232,7 @@ struct ComposeFile {
     path: PathBuf,
     /// The sentinel `.env`, in a folder that lives as long as the file is used.
     env_file: PathBuf,
-    _scratch: tempfile::TempDir,
+    scratch: tempfile::TempDir,
     /// Variables the file interpolates that its `.env.example` does not list.
     undocumented: Vec<String>,
     /// The platform's networks that are external (created outside any stack).
@@ -248,7 +246,7 @@ impl ComposeFile {
         Command::new(compose)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", self._scratch.path())
+            .env("HOME", self.scratch.path())
             .arg("-f")
             .arg(&self.path)
             .arg("--env-file")
@@ -281,11 +279,7 @@ fn compose_files() -> Vec<ComposeFile> {
             let referenced = interpolated_names(&text);
             let scratch = tempfile::tempdir().expect("a temporary directory");
             let env_file = scratch.path().join("sentinel.env");
-            let lines: String = documented
-                .iter()
-                .chain(&referenced)
-                .map(|name| format!("{name}={}\n", sentinel(name)))
-                .collect();
+            let lines = env_lines(documented.iter().chain(&referenced));
             std::fs::write(&env_file, lines).expect("write the sentinel env file");
             let undocumented = referenced
                 .into_iter()
@@ -296,7 +290,7 @@ fn compose_files() -> Vec<ComposeFile> {
                 stack: stack.clone(),
                 path,
                 env_file,
-                _scratch: scratch,
+                scratch,
                 undocumented,
                 external_networks: compiled
                     .model
@@ -309,6 +303,14 @@ fn compose_files() -> Vec<ComposeFile> {
         }
     }
     files
+}
+
+/// An env file that sets each name to its sentinel.
+fn env_lines<'a>(names: impl IntoIterator<Item = &'a String>) -> String {
+    names.into_iter().fold(String::new(), |mut out, name| {
+        let _ = writeln!(out, "{name}={}", sentinel(name));
+        out
+    })
 }
 
 /// The names a `.env.example` assigns (`NAME=…` lines).
@@ -333,24 +335,14 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
     }
     let stack = &file.stack;
     let project_dir = file.path.parent().expect("a file has a folder");
-    check(
-        &mut out,
-        "name".into(),
-        json!(stack.name),
-        actual.get("name"),
-    );
+    check(&mut out, "name", &json!(stack.name), actual.get("name"));
     let services = actual.get("services").and_then(Value::as_object);
     let names: Vec<&str> = services
         .map(|s| s.keys().map(String::as_str).collect())
         .unwrap_or_default();
     let mut wanted: Vec<&str> = stack.services.iter().map(|s| s.name.as_str()).collect();
     wanted.sort_unstable();
-    check(
-        &mut out,
-        "services".into(),
-        json!(wanted),
-        Some(&json!(names)),
-    );
+    check(&mut out, "services", &json!(wanted), Some(&json!(names)));
     for service in &stack.services {
         let Some(got) = services.and_then(|s| s.get(&service.name)) else {
             continue;
@@ -359,8 +351,8 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
         for (field, value) in &expected {
             check(
                 &mut out,
-                format!("services.{}.{field}", service.name),
-                value.clone(),
+                &format!("services.{}.{field}", service.name),
+                value,
                 got.get(field),
             );
         }
@@ -437,8 +429,8 @@ fn canonical(value: &mut Value) {
 }
 
 /// Records a difference when Compose's value is not the expected one.
-fn check(out: &mut Vec<String>, path: String, expected: Value, got: Option<&Value>) {
-    if got != Some(&expected) {
+fn check(out: &mut Vec<String>, path: &str, expected: &Value, got: Option<&Value>) {
+    if got != Some(expected) {
         out.push(format!(
             "{path}: expected {expected}, Compose has {}",
             got.map_or("nothing".to_owned(), Value::to_string)

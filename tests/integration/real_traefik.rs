@@ -5,8 +5,9 @@
 //! router, built from its rule, must be answered by that router according to Traefik's access
 //! log. Without `SEISEI_TRAEFIK` at build time the test is reported `ignored`.
 
+use crate::repo_root;
 use crate::support::case_name;
-use crate::support::traefik::{RawRequest, Traefik};
+use crate::support::traefik::{Answer, RawRequest, Traefik, answering_routers};
 use crate::{all_specs, compile};
 
 /// Every disagreement the test tolerates, with its reason: (platform as [`case_name`] spells
@@ -225,4 +226,40 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
         stale.is_empty(),
         "known differences that no longer occur (remove them from KNOWN_DIFFERENCES): {stale:?}"
     );
+}
+
+/// The entry point other tests use (differential tests of `seisei route`): raw requests in,
+/// the router that answered each out, exactly as the bytes were sent (`/x/../` included).
+#[test]
+#[cfg_attr(
+    not(seisei_traefik),
+    ignore = "needs SEISEI_TRAEFIK (the real Traefik): eval \"$(bash tests/oracle/setup.sh)\""
+)]
+fn answering_routers_names_the_router_of_each_raw_request() {
+    let spec = repo_root().join("tests/fixtures/minimal/platform.yaml");
+    let request = |host: &str, path: &str| RawRequest {
+        entry_point: "web".to_owned(),
+        sni: None,
+        bytes: format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+            .into_bytes(),
+    };
+    let answers = answering_routers(
+        &spec,
+        &[
+            request("a1.apps.example.test", "/"),
+            // Traefik removes dot segments before matching: still the same router.
+            request("b2.apps.example.test", "/x/../y"),
+            // One label only: the anchored pattern does not match two.
+            request("a.b.apps.example.test", "/"),
+            request("elsewhere.test", "/"),
+        ],
+    );
+    let routers: Vec<Option<&str>> = answers.iter().map(|a| a.router.as_deref()).collect();
+    assert_eq!(
+        routers,
+        [Some("app-hello@file"), Some("app-hello@file"), None, None],
+        "{answers:#?}"
+    );
+    let statuses: Vec<Option<u16>> = answers.iter().map(|a: &Answer| a.status).collect();
+    assert_eq!(statuses, [Some(200), Some(200), Some(404), Some(404)]);
 }

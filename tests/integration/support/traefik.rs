@@ -17,6 +17,7 @@
 //! [`answering_routers`] is the entry point for differential tests of `seisei route`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -319,7 +320,7 @@ impl Traefik {
             witness.path.as_deref().unwrap_or("/")
         );
         for (name, value) in &witness.headers {
-            bytes.push_str(&format!("{name}: {value}\r\n"));
+            let _ = write!(bytes, "{name}: {value}\r\n");
         }
         bytes.push_str("Connection: close\r\n\r\n");
         Ok(RawRequest {
