@@ -57,27 +57,16 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
             differences.push((platform.clone(), object.to_owned(), what));
         };
 
-        let written = traefik
-            .routers
-            .iter()
-            .map(|r| ("routers", r.name.clone()))
-            .chain(traefik.services.iter().map(|s| ("services", s.clone())))
-            .chain(
-                traefik
-                    .middlewares
-                    .iter()
-                    .map(|m| ("middlewares", m.clone())),
-            );
-        for (kind, name) in written {
-            match raw.get(kind).and_then(|m| m.get(&name)) {
-                None => report(&name, format!("{kind}: not loaded")),
+        for (kind, name) in &traefik.objects {
+            match raw.get(kind).and_then(|m| m.get(name)) {
+                None => report(name, format!("{kind}: not loaded")),
                 Some(object) => {
                     let status = object.get("status").and_then(|s| s.as_str());
                     // Services report `enabled` once a router uses them; routers and
                     // middlewares always carry a status.
                     if status.is_some_and(|s| s != "enabled") || object.get("error").is_some() {
                         report(
-                            &name,
+                            name,
                             format!("{kind}: status {status:?}, error {}", object["error"]),
                         );
                     }

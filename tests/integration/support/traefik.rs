@@ -11,7 +11,8 @@
 //! - the Docker provider is removed (there is no daemon): the Docker labels of every enabled
 //!   container become a file-provider document of the same tree (`traefik.http.routers.X.rule`
 //!   is `http.routers.X.rule`), whose names then end in `@file` instead of `@docker`;
-//! - every service's servers are one local HTTP backend that answers 200;
+//! - every service's servers are one local HTTP backend that answers 200 (`url` for HTTP,
+//!   `address` for TCP and UDP services, which are then only checked to load);
 //! - a JSON access log (internal routers included) records `RouterName` per request.
 //!
 //! [`answering_routers`] is the entry point for differential tests of `seisei route`.
@@ -96,11 +97,11 @@ pub struct Traefik {
     api_port: u16,
     access_log: PathBuf,
     _backend: Backend,
-    /// Every router seisei wrote, as Traefik names it.
+    /// Every HTTP router seisei wrote, as Traefik names it (`name@file`).
     pub routers: Vec<WrittenRouter>,
-    /// Every service and middleware seisei wrote, `name@file`.
-    pub services: Vec<String>,
-    pub middlewares: Vec<String>,
+    /// Every object seisei wrote, HTTP, TCP and UDP: the `/api/rawdata` section that lists
+    /// it (`routers`, `tcpServices`, …) and its name.
+    pub objects: Vec<(&'static str, String)>,
 }
 
 impl Drop for Traefik {
@@ -148,10 +149,10 @@ impl Traefik {
             }
         }
 
-        let (mut routers, mut services, mut middlewares) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut routers, mut objects) = (Vec::new(), Vec::new());
         for (name, doc) in &mut documents {
-            point_servers_at(doc, &backend.url());
-            collect_names(doc, &mut routers, &mut services, &mut middlewares);
+            point_servers_at(doc, backend.port);
+            collect_names(doc, &mut routers, &mut objects);
             let path = dynamic_dir.join(name.as_str());
             std::fs::write(&path, serde_yaml::to_string(doc).expect("serialise"))
                 .expect("write a dynamic file");
@@ -195,8 +196,7 @@ impl Traefik {
             access_log,
             _backend: backend,
             routers,
-            services,
-            middlewares,
+            objects,
         };
         traefik.wait_until_loaded();
         traefik
@@ -212,10 +212,7 @@ impl Traefik {
             if let Some(raw) = self.try_rawdata() {
                 let has =
                     |kind: &str, name: &str| raw.get(kind).and_then(|m| m.get(name)).is_some();
-                if self.routers.iter().all(|r| has("routers", &r.name))
-                    && self.services.iter().all(|s| has("services", s))
-                    && self.middlewares.iter().all(|m| has("middlewares", m))
-                {
+                if self.objects.iter().all(|(kind, name)| has(kind, name)) {
                     return;
                 }
             }
@@ -434,7 +431,13 @@ fn rewrite_static(
     );
     for (name, ep) in eps.iter_mut() {
         let port = free_port();
-        ep["address"] = json!(format!("127.0.0.1:{port}"));
+        // `:53/udp` keeps its protocol suffix (a free TCP port is taken as the UDP one).
+        let udp = ep
+            .get("address")
+            .and_then(Value::as_str)
+            .is_some_and(|a| a.ends_with("/udp"));
+        let suffix = if udp { "/udp" } else { "" };
+        ep["address"] = json!(format!("127.0.0.1:{port}{suffix}"));
         let tls = ep.pointer("/http/tls").is_some();
         let redirect_to = ep
             .pointer("/http/redirections/entryPoint/to")
@@ -526,18 +529,26 @@ pub fn labels_as_file_document(labels: &[(String, String)]) -> Option<Value> {
     }
     // The Docker provider builds the server URL from the container's address and this port;
     // here the backend stands in for the container.
-    if let Some(services) = root
-        .get_mut("http")
-        .and_then(|h| h.get_mut("services"))
-        .and_then(Value::as_object_mut)
-    {
+    for protocol in ["http", "tcp", "udp"] {
+        let Some(services) = root
+            .get_mut(protocol)
+            .and_then(|h| h.get_mut("services"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        let server = if protocol == "http" {
+            json!({"url": "http://placeholder"})
+        } else {
+            json!({"address": "placeholder:1"})
+        };
         for service in services.values_mut() {
             if let Some(lb) = service
                 .get_mut("loadbalancer")
                 .and_then(Value::as_object_mut)
             {
                 lb.remove("server");
-                lb.insert("servers".into(), json!([{"url": "http://placeholder"}]));
+                lb.insert("servers".into(), json!([server]));
             }
         }
     }
@@ -566,67 +577,86 @@ fn number_keyed_maps_to_lists(value: &mut Value) {
     *value = Value::Array(indexed.into_iter().map(|(_, v)| v).collect());
 }
 
-/// Points every load-balancer server of a dynamic document at `url`.
-fn point_servers_at(doc: &mut Value, url: &str) {
-    let Some(services) = doc
-        .pointer_mut("/http/services")
-        .and_then(Value::as_object_mut)
-    else {
-        return;
-    };
-    for service in services.values_mut() {
-        for key in ["loadBalancer", "loadbalancer"] {
-            if let Some(servers) = service
-                .get_mut(key)
-                .and_then(|lb| lb.get_mut("servers"))
-                .and_then(Value::as_array_mut)
-            {
+/// Points every load-balancer server of a dynamic document at the backend: `url` for HTTP,
+/// `address` for TCP and UDP (which then only load: the backend speaks HTTP over TCP).
+fn point_servers_at(doc: &mut Value, port: u16) {
+    for protocol in ["http", "tcp", "udp"] {
+        let Some(services) = doc
+            .pointer_mut(&format!("/{protocol}/services"))
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for service in services.values_mut() {
+            for key in ["loadBalancer", "loadbalancer"] {
+                let Some(servers) = service
+                    .get_mut(key)
+                    .and_then(|lb| lb.get_mut("servers"))
+                    .and_then(Value::as_array_mut)
+                else {
+                    continue;
+                };
                 for server in servers {
-                    server["url"] = json!(url);
+                    if protocol == "http" {
+                        server["url"] = json!(format!("http://127.0.0.1:{port}"));
+                    } else {
+                        server["address"] = json!(format!("127.0.0.1:{port}"));
+                    }
                 }
             }
         }
     }
 }
 
-/// The routers, services and middlewares a dynamic document defines, as `name@file`.
+/// The objects a dynamic document defines, as `name@file` with their `/api/rawdata`
+/// section, and its HTTP routers with what a probe needs.
 fn collect_names(
     doc: &Value,
     routers: &mut Vec<WrittenRouter>,
-    services: &mut Vec<String>,
-    middlewares: &mut Vec<String>,
+    objects: &mut Vec<(&'static str, String)>,
 ) {
-    let keys = |kind: &str| -> Vec<(String, Value)> {
-        doc.pointer(&format!("/http/{kind}"))
+    const SECTIONS: [(&str, &str, &str); 8] = [
+        ("http", "routers", "routers"),
+        ("http", "services", "services"),
+        ("http", "middlewares", "middlewares"),
+        ("tcp", "routers", "tcpRouters"),
+        ("tcp", "services", "tcpServices"),
+        ("tcp", "middlewares", "tcpMiddlewares"),
+        ("udp", "routers", "udpRouters"),
+        ("udp", "services", "udpServices"),
+    ];
+    for (protocol, kind, section) in SECTIONS {
+        let Some(map) = doc
+            .pointer(&format!("/{protocol}/{kind}"))
             .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .map(|(k, v)| (format!("{k}@file"), v.clone()))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    for (name, router) in keys("routers") {
-        let field = |a: &str, b: &str| router.get(a).or_else(|| router.get(b)).cloned();
-        let entry_points = match field("entryPoints", "entrypoints") {
-            Some(Value::Array(list)) => list
-                .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            Some(Value::String(list)) => list.split(',').map(|s| s.trim().to_owned()).collect(),
-            _ => Vec::new(),
+        else {
+            continue;
         };
-        routers.push(WrittenRouter {
-            name,
-            rule: field("rule", "rule")
-                .and_then(|r| r.as_str().map(str::to_owned))
-                .unwrap_or_default(),
-            entry_points,
-            tls: router.get("tls").is_some_and(|t| t != &json!("false")),
-        });
+        for (name, object) in map {
+            let name = format!("{name}@file");
+            objects.push((section, name.clone()));
+            if section != "routers" {
+                continue;
+            }
+            let field = |a: &str, b: &str| object.get(a).or_else(|| object.get(b)).cloned();
+            let entry_points = match field("entryPoints", "entrypoints") {
+                Some(Value::Array(list)) => list
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                Some(Value::String(list)) => list.split(',').map(|s| s.trim().to_owned()).collect(),
+                _ => Vec::new(),
+            };
+            routers.push(WrittenRouter {
+                name,
+                rule: field("rule", "rule")
+                    .and_then(|r| r.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                entry_points,
+                tls: object.get("tls").is_some_and(|t| t != &json!("false")),
+            });
+        }
     }
-    services.extend(keys("services").into_iter().map(|(k, _)| k));
-    middlewares.extend(keys("middlewares").into_iter().map(|(k, _)| k));
 }
 
 /// A port on 127.0.0.1 that was free a moment ago.
@@ -724,10 +754,6 @@ impl Backend {
             stop,
             thread: Some(thread),
         }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
     }
 }
 
