@@ -128,6 +128,73 @@ fn the_real_compose_model_is_what_the_spec_says() {
     );
 }
 
+/// The comparison can fail: Compose's model of a generated file, one field changed at a time,
+/// is reported at that field, and only there.
+#[test]
+#[cfg_attr(
+    not(seisei_compose),
+    ignore = "needs SEISEI_COMPOSE (the real docker compose): eval \"$(bash tests/oracle/setup.sh)\""
+)]
+fn the_comparison_reports_each_changed_field() {
+    let compose = tool("SEISEI_COMPOSE");
+    let file = compose_files()
+        .into_iter()
+        .find(|f| f.platform == "seisei" && f.stack.name == "odoo18-prod")
+        .expect("the repository has the odoo18-prod stack");
+    let output = file.run(&compose, &["config", "--format", "json"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let mut model: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    canonical(&mut model);
+    assert_eq!(compare_stack(&file, &model), Vec::<String>::new());
+    let cases = [
+        (
+            "/services/web/image",
+            json!("odoo:17"),
+            "services.web.image",
+        ),
+        (
+            "/services/web/environment/HOST",
+            json!("x"),
+            "services.web.environment",
+        ),
+        (
+            "/services/db/healthcheck/retries",
+            json!(9),
+            "services.db.healthcheck",
+        ),
+        (
+            "/services/router/depends_on",
+            json!({}),
+            "services.router.depends_on",
+        ),
+        (
+            "/services/web/volumes/0/read_only",
+            json!(false),
+            "services.web.volumes",
+        ),
+        (
+            "/services/db/privileged",
+            json!(true),
+            "services.db.privileged",
+        ),
+        ("/networks/odoo18/name", json!("odoo18"), "networks.odoo18"),
+    ];
+    for (pointer, value, reported) in cases {
+        let mut changed = model.clone();
+        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+        changed
+            .pointer_mut(parent)
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("{parent} is a mapping"))
+            .insert(key.to_owned(), value);
+        let found = compare_stack(&file, &changed);
+        assert!(
+            found.len() == 1 && found[0].starts_with(&format!("{reported}: ")),
+            "changing {pointer} must be reported at {reported} alone, got {found:?}"
+        );
+    }
+}
+
 /// Variables the unset-variable test tolerates Compose reading as blank: (platform, stack,
 /// variable, why). A listed case that no longer occurs fails the test.
 const KNOWN_UNGUARDED: &[(&str, &str, &str, &str)] = &[
