@@ -106,9 +106,23 @@ pub(super) fn check(
             Place::Builtin => source.at(Code::DuplicatePath, &["platform", "output"], message),
         }
     };
+    let rank = |claim: &Claim| match claim.place {
+        Place::Builtin => 0,
+        Place::Stack {
+            has_path: false, ..
+        } => 1,
+        Place::Inventory if !source.has(&["platform", "inventory"]) => 1,
+        _ => 2,
+    };
     let where_ = |claim: &Claim| -> String {
         if matches!(claim.place, Place::Builtin) {
             return String::new();
+        }
+        if matches!(claim.place, Place::Inventory) && !source.has(&["platform", "inventory"]) {
+            return format!(
+                " (`platform.inventory` is `{}` by default)",
+                model.inventory
+            );
         }
         let d = diagnostic(claim, String::new());
         match d.span {
@@ -123,9 +137,10 @@ pub(super) fn check(
                       at: &Claim,
                       other: Option<&Claim>,
                       message: String| {
-        // A collision with a name seisei chose is reported at the user's side.
+        // Reported where the user wrote a path (a stack's `path` rather than a stack placed
+        // by `stacks_dir`, never at a name seisei chose), naming the other side's place.
         let (at, other) = match other {
-            Some(o) if matches!(at.place, Place::Builtin) => (o, Some(at)),
+            Some(o) if rank(o) > rank(at) => (o, Some(at)),
             _ => (at, other),
         };
         let key = match &at.place {

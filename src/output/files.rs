@@ -154,7 +154,12 @@ pub fn leftovers(tree: &Path, folders: &[PathBuf]) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending = vec![tree.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let Ok(entries) = fs::read_dir(&dir) else {
+        let readable = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &dir
+        };
+        let Ok(entries) = fs::read_dir(readable) else {
             continue;
         };
         for entry in entries.filter_map(Result::ok) {
@@ -165,22 +170,28 @@ pub fn leftovers(tree: &Path, folders: &[PathBuf]) -> Vec<PathBuf> {
             let name = entry.file_name();
             if kind.is_dir() {
                 if name != ".git" {
-                    pending.push(entry.path());
+                    pending.push(dir.join(&name));
                 }
             } else if kind.is_file() && is_temp_name(&name.to_string_lossy()) {
-                found.push(entry.path());
+                found.push(dir.join(&name));
             }
         }
     }
     for dir in folders {
-        let Ok(entries) = fs::read_dir(dir) else {
+        // The folder of a spec named `platform.yaml` is the empty path: the current folder.
+        let readable = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Ok(entries) = fs::read_dir(readable) else {
             continue;
         };
         for entry in entries.filter_map(Result::ok) {
             if entry.file_type().is_ok_and(|k| k.is_file())
                 && is_temp_name(&entry.file_name().to_string_lossy())
             {
-                found.push(entry.path());
+                found.push(dir.join(entry.file_name()));
             }
         }
     }
