@@ -322,6 +322,9 @@ fn leak_at_exit<T>(value: T) -> std::mem::ManuallyDrop<T> {
 }
 
 fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u8 {
+    // From here on SIGINT and SIGTERM stop the run between two files, and a write past the
+    // file-size limit fails instead of killing the process.
+    output::interrupt::install();
     // Held until the end of the run, so two `gen` on one spec cannot interleave; taken
     // before the tree is read, so the plan is what this run alone will apply.
     let mut lock = None;
@@ -330,14 +333,38 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
         Err(code) => return code,
     };
     let (compiled, plan, docs) = &*prepared;
-    if let Err(e) = output::write(&compiled.output_dir, plan, force) {
-        return term.output_error(&e);
-    }
-    if let Err(e) = output::docs::write(docs) {
-        return term.output_error(&e);
-    }
+    report_warnings(term, compiled, plan);
+    let mut between_files = |_: &Path| output::interrupt::check();
+    // Temporary files of a killed run: the lock says no other run is writing now, so every
+    // one of them is a leftover.
+    let leftovers = output::files::leftovers(&compiled.output_dir, &extra_temp_dirs(compiled));
+    let cleaned = between_files(Path::new("."))
+        .map_err(|e| output::io_error(&compiled.output_dir, "stopped", &e))
+        .and_then(|()| output::files::remove_leftovers(&leftovers));
+    let result = cleaned.and_then(|cleaned| {
+        output::write_with(&compiled.output_dir, plan, force, &mut between_files)?;
+        output::docs::write_with(docs, &mut between_files)?;
+        Ok(cleaned)
+    });
+    let cleaned = match result {
+        Ok(cleaned) => cleaned,
+        Err(e) => {
+            if let Some(stop) = output::interrupt::caught() {
+                eprintln!(
+                    "seisei: stopped by {}: every file is old or new, no temporary file is left; run `seisei gen` again to finish",
+                    stop.name()
+                );
+                drop(lock);
+                return stop.exit_code();
+            }
+            return term.output_error(&e);
+        }
+    };
     let label = compiled.model.output.trim_end_matches('/');
     if term.verbose {
+        for path in &leftovers {
+            println!("removed leftover {}", path.display());
+        }
         for change in &plan.changes {
             let verb = if matches!(change, Change::Orphaned { .. }) {
                 "removed"
@@ -357,8 +384,13 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
         .count();
     let written = plan.changes.len() - removed + docs.len();
     if !term.quiet {
+        let extra = if cleaned > 0 {
+            format!(", {cleaned} leftover temporary file(s) removed")
+        } else {
+            String::new()
+        };
         println!(
-            "{written} written, {} unchanged, {removed} removed",
+            "{written} written, {} unchanged, {removed} removed{extra}",
             plan.unchanged
         );
     }
@@ -369,6 +401,40 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
     }
 }
 
+/// Folders outside the output tree where seisei writes temporary files: those of the
+/// hand-written documents and of the spec itself (`seisei new` rewrites it).
+fn extra_temp_dirs(compiled: &Compiled) -> Vec<PathBuf> {
+    let spec_dir = compiled.source.base_dir();
+    let mut dirs = vec![spec_dir.to_path_buf()];
+    for doc in &compiled.source.spec.platform.docs {
+        if crate::model::folder_problem(doc).is_none()
+            && let Some(parent) = spec_dir.join(doc).parent()
+        {
+            dirs.push(parent.to_path_buf());
+        }
+    }
+    dirs.sort();
+    dirs.dedup();
+    dirs
+}
+
+/// Manifest entries left alone, as warnings.
+fn report_warnings(term: Terminal, compiled: &Compiled, plan: &output::Plan) {
+    let warnings: Vec<Diagnostic> = plan
+        .warnings
+        .iter()
+        .map(|w| {
+            Diagnostic::new(Code::ManifestEntry, &w.path, None, w.message.clone())
+                .with_help(w.help.clone())
+        })
+        .collect();
+    term.diagnostics(
+        Some(&compiled.source.path),
+        Some(&compiled.source.text),
+        &warnings,
+    );
+}
+
 /// `check` (exit 1 when stale) and `diff` (same output, exit 0).
 fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
     let prepared = match prepare(term, args, None) {
@@ -376,8 +442,15 @@ fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
         Err(code) => return code,
     };
     let (compiled, plan, docs) = &*prepared;
+    report_warnings(term, compiled, plan);
+    // While a `gen` runs, the temporary files are its own, not leftovers.
+    let leftovers = if output::lock::held_by_other(compiled.source.base_dir()) {
+        Vec::new()
+    } else {
+        output::files::leftovers(&compiled.output_dir, &extra_temp_dirs(compiled))
+    };
     let manifest_only = plan.changes.is_empty() && !plan.is_clean() && args.stack.is_none();
-    if plan.changes.is_empty() && docs.is_empty() && !manifest_only {
+    if plan.changes.is_empty() && docs.is_empty() && !manifest_only && leftovers.is_empty() {
         return EXIT_OK;
     }
     let label = compiled.model.output.trim_end_matches('/');
@@ -390,9 +463,19 @@ fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
     if manifest_only {
         entries.push((format!("{label}/{}", output::MANIFEST), "stale"));
     }
+    let spec_dir = compiled.source.base_dir();
+    for path in &leftovers {
+        let shown = path.strip_prefix(spec_dir).unwrap_or(path);
+        entries.push((shown.display().to_string(), "leftover temporary file"));
+    }
     let mut stdout = std::io::stdout().lock();
     if json {
         for (path, status) in &entries {
+            let status = if *status == "leftover temporary file" {
+                "leftover"
+            } else {
+                status
+            };
             let _ = writeln!(
                 stdout,
                 "{}",
@@ -400,8 +483,10 @@ fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
             );
         }
     } else {
+        let visible = output::mask::Visible::new(&compiled.model);
         for change in &plan.changes {
-            let _ = write!(stdout, "{}", term.diff(&output::diff(change, label)));
+            let diff = output::diff(change, label);
+            let _ = write!(stdout, "{}", term.diff(&visible.mask(change.path(), &diff)));
         }
         for doc in docs {
             let (a, b) = (format!("a/{}", doc.label), format!("b/{}", doc.label));
@@ -415,8 +500,13 @@ fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
     let _ = stdout.flush();
     if !term.quiet || fail {
         let names: Vec<String> = entries.iter().map(|(p, s)| format!("{p} ({s})")).collect();
+        let fix = if leftovers.is_empty() {
+            "run `seisei gen` and commit the result"
+        } else {
+            "run `seisei gen` (it removes leftover temporary files of a killed run) and commit the result"
+        };
         eprintln!(
-            "seisei: {} generated file(s) out of date: {}; run `seisei gen` and commit the result",
+            "seisei: {} generated file(s) out of date: {}; {fix}",
             names.len(),
             names.join(", ")
         );
@@ -526,6 +616,7 @@ fn new(
         print!("{}", term.diff(&diff));
         return EXIT_OK;
     }
+    output::interrupt::install();
     if let Err(e) = output::write_atomic(&change.path, change.after.as_bytes()) {
         return term.output_error(&e);
     }

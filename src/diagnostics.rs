@@ -69,6 +69,7 @@ pub enum Code {
     OutputPath,
     NotGenerated,
     Marker,
+    ManifestEntry,
 }
 
 impl Code {
@@ -111,6 +112,7 @@ impl Code {
             Code::OutputPath => "E0601",
             Code::NotGenerated => "E0602",
             Code::Marker => "E0603",
+            Code::ManifestEntry => "W0604",
         }
     }
 
@@ -153,6 +155,7 @@ impl Code {
             Code::OutputPath => "output-path",
             Code::NotGenerated => "not-generated",
             Code::Marker => "marker",
+            Code::ManifestEntry => "manifest-entry",
         }
     }
 

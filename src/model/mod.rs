@@ -6,6 +6,7 @@ mod extends;
 pub mod routing;
 /// The credential detector, kept with the spec reader that runs it on every scalar.
 pub use crate::spec::secrets;
+mod output_paths;
 mod validate;
 
 pub(crate) use validate::{folder_problem, name_problem};
@@ -381,8 +382,13 @@ impl Builder<'_> {
         let platform = &self.source.spec.platform;
         let dir = stack
             .path
-            .clone()
-            .unwrap_or_else(|| format!("{}/{name}", platform.stacks_dir.trim_end_matches('/')));
+            .as_deref()
+            // `infra/stacks/crm-api/` is the folder `infra/stacks/crm-api`: compared and
+            // written in one spelling, so a trailing `/` cannot dodge the collision checks.
+            .map_or_else(
+                || format!("{}/{name}", platform.stacks_dir.trim_end_matches('/')),
+                output_paths::normalise,
+            );
         let stack_networks = stack.networks.clone().unwrap_or_default();
         let mut services = Vec::new();
         for (service_name, service) in &stack.services {

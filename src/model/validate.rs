@@ -47,6 +47,7 @@ pub fn platform(
     check.credentials();
     check.routing_table(model);
     check.published_databases(model);
+    super::output_paths::check(source, resolved, model, problems);
 }
 
 /// Ports of databases that must never face the internet.

@@ -2,10 +2,9 @@
 //! `<!-- seisei:begin NAME -->` and `<!-- seisei:end NAME -->` is generated, every other
 //! byte of the file is the author's and is never touched.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
-use super::{OutputError, write_atomic};
+use super::{OutputError, io_error, read_optional, write_atomic};
 
 /// A hand-written file whose regions are out of date.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,6 +12,8 @@ pub struct DocUpdate {
     pub path: PathBuf,
     /// The path as the spec lists it, for messages and diffs.
     pub label: String,
+    /// The spec's folder, which `label` is relative to.
+    pub spec_dir: PathBuf,
     pub old: Vec<u8>,
     pub new: Vec<u8>,
 }
@@ -47,13 +48,17 @@ pub fn plan(
 ) -> Result<Option<DocUpdate>, DocError> {
     let path = spec_dir.join(relative);
     super::ensure_inside(spec_dir, relative).map_err(DocError::Output)?;
-    let old = fs::read(&path).map_err(|e| {
-        DocError::Output(OutputError {
-            path: path.clone(),
-            message: format!("cannot read `{relative}`, listed in `platform.docs`: {e}"),
-            help: "create the file with the markers where the generated parts go, or remove it from `platform.docs`".into(),
-        })
-    })?;
+    // Bounded, and only a regular file: a document linked to `/dev/zero` or a FIFO is refused,
+    // not read.
+    let old = read_optional(&path)
+        .map_err(DocError::Output)?
+        .ok_or_else(|| {
+            DocError::Output(OutputError {
+                path: path.clone(),
+                message: format!("cannot read `{relative}`, listed in `platform.docs`: it does not exist"),
+                help: "create the file with the markers where the generated parts go, or remove it from `platform.docs`".into(),
+            })
+        })?;
     let text = String::from_utf8(old.clone()).map_err(|_| {
         DocError::Output(OutputError {
             path: path.clone(),
@@ -69,6 +74,7 @@ pub fn plan(
     Ok((new.as_bytes() != old.as_slice()).then(|| DocUpdate {
         path,
         label: relative.to_owned(),
+        spec_dir: spec_dir.to_path_buf(),
         old,
         new: new.into_bytes(),
     }))
@@ -76,7 +82,18 @@ pub fn plan(
 
 /// Writes each update atomically.
 pub fn write(updates: &[DocUpdate]) -> Result<(), OutputError> {
+    write_with(updates, &mut |_| Ok(()))
+}
+
+/// [`write`], calling `before_each` first (see [`super::write_with`]). The document is
+/// checked for links on its path again, as every write is.
+pub fn write_with(
+    updates: &[DocUpdate],
+    before_each: &mut dyn FnMut(&Path) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
     for update in updates {
+        before_each(&update.path).map_err(|e| io_error(&update.path, "cannot write", &e))?;
+        super::ensure_inside(&update.spec_dir, &update.label)?;
         write_atomic(&update.path, &update.new)?;
     }
     Ok(())

@@ -5,15 +5,22 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use crate::render::{Artifact, header_prefixes};
 
 pub mod docs;
+pub mod files;
+pub mod interrupt;
+pub mod lock;
+pub mod manifest;
+pub mod mask;
+pub mod paths;
 
-/// Name of the manifest inside the output directory: the list of files seisei generated.
-pub const MANIFEST: &str = ".seisei-manifest";
+pub use files::{read_optional, write_atomic};
+pub use lock::{LOCK_FILE, Lock, lock};
+pub use manifest::MANIFEST;
+pub(crate) use paths::ensure_inside;
 
 /// What a file needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +60,8 @@ impl Change {
 pub struct Plan {
     pub changes: Vec<Change>,
     pub unchanged: usize,
+    /// Manifest entries seisei will not act on, each with the reason: reported, never removed.
+    pub warnings: Vec<OutputError>,
     /// The manifest as it should be after `gen`.
     manifest: Vec<u8>,
     manifest_changed: bool,
@@ -66,7 +75,8 @@ impl Plan {
     }
 }
 
-/// An I/O or ownership problem in the output tree.
+/// An I/O or ownership problem in the output tree (or, in [`Plan::warnings`], a manifest
+/// entry left alone).
 #[derive(Debug)]
 pub struct OutputError {
     pub path: PathBuf,
@@ -83,13 +93,36 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
             help: "move the file away, or set `platform.output` to a directory".into(),
         });
     }
-    let previous = read_manifest(root)?;
+    if let Some(problem) = paths::artifact_collision(artifacts.iter().map(|a| a.path.as_str())) {
+        return Err(OutputError {
+            path: root.to_path_buf(),
+            message: problem,
+            help:
+                "give the stacks and the inventory paths that do not overlap; nothing was written"
+                    .into(),
+        });
+    }
+    let manifest_path = root.join(MANIFEST);
     let mut plan = Plan::default();
+    let previous = match read_optional(&manifest_path)? {
+        Some(bytes) => {
+            let (entries, refused) = manifest::parse(&bytes);
+            for r in refused {
+                plan.warnings.push(OutputError {
+                    path: manifest_path.clone(),
+                    message: format!("manifest entry `{}` {}; it is left alone", r.entry, r.why),
+                    help: "seisei removes only plain paths below its output directory; run `seisei gen` to rewrite the manifest".into(),
+                });
+            }
+            entries
+        }
+        None => BTreeSet::new(),
+    };
     let produced: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
     // Each file is checked and read on its own; folders already checked are remembered per
     // thread.
     let compared = crate::parallel::map_with(artifacts, HashSet::new, |checked, artifact| {
-        ensure_inside_checked(root, &artifact.path, checked)?;
+        paths::ensure_inside_checked(root, &artifact.path, checked)?;
         Ok(match read_optional(&root.join(&artifact.path))? {
             None => Some(Change::Missing {
                 path: artifact.path.clone(),
@@ -110,6 +143,18 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
         }
     }
     for path in previous.iter().filter(|p| !produced.contains(p.as_str())) {
+        // The checks a write gets: an entry through a linked folder (another project's
+        // tree) is reported and left alone, never read or removed.
+        if let Some(why) = paths::removal_problem(root, path) {
+            plan.warnings.push(OutputError {
+                path: manifest_path.clone(),
+                message: format!("manifest entry `{path}` {why}; it is not removed"),
+                help:
+                    "replace the link with a real folder, or remove the file by hand if it is yours"
+                        .into(),
+            });
+            continue;
+        }
         if let Some(old) = read_optional(&root.join(path))? {
             // A listed file whose header is gone was taken over by hand: leave it alone.
             if is_generated(&old) {
@@ -122,9 +167,9 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
     }
     plan.changes.sort_by(|a, b| a.path().cmp(b.path()));
     plan.previous = previous;
-    plan.manifest = manifest_bytes(spec_name, &produced);
+    plan.manifest = manifest::bytes(spec_name, &produced);
     plan.manifest_changed =
-        read_optional(&root.join(MANIFEST))?.as_deref() != Some(plan.manifest.as_slice());
+        read_optional(&manifest_path)?.as_deref() != Some(plan.manifest.as_slice());
     Ok(plan)
 }
 
@@ -138,7 +183,8 @@ pub fn write(root: &Path, plan: &Plan, force: bool) -> Result<(), OutputError> {
 }
 
 /// [`write`], calling `before_each` before every file operation; an error it returns stops
-/// the run there, as a full disk or a kill would. Tests inject failures through it.
+/// the run there, as a full disk, a kill or a caught signal would. Tests inject failures
+/// through it, and `gen` checks for SIGINT and SIGTERM with it.
 pub fn write_with(
     root: &Path,
     plan: &Plan,
@@ -155,14 +201,24 @@ pub fn write_with(
             return Err(not_ours(&root.join(path), plan.previous.contains(path)));
         }
     }
+    let mut checked = HashSet::new();
     for change in &plan.changes {
         let target = root.join(change.path());
         before_each(&target).map_err(|e| io_error(&target, "cannot write", &e))?;
         match change {
             Change::Missing { bytes, .. } | Change::Stale { bytes, .. } => {
+                // Checked again: the plan was made a moment ago, the write happens now.
+                paths::ensure_inside_checked(root, change.path(), &mut checked)?;
                 write_atomic(&target, bytes)?;
             }
-            Change::Orphaned { .. } => {
+            Change::Orphaned { path, .. } => {
+                if let Some(why) = paths::removal_problem(root, path) {
+                    return Err(OutputError {
+                        path: target.clone(),
+                        message: format!("refusing to remove `{path}`: it {why}"),
+                        help: "replace the link with a real folder; seisei removes only files inside its output directory".into(),
+                    });
+                }
                 fs::remove_file(&target).map_err(|e| io_error(&target, "cannot remove", &e))?;
                 remove_empty_parents(root, &target);
             }
@@ -171,6 +227,7 @@ pub fn write_with(
     if plan.manifest_changed {
         let manifest = root.join(MANIFEST);
         before_each(&manifest).map_err(|e| io_error(&manifest, "cannot write", &e))?;
+        paths::ensure_inside(root, MANIFEST)?;
         write_atomic(&manifest, &plan.manifest)?;
     }
     Ok(())
@@ -214,127 +271,6 @@ pub fn output_root(
     Ok(root)
 }
 
-/// Refuses an artifact whose path inside the output directory crosses a symbolic link,
-/// which would make a write land outside the tree seisei owns.
-pub(crate) fn ensure_inside(root: &Path, relative: &str) -> Result<(), OutputError> {
-    ensure_inside_checked(root, relative, &mut HashSet::new())
-}
-
-/// [`ensure_inside`], skipping the folders in `checked` and adding those it checks: the
-/// thousands of files of a large tree share a few folders, and each check is a system call.
-fn ensure_inside_checked(
-    root: &Path,
-    relative: &str,
-    checked: &mut HashSet<PathBuf>,
-) -> Result<(), OutputError> {
-    let mut current = root.to_path_buf();
-    let mut components = Path::new(relative).components().peekable();
-    while let Some(component) = components.next() {
-        current.push(component);
-        let is_folder = components.peek().is_some();
-        if is_folder && checked.contains(&current) {
-            continue;
-        }
-        if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Err(OutputError {
-                path: current.clone(),
-                message: format!("refusing to write through the symbolic link `{}`", current.display()),
-                help: "replace the link with a real folder or file; seisei only writes inside its output directory".into(),
-            });
-        }
-        if is_folder {
-            checked.insert(current.clone());
-        }
-    }
-    Ok(())
-}
-
-/// Serialises `gen` runs on one spec: a second run fails with a clear message instead of
-/// interleaving its writes with the first. The lock is released when dropped.
-#[derive(Debug)]
-pub struct Lock {
-    path: PathBuf,
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.path);
-    }
-}
-
-/// Name of the lock file beside the spec.
-pub const LOCK_FILE: &str = ".seisei.lock";
-
-/// Takes the lock of the spec in `spec_dir`. A lock left by a process that no longer runs
-/// (a killed `gen`) is taken over.
-pub fn lock(spec_dir: &Path) -> Result<Lock, OutputError> {
-    let path = spec_dir.join(LOCK_FILE);
-    for _ in 0..2 {
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut file) => {
-                let _ = writeln!(file, "{}", std::process::id());
-                return Ok(Lock { path });
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = fs::read_to_string(&path)
-                    .unwrap_or_default()
-                    .trim()
-                    .parse::<u32>()
-                    .ok();
-                let alive = holder.is_none_or(|pid| {
-                    !Path::new("/proc").is_dir() || Path::new(&format!("/proc/{pid}")).exists()
-                });
-                if alive {
-                    let who = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
-                    return Err(OutputError {
-                        path: path.clone(),
-                        message: format!("another `seisei gen` is running on this spec{who}"),
-                        help: format!(
-                            "wait for it to finish; if no seisei is running, delete `{}`",
-                            path.display()
-                        ),
-                    });
-                }
-                let _ = fs::remove_file(&path);
-            }
-            Err(e) => return Err(io_error(&path, "cannot create the lock", &e)),
-        }
-    }
-    Err(OutputError {
-        path: path.clone(),
-        message: "cannot take the lock".into(),
-        help: format!("delete `{}` and try again", path.display()),
-    })
-}
-
-fn manifest_bytes(spec_name: &str, paths: &BTreeSet<&str>) -> Vec<u8> {
-    let mut text = format!(
-        "# Generated by seisei from {spec_name}. Do not edit; run `seisei gen`.\n# Files seisei owns in this directory; it never writes or removes any other.\n"
-    );
-    for path in paths {
-        text.push_str(path);
-        text.push('\n');
-    }
-    text.into_bytes()
-}
-
-fn read_manifest(root: &Path) -> Result<BTreeSet<String>, OutputError> {
-    let Some(bytes) = read_optional(&root.join(MANIFEST))? else {
-        return Ok(BTreeSet::new());
-    };
-    Ok(String::from_utf8_lossy(&bytes)
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        // Only plain relative paths: a tampered manifest cannot point outside the tree.
-        .filter(|l| !l.starts_with('/') && !l.split('/').any(|c| c == ".." || c.is_empty()))
-        .map(str::to_owned)
-        .collect())
-}
-
 fn is_generated(bytes: &[u8]) -> bool {
     header_prefixes()
         .iter()
@@ -357,36 +293,6 @@ fn not_ours(path: &Path, taken_over: bool) -> OutputError {
     }
 }
 
-fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
-    match fs::read(path) {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(io_error(path, "cannot read", &e)),
-    }
-}
-
-/// Writes to a temporary file in the same directory, syncs it, then renames it over the
-/// target: readers see the old or the new file, never a half-written one.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create directory", &e))?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.seisei-tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut file = fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&temp, target)
-    })();
-    result.map_err(|e| {
-        let _ = fs::remove_file(&temp);
-        io_error(target, "cannot write", &e)
-    })
-}
-
 fn remove_empty_parents(root: &Path, file: &Path) {
     let mut dir = file.parent();
     while let Some(d) = dir {
@@ -401,7 +307,12 @@ pub(crate) fn io_error(path: &Path, what: &str, error: &std::io::Error) -> Outpu
     OutputError {
         path: path.to_path_buf(),
         message: format!("{what} `{}`: {error}", path.display()),
-        help: "check the permissions of the output directory".into(),
+        help: match error.kind() {
+            std::io::ErrorKind::FileTooLarge => "the file-size limit (`ulimit -f`) is below this file's size: raise it and run `seisei gen` again; every file is old or new".into(),
+            std::io::ErrorKind::StorageFull => "the disk is full: free some space and run `seisei gen` again; every file is old or new".into(),
+            std::io::ErrorKind::Interrupted => "run `seisei gen` again; every file is old or new".into(),
+            _ => "check the permissions of the output directory".into(),
+        },
     }
 }
 

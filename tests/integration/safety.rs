@@ -137,7 +137,9 @@ fn a_failure_at_any_write_leaves_each_file_old_or_new_and_the_next_gen_repairs()
 fn a_running_gen_holds_the_lock_and_a_stale_lock_is_taken_over() {
     let dir = tempfile::tempdir().unwrap();
     fixture(dir.path(), "minimal");
-    // This test process is alive: its pid in the lock file means "a gen is running".
+    // This test process holds the advisory lock, as a running gen would.
+    let held = fs::File::create(dir.path().join(".seisei.lock")).unwrap();
+    held.try_lock().unwrap();
     fs::write(
         dir.path().join(".seisei.lock"),
         format!("{}\n", std::process::id()),
@@ -147,12 +149,15 @@ fn a_running_gen_holds_the_lock_and_a_stale_lock_is_taken_over() {
     let (code, stderr) = seisei(dir.path(), &["gen"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("another `seisei gen` is running on this spec (pid"),
+        stderr.contains(&format!(
+            "another `seisei gen` is running on this spec (pid {})",
+            std::process::id()
+        )),
         "{stderr}"
     );
     assert_eq!(files(dir.path()), before);
-    // A pid that cannot exist: the run that wrote it was killed.
-    fs::write(dir.path().join(".seisei.lock"), "4294967295\n").unwrap();
+    // The holder is gone: its pid is still in the file, but the kernel released the lock.
+    drop(held);
     let (code, stderr) = seisei(dir.path(), &["gen"]);
     assert_eq!(code, 0, "{stderr}");
     assert!(

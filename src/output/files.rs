@@ -1,0 +1,241 @@
+//! One file at a time, safely: bounded reads that never follow a link or open a device,
+//! atomic writes through a temporary file created new and exclusive under a random name,
+//! and the search for temporary files a killed run left behind. Input: paths and bytes;
+//! output: bytes, or the file on disk.
+
+use std::fs;
+use std::io::{Read as _, Write as _};
+use std::os::unix::fs::OpenOptionsExt as _;
+use std::path::{Path, PathBuf};
+
+use super::{OutputError, io_error};
+
+/// The largest file seisei reads from the output tree or as a document: ten times the
+/// inventory of a 10,000-stack platform. A link to `/dev/zero` or a file that claims another
+/// size is cut off here instead of filling memory.
+pub const READ_CAP: u64 = 64 * 1024 * 1024;
+
+/// What every temporary file name holds between the target's name and the random suffix:
+/// `.docker-compose.yml.seisei-tmp-3f9a…`.
+pub const TEMP_MARK: &str = ".seisei-tmp-";
+
+/// Flags for opening a file to read: never through a link at the last component (the
+/// components before it are checked by the caller), and never blocking on a FIFO.
+const READ_FLAGS: i32 = libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC;
+
+/// Reads the regular file at `path`, at most [`READ_CAP`] bytes; `None` when it does not
+/// exist. A link, a folder, a device or a FIFO is an error, not something to read.
+pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
+    let file = match fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(READ_FLAGS)
+        .open(path)
+    {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // ELOOP: the last component is a symbolic link, which O_NOFOLLOW refused.
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(not_regular(path, "a symbolic link"));
+        }
+        Err(e) => return Err(io_error(path, "cannot read", &e)),
+    };
+    let metadata = file
+        .metadata()
+        .map_err(|e| io_error(path, "cannot read", &e))?;
+    if !metadata.is_file() {
+        let what = if metadata.is_dir() {
+            "a folder"
+        } else {
+            "a device, FIFO or socket"
+        };
+        return Err(not_regular(path, what));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len().min(READ_CAP)).unwrap_or(0));
+    file.take(READ_CAP + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, "cannot read", &e))?;
+    if bytes.len() as u64 > READ_CAP {
+        return Err(OutputError {
+            path: path.to_path_buf(),
+            message: format!(
+                "`{}` is larger than {} MiB",
+                path.display(),
+                READ_CAP / 1024 / 1024
+            ),
+            help: "seisei never generates a file that large: move it out of the way".into(),
+        });
+    }
+    Ok(Some(bytes))
+}
+
+fn not_regular(path: &Path, what: &str) -> OutputError {
+    OutputError {
+        path: path.to_path_buf(),
+        message: format!("`{}` is {what}, not a regular file", path.display()),
+        help: "replace it with a regular file, or remove it; seisei reads and writes only regular files".into(),
+    }
+}
+
+/// Writes to a temporary file in the same directory, syncs it, then renames it over the
+/// target: readers see the old or the new file, never a half-written one.
+///
+/// The temporary file is created new and exclusive (`O_CREAT | O_EXCL`, which also refuses a
+/// link at that name) under a name with 64 random bits, so nothing placed in the tree
+/// beforehand, a committed link at the old predictable `.NAME.seisei-tmp-PID` among them,
+/// can redirect the write. `rename` replaces the target's directory entry itself, so a link
+/// at the target is replaced by the file, never followed.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create directory", &e))?;
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (temp, mut file) =
+        create_temp(dir, &name).map_err(|e| io_error(target, "cannot write", &e))?;
+    // A hand-written document keeps its permissions; a new file gets the umask's.
+    if let Ok(old) = fs::symlink_metadata(target)
+        && old.is_file()
+    {
+        let _ = file.set_permissions(old.permissions());
+    }
+    let result = (|| {
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, target)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&temp);
+        io_error(target, "cannot write", &e)
+    })
+}
+
+/// Creates a temporary file for `name` in `dir`, new and exclusive. A name that exists
+/// (planted, or the one-in-2^64 repeat) is skipped for another random one.
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {
+    let mut last = None;
+    for _ in 0..8 {
+        let temp = dir.join(temp_name(name)?);
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+            .open(&temp)
+        {
+            Ok(file) => return Ok((temp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+}
+
+/// `.NAME.seisei-tmp-` and 16 hexadecimal digits from the operating system's random source.
+fn temp_name(name: &str) -> std::io::Result<String> {
+    let random = getrandom::u64().map_err(|e| std::io::Error::other(e.to_string()))?;
+    Ok(format!(".{name}{TEMP_MARK}{random:016x}"))
+}
+
+/// Whether `name` is one of seisei's temporary file names: this version's random suffix, or
+/// the process id older versions used.
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.')
+        && name.rfind(TEMP_MARK).is_some_and(|at| {
+            let suffix = &name[at + TEMP_MARK.len()..];
+            at > 0 && !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+/// Temporary files a killed run left: regular files with a temporary name anywhere below
+/// `tree` (which is walked without following a link, and without entering `.git`), and
+/// directly in each of `folders`. Sorted, without repeats.
+pub fn leftovers(tree: &Path, folders: &[PathBuf]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![tree.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let readable = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            &dir
+        };
+        let Ok(entries) = fs::read_dir(readable) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            // The entry's own type: a link is a link here, whatever it points to.
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            if kind.is_dir() {
+                if name != ".git" {
+                    pending.push(dir.join(&name));
+                }
+            } else if kind.is_file() && is_temp_name(&name.to_string_lossy()) {
+                found.push(dir.join(&name));
+            }
+        }
+    }
+    for dir in folders {
+        // The folder of a spec named `platform.yaml` is the empty path: the current folder.
+        let readable = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        let Ok(entries) = fs::read_dir(readable) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            if entry.file_type().is_ok_and(|k| k.is_file())
+                && is_temp_name(&entry.file_name().to_string_lossy())
+            {
+                found.push(dir.join(entry.file_name()));
+            }
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Removes the leftovers found by [`leftovers`]. Each is checked again just before: only a
+/// regular file is unlinked, and unlinking a name never touches what a link points to.
+pub fn remove_leftovers(paths: &[PathBuf]) -> Result<usize, OutputError> {
+    let mut removed = 0;
+    for path in paths {
+        match fs::symlink_metadata(path) {
+            Ok(m) if m.file_type().is_file() => {
+                fs::remove_file(path).map_err(|e| io_error(path, "cannot remove", &e))?;
+                removed += 1;
+            }
+            _ => {}
+        }
+    }
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_names_are_recognised_old_and_new() {
+        let new = temp_name("docker-compose.yml").unwrap();
+        assert!(is_temp_name(&new), "{new}");
+        assert_ne!(new, temp_name("docker-compose.yml").unwrap());
+        assert!(is_temp_name(".STACKS.md.seisei-tmp-4242"));
+        for name in [
+            "STACKS.md",
+            ".env.example",
+            ".seisei-tmp-1",
+            "x.seisei-tmp-1",
+            ".x.seisei-tmp-",
+            ".x.seisei-tmp-1/",
+            ".x.seisei-tmp-1.yml",
+        ] {
+            assert!(!is_temp_name(name), "{name}");
+        }
+    }
+}

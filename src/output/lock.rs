@@ -1,0 +1,119 @@
+//! The lock that serialises `gen` runs on one spec: an advisory lock (`flock`) on
+//! `.seisei.lock` beside the spec. The kernel releases it when the process ends, however it
+//! ends, so a run killed with SIGKILL, or as pid 1 of a container, never blocks the next one.
+//! The file holds the holder's pid, only to name it in the message of a concurrent run.
+
+use std::fs;
+use std::io::{Read as _, Seek as _, Write as _};
+use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _};
+use std::path::{Path, PathBuf};
+
+use super::{OutputError, io_error};
+
+/// Name of the lock file beside the spec.
+pub const LOCK_FILE: &str = ".seisei.lock";
+
+/// A held lock. Dropping it removes the file, then releases the lock.
+#[derive(Debug)]
+pub struct Lock {
+    path: PathBuf,
+    // Held open for the lock's lifetime: closing it releases the `flock`.
+    _file: fs::File,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        // Unlinked while still locked: a run that opened this file meanwhile finds, once it
+        // gets the lock, that the path no longer names it, and starts over (see `lock`).
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Takes the lock of the spec in `spec_dir`, or says which process holds it.
+pub fn lock(spec_dir: &Path) -> Result<Lock, OutputError> {
+    let path = spec_dir.join(LOCK_FILE);
+    for _ in 0..16 {
+        refuse_odd_file(&path)?;
+        let mut file = fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(&path)
+            .map_err(|e| io_error(&path, "cannot create the lock", &e))?;
+        match file.try_lock() {
+            Ok(()) => {
+                // The lock must be on the file the path names now; a run that just ended
+                // unlinked the one this run opened.
+                let ours = file.metadata().ok();
+                let named = fs::symlink_metadata(&path).ok();
+                let same = match (ours, named) {
+                    (Some(a), Some(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+                    _ => false,
+                };
+                if !same {
+                    continue;
+                }
+                let _ = file.set_len(0);
+                let _ = file.rewind();
+                let _ = writeln!(file, "{}", std::process::id());
+                return Ok(Lock { path, _file: file });
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = (&file).take(32).read_to_string(&mut text);
+                let who = text
+                    .trim()
+                    .parse::<u32>()
+                    .map_or_else(|_| String::new(), |pid| format!(" (pid {pid})"));
+                return Err(OutputError {
+                    path: path.clone(),
+                    message: format!("another `seisei gen` is running on this spec{who}"),
+                    help: "wait for it to finish: the lock is released the moment that process ends, even if it is killed".into(),
+                });
+            }
+            Err(fs::TryLockError::Error(e)) => {
+                return Err(io_error(&path, "cannot take the lock", &e));
+            }
+        }
+    }
+    Err(OutputError {
+        path: path.clone(),
+        message: "cannot take the lock: other runs keep replacing it".into(),
+        help: "wait for the other `seisei gen` runs on this spec to finish, then try again".into(),
+    })
+}
+
+/// Whether another process holds the lock of the spec in `spec_dir` right now. `check` asks
+/// before calling temporary files leftovers: while a `gen` runs, they are its own.
+pub fn held_by_other(spec_dir: &Path) -> bool {
+    let path = spec_dir.join(LOCK_FILE);
+    let Ok(file) = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+        .open(&path)
+    else {
+        return false;
+    };
+    matches!(file.try_lock_shared(), Err(fs::TryLockError::WouldBlock))
+}
+
+/// A link or a folder at the lock's name is refused: opening it would follow the link or
+/// fail with a message that does not say why.
+fn refuse_odd_file(path: &Path) -> Result<(), OutputError> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(OutputError {
+            path: path.to_path_buf(),
+            message: format!(
+                "`{}` is not a regular file (a link, folder or device)",
+                path.display()
+            ),
+            help: format!(
+                "remove `{}`; seisei creates it as a regular file",
+                path.display()
+            ),
+        }),
+        _ => Ok(()),
+    }
+}
