@@ -196,6 +196,9 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     /// What to do about it, as an imperative sentence.
     pub help: Option<String>,
+    /// Places in `self.file` that hold a secret (the example of a secret variable, a value
+    /// that looks like a credential): a quoted source line shows `****` there instead.
+    pub masked: Vec<Span>,
 }
 
 impl Diagnostic {
@@ -206,6 +209,7 @@ impl Diagnostic {
             file: file.to_path_buf(),
             span,
             help: None,
+            masked: Vec::new(),
         }
     }
 
@@ -257,22 +261,23 @@ impl Diagnostic {
             out,
             "{}: {}",
             paint(severity_color, &label),
-            paint("1", &self.message)
+            paint("1", &escape_controls(&self.message))
         );
+        let file = escape_controls(&self.file.display().to_string()).into_owned();
         match self.span {
             Some(span) => {
                 let _ = writeln!(
                     out,
                     "  {} {}:{}:{}",
                     paint("1;34", "-->"),
-                    self.file.display(),
+                    file,
                     span.line,
                     span.column
                 );
                 if let Some(line) = lines.and_then(|l| l.line(span.line)) {
                     let gutter = span.line.to_string();
                     let pad = " ".repeat(gutter.len());
-                    let snippet = Snippet::new(line, span);
+                    let snippet = Snippet::new(line, span, &self.masked);
                     let bar = paint("1;34", "|");
                     let _ = writeln!(out, "{pad} {bar}");
                     let _ = writeln!(out, "{} {bar} {}", paint("1;34", &gutter), snippet.text);
@@ -286,10 +291,11 @@ impl Diagnostic {
                 }
             }
             None => {
-                let _ = writeln!(out, "  {} {}", paint("1;34", "-->"), self.file.display());
+                let _ = writeln!(out, "  {} {file}", paint("1;34", "-->"));
             }
         }
         if let Some(help) = &self.help {
+            let help = escape_controls(help);
             let _ = writeln!(out, "  {} {help}", paint("1;36", "= help:"));
         }
         out
@@ -339,7 +345,8 @@ pub fn render_all<'a, 't>(
 }
 
 /// Where each line of a text starts, built in one pass so that finding line N is a lookup.
-/// Lines are those of [`str::lines`]: split at `\n`, with a `\r` before it dropped.
+/// Lines are those YAML sees: split at `\n`, `\r\n` or a lone `\r` (old Mac files), the
+/// break dropped, as [`lines`] splits them.
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
@@ -352,10 +359,15 @@ impl<'a> LineIndex<'a> {
         if !text.is_empty() {
             starts.push(0);
         }
+        let bytes = text.as_bytes();
         starts.extend(
-            text.bytes()
+            bytes
+                .iter()
                 .enumerate()
-                .filter(|&(i, b)| b == b'\n' && i + 1 < text.len())
+                .filter(|&(i, &b)| {
+                    (b == b'\n' || b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                        && i + 1 < text.len()
+                })
                 .map(|(i, _)| i + 1),
         );
         LineIndex { text, starts }
@@ -368,10 +380,53 @@ impl<'a> LineIndex<'a> {
         let line = &self.text[start..end];
         Some(match line.strip_suffix('\n') {
             Some(line) => line.strip_suffix('\r').unwrap_or(line),
-            None => line,
+            None => line.strip_suffix('\r').unwrap_or(line),
         })
     }
 }
+
+/// The lines of `text` as YAML reads them: split at `\n`, `\r\n` or a lone `\r`, the
+/// breaks dropped; like [`str::lines`], a final break ends the last line.
+pub fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let index = LineIndex::new(text);
+    (1..=index.starts.len()).filter_map(move |n| index.line(n))
+}
+
+/// The 1-based line and column just after `before`, counting lines as [`lines`] does and
+/// columns in characters.
+pub fn line_column(before: &str) -> (usize, usize) {
+    let bytes = before.as_bytes();
+    let mut line = 1;
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || b == b'\r' && bytes.get(i + 1) != Some(&b'\n') {
+            line += 1;
+            start = i + 1;
+        }
+    }
+    (line, before[start..].chars().count() + 1)
+}
+
+/// `text` with every control character written as a Rust escape (`\u{1b}`), so text taken
+/// from a spec (a stack name, a message quoting a value) cannot move the cursor, clear the
+/// screen or start a hyperlink on the terminal that shows a diagnostic.
+pub fn escape_controls(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// What a masked secret looks like in a quoted source line.
+pub const MASK: &str = "****";
 
 /// Lines longer than this many characters are shown as a window around the caret: a
 /// minified or generated line of megabytes would otherwise fill the terminal.
@@ -391,12 +446,18 @@ struct Snippet {
 }
 
 impl Snippet {
-    fn new(line: &str, span: Span) -> Snippet {
-        // Tabs become one space each, so a caret column is a character count.
+    fn new(line: &str, span: Span, masked: &[Span]) -> Snippet {
+        // Tabs become one space each, so a caret column is a character count. Control
+        // characters (a raw `\r` of a mixed-ending file) become `?` for the same reason.
         let chars: Vec<char> = line
             .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
+            .map(|c| match c {
+                '\t' => ' ',
+                c if c.is_control() => '?',
+                c => c,
+            })
             .collect();
+        let (chars, span) = mask(chars, span, masked);
         let caret = span.column.saturating_sub(1);
         let width = if span.end_line == span.line {
             span.end_column.saturating_sub(span.column).max(1)
@@ -435,6 +496,84 @@ impl Snippet {
     }
 }
 
+/// `chars` (line `span.line`) with each masked range on it replaced by [`MASK`], and `span`
+/// moved to match: a caret after a mask shifts with it, one inside it covers the mask.
+fn mask(chars: Vec<char>, span: Span, masked: &[Span]) -> (Vec<char>, Span) {
+    let (line, len) = (span.line, chars.len());
+    // The masked ranges on this line, as 0-based half-open character ranges, merged.
+    let mut ranges: Vec<(usize, usize)> = masked
+        .iter()
+        .filter(|m| m.line <= line && line <= m.end_line.max(m.line))
+        .map(|m| {
+            let start = if m.line == line { m.column.max(1) - 1 } else { 0 };
+            let end = if m.end_line == line {
+                m.end_column.max(1) - 1
+            } else {
+                len
+            };
+            (start.min(len), end.min(len))
+        })
+        .filter(|(start, end)| start < end)
+        .collect();
+    if ranges.is_empty() {
+        return (chars, span);
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    // `map[i]`: where old character `i` (or the mask that covers it) starts in the new line.
+    let mut out = Vec::with_capacity(len);
+    let mut map = vec![0usize; len + 1];
+    let mut i = 0;
+    for &(start, end) in &merged {
+        while i < start {
+            map[i] = out.len();
+            out.push(chars[i]);
+            i += 1;
+        }
+        let at = out.len();
+        out.extend(MASK.chars());
+        map[start..end].fill(at);
+        i = end;
+    }
+    while i < len {
+        map[i] = out.len();
+        out.push(chars[i]);
+        i += 1;
+    }
+    map[len] = out.len();
+    // A 0-based boundary in the old line → the new line; past the end stays past the end.
+    let boundary = |old: usize| {
+        if old > len {
+            return out.len() + (old - len);
+        }
+        match merged.iter().find(|&&(s, e)| s < old && old < e) {
+            Some(&(s, _)) => map[s] + MASK.chars().count(),
+            None => map[old],
+        }
+    };
+    let column = map[span.column.saturating_sub(1).min(len)] + 1
+        + span.column.saturating_sub(1).saturating_sub(len);
+    let end_column = if span.end_line == span.line {
+        (boundary(span.end_column.saturating_sub(1)) + 1).max(column + 1)
+    } else {
+        span.end_column
+    };
+    (
+        out,
+        Span {
+            column,
+            end_column,
+            ..span
+        },
+    )
+}
+
 /// Sorts problems by file and position so output reads top to bottom, then by code.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
@@ -446,15 +585,44 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity() == Severity::Error)
 }
 
+/// Names longer than this get no "did you mean": a typo is found in names people type, and
+/// comparing two long names costs their lengths multiplied.
+pub const MAX_SUGGESTED_NAME: usize = 64;
+
 /// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
+///
+/// Bounded so that hostile input cannot make it slow: a name over [`MAX_SUGGESTED_NAME`]
+/// characters is not compared at all, a candidate whose length differs by more than the
+/// allowed distance is skipped before any work, and the distance is computed only inside
+/// the band of that width, stopping as soon as every cell of a row is over the limit. One
+/// comparison costs at most 64 × 43 cells, whatever the input.
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+    let name: Vec<char> = name.chars().take(MAX_SUGGESTED_NAME + 1).collect();
+    if name.len() > MAX_SUGGESTED_NAME {
+        return None;
+    }
+    let limit = (name.len() / 3).max(1);
+    let mut best: Option<(usize, &'a str)> = None;
+    let mut other = Vec::with_capacity(MAX_SUGGESTED_NAME + limit);
+    for candidate in candidates {
+        // The length in characters is at least the byte length over four; both bounds are
+        // checked before the candidate is decoded.
+        if candidate.len() / 4 > name.len() + limit || candidate.len() + limit < name.len() {
+            continue;
+        }
+        other.clear();
+        other.extend(candidate.chars().take(name.len() + limit + 1));
+        if other.len().abs_diff(name.len()) > limit {
+            continue;
+        }
+        let bound = best.map_or(limit, |(d, _)| d);
+        if let Some(distance) = bounded_distance(&name, &other, bound)
+            && best.is_none_or(|(d, c)| (distance, candidate) < (d, c))
+        {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
 /// "did you mean `edge`?", or nothing when no candidate is close.
@@ -466,30 +634,44 @@ pub fn did_you_mean<'a>(
 }
 
 /// Edit distance where swapping two neighbouring characters counts as one edit (optimal
-/// string alignment), the most common typo. Names are short, so the full table is fine.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in table.iter_mut().enumerate() {
-        row[0] = i;
+/// string alignment), the most common typo; `None` when it is over `limit`. Only cells
+/// within `limit` of the diagonal can hold a distance of at most `limit`, so only those are
+/// computed, in three rolling rows.
+fn bounded_distance(a: &[char], b: &[char], limit: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
     }
-    for (j, cell) in table[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    let far = limit + 1;
+    let width = b.len() + 1;
+    let mut before = vec![far; width];
+    let mut previous: Vec<usize> = (0..width).map(|j| j.min(far)).collect();
+    let mut current = vec![far; width];
     for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (table[i - 1][j] + 1)
-                .min(table[i][j - 1] + 1)
-                .min(table[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(table[i - 2][j - 2] + 1);
-            }
-            table[i][j] = best;
+        current.fill(far);
+        if i <= limit {
+            current[0] = i;
         }
+        let low = i.saturating_sub(limit).max(1);
+        let high = (i + limit).min(b.len());
+        let mut row_best = current[0];
+        for j in low..=high {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut cell = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                cell = cell.min(before[j - 2] + 1);
+            }
+            current[j] = cell.min(far);
+            row_best = row_best.min(current[j]);
+        }
+        if row_best > limit {
+            return None;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    table[a.len()][b.len()]
+    Some(previous[b.len()]).filter(|d| *d <= limit)
 }
 
 #[cfg(test)]
@@ -502,7 +684,8 @@ mod tests {
         assert_eq!(closest("backend", ["edge", "odoo18"]), None);
     }
 
-    /// The index finds the lines `str::lines` finds, line breaks of either kind included.
+    /// The index finds the lines `str::lines` finds when no lone `\r` is in the text, line
+    /// breaks of either kind included.
     #[test]
     fn line_index_agrees_with_lines() {
         for text in [
@@ -512,9 +695,7 @@ mod tests {
             "a\n",
             "a\nb",
             "a\r\nb\r\n",
-            "a\rb\n",
             "\n\nc",
-            "x\r",
             "x\r\n\r\n",
         ] {
             let index = LineIndex::new(text);
@@ -524,6 +705,101 @@ mod tests {
                 assert_eq!(index.line(number), expected, "{text:?} line {number}");
             }
         }
+    }
+
+    /// A lone `\r` ends a line, as it does for the YAML parser (old Mac files).
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        let index = LineIndex::new("a\rb\r\nc\rd\r");
+        let found: Vec<_> = (1..=5).map(|n| index.line(n)).collect();
+        assert_eq!(found, [Some("a"), Some("b"), Some("c"), Some("d"), None]);
+        assert_eq!(lines("a\rb\n\rc").collect::<Vec<_>>(), ["a", "b", "", "c"]);
+        assert_eq!(line_column("ab\rcd"), (2, 3));
+        assert_eq!(line_column("ab\r\ncd"), (2, 3));
+    }
+
+    /// The distance with a band and an early exit agrees with the full table.
+    #[test]
+    fn bounded_distance_agrees_with_the_full_table() {
+        fn full(a: &[char], b: &[char]) -> usize {
+            let mut t = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+            for (i, row) in t.iter_mut().enumerate() {
+                row[0] = i;
+            }
+            for (j, cell) in t[0].iter_mut().enumerate() {
+                *cell = j;
+            }
+            for i in 1..=a.len() {
+                for j in 1..=b.len() {
+                    let cost = usize::from(a[i - 1] != b[j - 1]);
+                    let mut best = (t[i - 1][j] + 1).min(t[i][j - 1] + 1).min(t[i - 1][j - 1] + cost);
+                    if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                        best = best.min(t[i - 2][j - 2] + 1);
+                    }
+                    t[i][j] = best;
+                }
+            }
+            t[a.len()][b.len()]
+        }
+        let words = ["", "a", "ab", "ba", "edge", "egde", "odoo18", "backend", "abcdef", "badcfe", "kitten", "sitting", "ca", "abc"];
+        for a in words {
+            for b in words {
+                let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+                let exact = full(&x, &y);
+                for limit in 0..5 {
+                    assert_eq!(bounded_distance(&x, &y, limit), Some(exact).filter(|d| *d <= limit), "{a} {b} {limit}");
+                }
+            }
+        }
+    }
+
+    /// A long name is not compared, so a hostile spec of long names stays fast.
+    #[test]
+    fn long_names_get_no_suggestion() {
+        let long = "n".repeat(MAX_SUGGESTED_NAME + 1);
+        assert_eq!(closest(&long, [long.as_str()]), None);
+        let fit = "n".repeat(MAX_SUGGESTED_NAME);
+        let near = format!("{}m", "n".repeat(MAX_SUGGESTED_NAME - 1));
+        assert_eq!(closest(&fit, [near.as_str()]), Some(near.as_str()));
+    }
+
+    /// A secret on the quoted line is shown as `****`, and the caret still points where it did.
+    #[test]
+    fn masks_secrets_on_the_quoted_line() {
+        let line = "    TOKEN: {secret: true, example: hunter2hunter2, descripton: x}";
+        let value = line.find("hunter2").unwrap() + 1;
+        let key = line.find("descripton").unwrap() + 1;
+        let d = Diagnostic {
+            masked: vec![Span { line: 1, column: value, end_line: 1, end_column: value + 14 }],
+            ..Diagnostic::new(
+                Code::InvalidShape,
+                Path::new("platform.yaml"),
+                Some(Span { line: 1, column: key, end_line: 1, end_column: key + 10 }),
+                "unknown field `descripton`",
+            )
+        };
+        let text = d.render(Some(line));
+        assert!(!text.contains("hunter2"), "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        let source = lines[3].strip_prefix("1 | ").unwrap();
+        let carets = lines[4].strip_prefix("  | ").unwrap();
+        assert!(source.contains("example: ****, descripton"), "{source}");
+        let under: String = source.chars().skip(carets.find('^').unwrap()).take(10).collect();
+        assert_eq!(under, "descripton", "{text}");
+        // A caret on the secret itself covers the mask.
+        let on = Diagnostic { span: d.masked.first().copied(), ..d.clone() };
+        let text = on.render(Some(line));
+        let carets = text.lines().nth(4).unwrap().strip_prefix("  | ").unwrap();
+        assert_eq!(carets.trim(), "^^^^", "{text}");
+    }
+
+    /// Control characters in a message or path are shown escaped.
+    #[test]
+    fn control_characters_are_escaped() {
+        let d = Diagnostic::new(Code::InvalidName, Path::new("a\u{1b}[2J.yaml"), None, "stack `x\u{1b}[2J`");
+        let text = d.render(None);
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("stack `x\\u{1b}[2J`"), "{text}");
     }
 
     /// A batch renders as its diagnostics one by one, each file asked for once.

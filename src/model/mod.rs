@@ -3,9 +3,11 @@
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
 mod extends;
+pub mod hosts;
 pub mod routing;
 /// The credential detector, kept with the spec reader that runs it on every scalar.
 pub use crate::spec::secrets;
+pub use crate::spec::secrets::is_placeholder;
 mod validate;
 
 pub(crate) use validate::{folder_problem, name_problem};
@@ -280,6 +282,8 @@ pub fn build(source: &Source) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic
     let model = builder.model();
     let mut problems = builder.problems;
     validate::platform(source, &resolved, &model, &mut problems);
+    // No diagnostic may show a secret on the source line it quotes.
+    source.mask(&mut problems);
     diagnostics::sort(&mut problems);
     if diagnostics::has_errors(&problems) {
         Err(problems)
@@ -762,23 +766,6 @@ fn example_for(variable: &spec::Variable) -> String {
     } else {
         example
     }
-}
-
-/// Whether a secret's example is clearly not a real credential.
-pub fn is_placeholder(value: &str) -> bool {
-    let lower = value.to_ascii_lowercase();
-    [
-        "change-me",
-        "changeme",
-        "change_me",
-        "replace-me",
-        "example",
-        "xxxx",
-        "<",
-        "your-",
-    ]
-    .iter()
-    .any(|p| lower.contains(p))
 }
 
 fn docker_labels<'a>(

@@ -343,6 +343,17 @@ impl Checker<'_> {
 
     fn platform_paths(&mut self) {
         let platform = &self.source.spec.platform;
+        if let Some(why) = super::hosts::host_problem(&platform.domain, false) {
+            self.push(
+                self.source
+                    .at(
+                        Code::InvalidShape,
+                        &["platform", "domain"],
+                        format!("`{}` is not a valid domain: it {why}", platform.domain),
+                    )
+                    .with_help("write the platform's base domain, such as `example.com`"),
+            );
+        }
         for (field, value) in [
             ("stacks_dir", &platform.stacks_dir),
             ("inventory", &platform.inventory),
@@ -665,6 +676,15 @@ impl Checker<'_> {
                 }
             }
             for (i, port) in service.ports.iter().flatten().enumerate() {
+                if let Some(ip) = &port.host_ip
+                    && let Some(why) = super::hosts::address_problem(ip)
+                {
+                    let f = at(&["ports", &i.to_string(), "host_ip"]);
+                    self.push(
+                        self.at(name, &seg(&f), Code::InvalidShape, format!("`host_ip` `{ip}` {why}"))
+                            .with_help("write the address to publish on, such as `127.0.0.1` or `::1`; leave `host_ip` out to publish on every address"),
+                    );
+                }
                 if port.container == 0 || port.host == Some(0) {
                     let f = at(&["ports", &i.to_string()]);
                     self.push(
@@ -743,13 +763,12 @@ impl Checker<'_> {
             if v.secret {
                 for (field, value) in [("example", &v.example), ("default", &v.default)] {
                     if let Some(value) = value
-                        && !value.is_empty()
                         && !super::is_placeholder(value)
                     {
                         let p = ["stacks", name, "env", var.as_str(), field];
                         self.push(
-                            self.at(name, &p, Code::SecretValue, format!("secret variable `{var}` has a {field} that looks like a real value"))
-                                .with_help(format!("write a placeholder such as `{}` and keep the real value in the deployed `.env` only", super::SECRET_PLACEHOLDER)),
+                            self.at(name, &p, Code::SecretValue, format!("secret variable `{var}` has {} {field} that is not a placeholder", if field == "example" { "an" } else { "a" }))
+                                .with_help(format!("{}; write one such as `{}` and keep the real value in the deployed `.env` only", crate::spec::secrets::PLACEHOLDER_RULE, super::SECRET_PLACEHOLDER)),
                         );
                     }
                 }
@@ -864,21 +883,31 @@ impl Checker<'_> {
             }
         }
         for (i, host) in route.hosts.iter().enumerate() {
-            let label_ok = |l: &str| {
-                !l.is_empty()
-                    && l.len() <= 63
-                    && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            };
-            let body = host.strip_prefix("*.").unwrap_or(host);
-            if !body.split('.').all(label_ok) {
+            if let Some(why) = super::hosts::host_problem(host, true) {
                 let p = child(path, "hosts");
                 let mut p: Vec<&str> = p.clone();
                 let index = i.to_string();
                 p.push(&index);
                 self.push(
-                    self.at(stack, &p, Code::InvalidRoute, format!("`{host}` is not a valid host name"))
-                        .with_help("use ASCII labels of letters, digits and `-` (punycode for other scripts); `*.` may only start a name"),
+                    self.at(stack, &p, Code::InvalidRoute, format!("`{host}` is not a valid host name: it {why}"))
+                        .with_help("use ASCII labels of 1 to 63 letters, digits and `-`, no `-` at either end of a label, 253 characters in all (punycode for other scripts); `*.` may only start a name"),
                 );
+            }
+        }
+        for (i, domain) in route.tls_domains.iter().enumerate() {
+            let index = i.to_string();
+            let names = std::iter::once(("main".to_owned(), &domain.main))
+                .chain(domain.sans.iter().enumerate().map(|(j, n)| (format!("sans.{j}"), n)));
+            for (field, name) in names {
+                if let Some(why) = super::hosts::host_problem(name, true) {
+                    let mut p = child(path, "tls_domains");
+                    p.push(&index);
+                    p.extend(field.split('.'));
+                    self.push(
+                        self.at(stack, &p, Code::InvalidRoute, format!("`{name}` is not a valid domain: it {why}"))
+                            .with_help("use ASCII labels of 1 to 63 letters, digits and `-`, no `-` at either end of a label, 253 characters in all; `*.` may only start a name"),
+                    );
+                }
             }
         }
         match route.port {

@@ -144,6 +144,18 @@ fn parse_float(s: &str) -> Option<f64> {
     unsigned.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
+/// The core-schema type an unquoted `s` resolves to: `null`, `bool`, `int`, `float` or `str`.
+/// A tag such as `!!int` is honoured only on a value of its type.
+pub(crate) fn core_type(s: &str) -> &'static str {
+    match resolve(s) {
+        Resolved::Null => "null",
+        Resolved::Bool(_) => "bool",
+        Resolved::Unsigned(_) | Resolved::Signed(_) => "int",
+        Resolved::Float(_) => "float",
+        Resolved::Str(_) => "str",
+    }
+}
+
 fn resolve(s: &str) -> Resolved<'_> {
     if parse_null(s) {
         Resolved::Null

@@ -98,8 +98,25 @@ pub struct ParseError {
 pub enum Finding {
     /// A key written twice in one mapping: the path of the second one.
     DuplicateKey { path: String },
-    /// A tag (`!!binary`, `!custom`); seisei reads plain values only.
+    /// A tag (`!!binary`, `!custom`); seisei honours only the core schema's.
     Tag { tag: String },
+    /// A core-schema tag on a scalar that is not of that type (`!!int abc`).
+    TagMismatch { tag: String },
+    /// A control character (other than tab and line feed) in a name or in free text: the
+    /// path of the key or text, and the character.
+    Control { path: String, character: char },
+}
+
+/// Fields whose text is printed or written to Markdown as it is: a control character in one
+/// would reach a terminal or a rendered page. Every key is a name and is checked too.
+const FREE_TEXT: [&str; 5] = ["purpose", "description", "note", "name", "role"];
+
+/// Control findings recorded at most; the first ones say what to fix.
+const MAX_CONTROL_FINDINGS: usize = 100;
+
+/// A control character that may not stand in a name or free text: all but tab and line feed.
+fn forbidden_control(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
 }
 
 /// A parsed document.
@@ -116,6 +133,10 @@ pub struct Document {
     /// Scalars that look like real credentials, outside `example` fields: (path, what they
     /// look like). Found while building, so no second pass over the document is needed.
     pub credentials: Vec<(String, &'static str)>,
+    /// Where secrets are written: the `example` and `default` of every mapping with
+    /// `secret: true`, and every scalar that looks like a credential. A diagnostic that
+    /// quotes one of these lines masks them.
+    pub sensitive: Vec<Span>,
 }
 
 /// Separates path segments; a control character cannot appear in a valid name, so two
@@ -164,6 +185,8 @@ struct Builder {
     duplicates: Vec<NodeId>,
     /// Scalars that look like credentials, with what they look like.
     credential_nodes: Vec<(NodeId, &'static str)>,
+    /// Scalars that hold a forbidden control character, with the first one.
+    control_nodes: Vec<(NodeId, char)>,
 }
 
 fn convert(span: YamlSpan) -> CompactSpan {
@@ -195,10 +218,39 @@ fn nested_too_deeply(span: Span) -> ParseError {
     }
 }
 
-/// `!!str` says what an unquoted scalar already is to serde; every other tag would change
-/// the value's meaning in a way seisei does not implement.
-fn harmless(tag: &Tag) -> bool {
-    tag.is_yaml_core_schema() && tag.suffix == "str"
+/// What a tag makes of a scalar: the core schema's tags are honoured (`!!str 3001` is the
+/// string `3001`, `!!int "5"` the number 5) when the value is of that type; any other tag,
+/// or a core tag on a value of another type, is a finding at its position.
+enum Tagged {
+    /// Read as plain (`true`) or as a quoted string (`false`).
+    Plain(bool),
+    Unsupported,
+    Mismatch,
+}
+
+fn tagged_scalar(tag: &Tag, value: &str) -> Tagged {
+    if !tag.is_yaml_core_schema() {
+        return Tagged::Unsupported;
+    }
+    let resolved = super::de::core_type(value);
+    let fits = match tag.suffix.as_str() {
+        "str" => return Tagged::Plain(false),
+        "int" => resolved == "int",
+        "float" => matches!(resolved, "int" | "float"),
+        "bool" => resolved == "bool",
+        "null" => resolved == "null",
+        _ => return Tagged::Unsupported,
+    };
+    if fits {
+        Tagged::Plain(true)
+    } else {
+        Tagged::Mismatch
+    }
+}
+
+/// `!!seq` on a sequence and `!!map` on a mapping say what the node already is.
+fn harmless_collection(tag: &Tag, mapping: bool) -> bool {
+    tag.is_yaml_core_schema() && tag.suffix == if mapping { "map" } else { "seq" }
 }
 
 fn tag_text(tag: &Tag) -> String {
@@ -224,6 +276,7 @@ impl Builder {
             documents: 0,
             duplicates: Vec::new(),
             credential_nodes: Vec::new(),
+            control_nodes: Vec::new(),
         }
     }
 
@@ -293,19 +346,13 @@ impl Builder {
         });
     }
 
-    fn on_scalar(
-        &mut self,
-        value: &str,
-        style: ScalarStyle,
-        anchor: usize,
-        span: CompactSpan,
-    ) -> NodeId {
+    fn on_scalar(&mut self, value: &str, plain: bool, anchor: usize, span: CompactSpan) -> NodeId {
         let start = narrow(self.doc.scalars.len());
         self.doc.scalars.push_str(value);
         let kind = Kind::Scalar {
             start,
             len: narrow(value.len()),
-            plain: style == ScalarStyle::Plain,
+            plain,
         };
         let extent = Extent { size: 1, height: 0 };
         let id = self.push(span, kind, extent);
@@ -314,6 +361,11 @@ impl Builder {
         }
         if let Some(kind) = super::secrets::credential_kind(value) {
             self.credential_nodes.push((id, kind));
+        }
+        if self.control_nodes.len() < MAX_CONTROL_FINDINGS
+            && let Some(c) = value.chars().find(|c| forbidden_control(*c))
+        {
+            self.control_nodes.push((id, c));
         }
         id
     }
@@ -446,19 +498,29 @@ impl Builder {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                if let Some(tag) = tag.filter(|t| !harmless(t)) {
-                    self.doc.findings.push((
-                        Finding::Tag {
-                            tag: tag_text(&tag),
-                        },
-                        span.expand(),
-                    ));
+                let mut plain = style == ScalarStyle::Plain;
+                if let Some(tag) = tag {
+                    match tagged_scalar(&tag, &value) {
+                        Tagged::Plain(as_plain) => plain = as_plain,
+                        Tagged::Unsupported => self.doc.findings.push((
+                            Finding::Tag {
+                                tag: tag_text(&tag),
+                            },
+                            span.expand(),
+                        )),
+                        Tagged::Mismatch => self.doc.findings.push((
+                            Finding::TagMismatch {
+                                tag: tag_text(&tag),
+                            },
+                            span.expand(),
+                        )),
+                    }
                 }
-                self.on_scalar(&value, style, anchor, span);
+                self.on_scalar(&value, plain, anchor, span);
             }
             Event::Alias(anchor) => self.on_alias(anchor, span)?,
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
-                if let Some(tag) = tag {
+                if let Some(tag) = tag.filter(|t| !harmless_collection(t, mapping)) {
                     self.doc.findings.push((
                         Finding::Tag {
                             tag: tag_text(&tag),
@@ -477,6 +539,31 @@ impl Builder {
     fn finish(mut self) -> Document {
         // Paths of duplicates and credential hits need complete parents, so they are
         // computed now; both are rare.
+        for &(node, _) in &self.credential_nodes {
+            let span = self.doc.span(node);
+            self.doc.sensitive.push(span);
+        }
+        self.find_secret_values();
+        for (node, character) in std::mem::take(&mut self.control_nodes) {
+            let doc = &self.doc;
+            let (path, span) = if doc.is_key(node) {
+                // A key: the path of its mapping, then the key itself.
+                let parent = doc.nodes[node as usize].parent;
+                let mut path = doc.path_of(parent);
+                if !path.is_empty() {
+                    path.push(SEPARATOR);
+                }
+                path.push_str(doc.scalar_text(node).unwrap_or("?"));
+                (path, doc.span(node))
+            } else if doc.key_name(node).is_some_and(|k| FREE_TEXT.contains(&k)) {
+                (doc.path_of(node), doc.span(node))
+            } else {
+                continue;
+            };
+            self.doc
+                .findings
+                .push((Finding::Control { path, character }, span));
+        }
         for (node, kind) in std::mem::take(&mut self.credential_nodes) {
             // Keys are names, not values; `example` fields have their own placeholder check.
             if self.doc.is_key(node) || self.doc.key_name(node) == Some("example") {
@@ -500,6 +587,35 @@ impl Builder {
     }
 }
 
+impl Builder {
+    /// Records where secrets are written: the `example` and `default` values of each
+    /// mapping that says `secret: true` (through an alias, the anchored value too).
+    fn find_secret_values(&mut self) {
+        let doc = &self.doc;
+        let mut found = Vec::new();
+        for (id, node) in doc.nodes.iter().enumerate() {
+            if node.key == NONE
+                || !matches!(doc.scalar_text(node.key), Some("example" | "default"))
+            {
+                continue;
+            }
+            let secret = doc.lookup(node.parent, "secret").is_some_and(|flag| {
+                matches!(doc.kind(doc.resolve(flag)), Kind::Scalar { plain: true, .. })
+                    && doc.scalar_text(doc.resolve(flag)) == Some("true")
+            });
+            if !secret {
+                continue;
+            }
+            let id = narrow(id);
+            found.push(doc.span(id));
+            if doc.resolve(id) != id {
+                found.push(doc.span(doc.resolve(id)));
+            }
+        }
+        self.doc.sensitive.extend(found);
+    }
+}
+
 /// YAML 1.2 allows tab, line feed and carriage return of the C0 controls, NEL of the C1
 /// ones, and neither DEL nor U+FFFE/U+FFFF; libyaml refuses the rest, and an escape sequence
 /// in a name or a description would reach a terminal from every generated file.
@@ -520,9 +636,7 @@ fn check_characters(source: &str) -> Result<(), ParseError> {
         return Ok(());
     };
     let c = source[offset..].chars().next().unwrap_or('\0');
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let (line, column) = crate::diagnostics::line_column(&source[..offset]);
     Err(ParseError {
         message: format!(
             "the file contains control characters (U+{:04X} here)",
@@ -538,7 +652,7 @@ fn check_characters(source: &str) -> Result<(), ParseError> {
 
 /// A `%YAML` directive for a version other than 1.x: the file may mean something else.
 fn check_version(source: &str) -> Result<(), ParseError> {
-    for (i, line) in source.lines().enumerate() {
+    for (i, line) in crate::diagnostics::lines(source).enumerate() {
         if line.starts_with("---") {
             break;
         }
@@ -807,17 +921,56 @@ mod tests {
     }
 
     #[test]
-    fn records_tags_except_str() {
-        let doc = Document::parse("a: !!str 5\nb: !!binary aGk=\nc: !x {}\n").unwrap();
-        let tags: Vec<&str> = doc
+    fn honours_core_tags_and_records_the_others() {
+        let doc = Document::parse(
+            "a: !!str 5\nb: !!binary aGk=\nc: !x {}\nd: !!int \"5\"\ne: !!int abc\nf: !!map {}\n",
+        )
+        .unwrap();
+        let tags: Vec<String> = doc
             .findings
             .iter()
-            .filter_map(|(f, _)| match f {
-                Finding::Tag { tag } => Some(tag.as_str()),
-                Finding::DuplicateKey { .. } => None,
+            .map(|(f, span)| match f {
+                Finding::Tag { tag } => format!("{tag} {}", span.line),
+                Finding::TagMismatch { tag } => format!("mismatch {tag} {}", span.line),
+                other => format!("{other:?}"),
             })
             .collect();
-        assert_eq!(tags, ["!!binary", "!x"]);
+        assert_eq!(tags, ["!!binary 2", "!x 3", "mismatch !!int 5"]);
+        let plain = |path: &str| match doc.kind(doc.node(&[path]).unwrap()) {
+            Kind::Scalar { plain, .. } => plain,
+            _ => panic!("{path} is a scalar"),
+        };
+        assert!(!plain("a"), "!!str makes a string");
+        assert!(plain("d"), "!!int makes a number");
+    }
+
+    #[test]
+    fn finds_control_characters_in_names_and_free_text_only() {
+        let doc = Document::parse(
+            "\"k\\e\": 1\ns:\n  purpose: \"a\\0b\"\n  command: \"x\\ey\"\n  note: \"two\\nlines\"\n",
+        )
+        .unwrap();
+        let found: Vec<String> = doc
+            .findings
+            .iter()
+            .map(|(f, span)| match f {
+                Finding::Control { path, character } => {
+                    format!("{} {:?} {}", display(path), character, span.line)
+                }
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(found, ["k\u{1b} '\\u{1b}' 1", "s.purpose '\\0' 3"]);
+    }
+
+    #[test]
+    fn marks_where_secrets_are_written() {
+        let doc = Document::parse(
+            "A:\n  secret: true\n  example: hunter2\nB:\n  secret: false\n  example: plain\n",
+        )
+        .unwrap();
+        assert_eq!(doc.sensitive.len(), 1);
+        assert_eq!(doc.sensitive[0].line, 3);
     }
 
     #[test]
