@@ -388,8 +388,17 @@ impl<'a> LineIndex<'a> {
 /// The lines of `text` as YAML reads them: split at `\n`, `\r\n` or a lone `\r`, the
 /// breaks dropped; like [`str::lines`], a final break ends the last line.
 pub fn lines(text: &str) -> impl Iterator<Item = &str> {
-    let index = LineIndex::new(text);
-    (1..=index.starts.len()).filter_map(move |n| index.line(n))
+    let mut rest = Some(text).filter(|t| !t.is_empty());
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let Some(at) = text.find(['\n', '\r']) else {
+            rest = None;
+            return Some(text);
+        };
+        let width = if text[at..].starts_with("\r\n") { 2 } else { 1 };
+        rest = Some(&text[at + width..]).filter(|t| !t.is_empty());
+        Some(&text[..at])
+    })
 }
 
 /// The 1-based line and column just after `before`, counting lines as [`lines`] does and
@@ -425,6 +434,10 @@ pub fn escape_controls(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// No character further than this from the caret is ever shown in a snippet: masks beyond
+/// it need not be kept with a diagnostic.
+pub const SHOWN_AROUND_CARET: usize = LONG_LINE + REGION;
+
 /// What a masked secret looks like in a quoted source line.
 pub const MASK: &str = "****";
 
@@ -447,9 +460,21 @@ struct Snippet {
 
 impl Snippet {
     fn new(line: &str, span: Span, masked: &[Span]) -> Snippet {
+        // A long line is cut to a region around the caret before anything else, so each
+        // diagnostic on a line of megabytes costs the window, not the line.
+        let (skipped, region, more) = region(line, span.column.saturating_sub(1));
+        let shift = |m: &Span| {
+            let on_line = |l: usize| l == span.line;
+            Span {
+                column: if on_line(m.line) { m.column.saturating_sub(skipped).max(1) } else { m.column },
+                end_column: if on_line(m.end_line) { m.end_column.saturating_sub(skipped).max(1) } else { m.end_column },
+                ..*m
+            }
+        };
+        let masked: Vec<Span> = masked.iter().map(shift).collect();
         // Tabs become one space each, so a caret column is a character count. Control
         // characters (a raw `\r` of a mixed-ending file) become `?` for the same reason.
-        let chars: Vec<char> = line
+        let chars: Vec<char> = region
             .chars()
             .map(|c| match c {
                 '\t' => ' ',
@@ -457,14 +482,14 @@ impl Snippet {
                 c => c,
             })
             .collect();
-        let (chars, span) = mask(chars, span, masked);
+        let (chars, span) = mask(chars, shift(&span), &masked);
         let caret = span.column.saturating_sub(1);
         let width = if span.end_line == span.line {
             span.end_column.saturating_sub(span.column).max(1)
         } else {
             chars.len().saturating_sub(caret).max(1)
         };
-        if chars.len() <= LONG_LINE {
+        if skipped == 0 && !more && chars.len() <= LONG_LINE {
             return Snippet {
                 text: chars.into_iter().collect(),
                 indent: caret,
@@ -478,12 +503,12 @@ impl Snippet {
             .min(caret.saturating_sub(WINDOW_BEFORE));
         let mut text = String::new();
         let mut indent = caret - start;
-        if start > 0 {
+        if start > 0 || skipped > 0 {
             text.push('…');
             indent += 1;
         }
         text.extend(&chars[start..end]);
-        if end < chars.len() {
+        if end < chars.len() || more {
             text.push('…');
         }
         // Carets stop at the window's edge; one stays even for a caret past the line's end.
@@ -494,6 +519,39 @@ impl Snippet {
             width,
         }
     }
+}
+
+/// Characters kept on either side of the caret when a long line is cut to a region: more
+/// than a window, so the window is the same as on the whole line.
+const REGION: usize = WINDOW + 8;
+
+/// The part of `line` around character `caret`: how many characters were skipped before it,
+/// the part, and whether characters follow it. A line short enough to show whole is kept.
+fn region(line: &str, caret: usize) -> (usize, &str, bool) {
+    let ascii = line.is_ascii();
+    if line.len() <= LONG_LINE || !ascii && line.chars().nth(LONG_LINE).is_none() {
+        return (0, line, false);
+    }
+    let first = caret.saturating_sub(REGION);
+    let last = caret + REGION;
+    // Byte offsets of characters `first` and `last`: direct for ASCII, counted otherwise.
+    let (start, end) = if ascii {
+        (first.min(line.len()), last.min(line.len()))
+    } else {
+        let mut offsets = line.char_indices().map(|(i, _)| i).chain([line.len()]);
+        let start = offsets.by_ref().nth(first).unwrap_or(line.len());
+        let end = offsets.nth(last - first - 1).unwrap_or(line.len());
+        (start, end)
+    };
+    let skipped = if ascii || start < line.len() {
+        first.min(start)
+    } else {
+        line.chars().count()
+    };
+    if skipped == 0 && end == line.len() {
+        return (0, line, false);
+    }
+    (skipped, &line[start..end], end < line.len())
 }
 
 /// `chars` (line `span.line`) with each masked range on it replaced by [`MASK`], and `span`
@@ -589,13 +647,45 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 /// comparing two long names costs their lengths multiplied.
 pub const MAX_SUGGESTED_NAME: usize = 64;
 
+/// Table cells all suggestions of one stage (reading, validating) may compute together: a
+/// spec of thousands of misspelt references to thousands of long names would otherwise take
+/// minutes. Each suggestion is cheap; only a hostile number of them runs out, and the rest of
+/// the diagnostics then simply go without a "did you mean".
+pub const SUGGESTION_CELLS: u64 = 20_000_000;
+
+thread_local! {
+    /// What is left of [`SUGGESTION_CELLS`] on this thread. Per thread, so tests that
+    /// compile specs in parallel do not share it; stages run on one thread, so the same
+    /// input gets the same suggestions.
+    static SUGGESTION_BUDGET: std::cell::Cell<u64> = const { std::cell::Cell::new(SUGGESTION_CELLS) };
+}
+
+/// Gives the stage that starts now the whole [`SUGGESTION_CELLS`].
+pub fn reset_suggestion_budget() {
+    SUGGESTION_BUDGET.set(SUGGESTION_CELLS);
+}
+
+/// Up to `max` names, then how many more: `a, b, c and 12 more`. Help texts list known
+/// names; a spec with thousands of them must not make every message megabytes long.
+pub fn name_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> String {
+    let mut names = names.into_iter();
+    let shown: Vec<&str> = names.by_ref().take(max).collect();
+    let rest = names.count();
+    let mut text = shown.join(", ");
+    if rest > 0 {
+        let _ = write!(text, " and {rest} more");
+    }
+    text
+}
+
 /// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
 ///
 /// Bounded so that hostile input cannot make it slow: a name over [`MAX_SUGGESTED_NAME`]
 /// characters is not compared at all, a candidate whose length differs by more than the
 /// allowed distance is skipped before any work, and the distance is computed only inside
 /// the band of that width, stopping as soon as every cell of a row is over the limit. One
-/// comparison costs at most 64 × 43 cells, whatever the input.
+/// comparison costs at most 65 × 43 cells, whatever the input, and all of a stage's
+/// comparisons together at most [`SUGGESTION_CELLS`].
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let name: Vec<char> = name.chars().take(MAX_SUGGESTED_NAME + 1).collect();
     if name.len() > MAX_SUGGESTED_NAME {
@@ -616,6 +706,13 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             continue;
         }
         let bound = best.map_or(limit, |(d, _)| d);
+        let cost = (name.len() as u64 + 1) * (2 * bound as u64 + 1);
+        let left = SUGGESTION_BUDGET.get();
+        if left < cost {
+            SUGGESTION_BUDGET.set(0);
+            return None;
+        }
+        SUGGESTION_BUDGET.set(left - cost);
         if let Some(distance) = bounded_distance(&name, &other, bound)
             && best.is_none_or(|(d, c)| (distance, candidate) < (d, c))
         {

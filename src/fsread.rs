@@ -6,8 +6,9 @@
 //! `/proc/self/pagemap` report 0 or a few bytes and never end, and a FIFO blocks the first
 //! read forever. So a file must be a regular file (after links) before it is opened, it is
 //! opened without blocking, checked again on the open handle (a swap between the two checks
-//! is caught), and read through [`std::io::Read::take`] with the limit plus one byte, so a
-//! file that grows past the limit while it is read is refused too.
+//! is caught), and read through [`std::io::Read::take`] with the limit plus one byte. A file
+//! that yields more than the size it reported is refused as soon as it does: a procfs file
+//! reports 0 bytes, so reading one costs a single chunk, whatever the limit.
 
 use std::fmt;
 use std::fs::{File, Metadata};
@@ -21,6 +22,9 @@ pub enum ReadError {
     NotRegular { what: &'static str },
     /// More than `limit` bytes.
     TooLarge { limit: u64 },
+    /// More bytes than the size the file reported: a pseudo-file of `/proc` or `/sys`
+    /// (which report 0 and stream), or a file that grew while it was read.
+    Streams { reported: u64 },
     /// Not valid UTF-8: the byte offset of the first bad byte and the bytes before it.
     NotUtf8 { valid: Vec<u8> },
     Io(std::io::Error),
@@ -33,6 +37,10 @@ impl fmt::Display for ReadError {
                 write!(f, "it is {what}, not a regular file")
             }
             ReadError::TooLarge { limit } => write!(f, "it is over the limit of {limit} bytes"),
+            ReadError::Streams { reported } => write!(
+                f,
+                "it reports {reported} bytes but yields more (a /proc or /sys file, or one that grew while it was read)"
+            ),
             ReadError::NotUtf8 { .. } => write!(f, "it is not valid UTF-8"),
             ReadError::Io(e) => write!(f, "{e}"),
         }
@@ -76,6 +84,16 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
             bytes.reserve_exact(target - bytes.len());
         }
         bytes.extend_from_slice(&chunk[..n]);
+        if bytes.len() as u64 > metadata.len() {
+            // A regular file ends at its size; one that does not is not read on.
+            return Err(if bytes.len() as u64 > limit {
+                ReadError::TooLarge { limit }
+            } else {
+                ReadError::Streams {
+                    reported: metadata.len(),
+                }
+            });
+        }
     }
     if bytes.len() as u64 > limit {
         return Err(ReadError::TooLarge { limit });
@@ -98,13 +116,16 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
 
 /// Refuses what is not a regular file, naming what it is.
 fn regular(metadata: &Metadata) -> Result<(), ReadError> {
-    let kind = metadata.file_type();
-    if kind.is_file() {
-        return Ok(());
+    match kind_of(metadata) {
+        None => Ok(()),
+        Some(what) => Err(ReadError::NotRegular { what }),
     }
-    Err(ReadError::NotRegular {
-        what: describe(kind),
-    })
+}
+
+/// What a file is when it is not a regular file (`a FIFO (named pipe)`), or `None`.
+pub fn kind_of(metadata: &Metadata) -> Option<&'static str> {
+    let kind = metadata.file_type();
+    (!kind.is_file()).then(|| describe(kind))
 }
 
 #[cfg(unix)]
@@ -170,6 +191,13 @@ mod tests {
             read(dir.path(), 3),
             Err(ReadError::NotRegular { what: "a directory" })
         ));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn refuses_proc_files_after_one_chunk() {
+        let found = read(Path::new("/proc/self/maps"), 1 << 30);
+        assert!(matches!(found, Err(ReadError::Streams { reported: 0 })), "{found:?}");
     }
 
     #[cfg(target_os = "linux")]

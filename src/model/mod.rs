@@ -272,6 +272,7 @@ pub fn provider_name(provider: Provider) -> &'static str {
 
 /// Builds the model, or returns every problem found. Warnings come back with the model.
 pub fn build(source: &Source) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+    diagnostics::reset_suggestion_budget();
     let mut problems = Vec::new();
     let resolved = extends::resolve(source, &mut problems);
     let mut builder = Builder {

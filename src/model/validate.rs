@@ -263,7 +263,7 @@ impl Checker<'_> {
                             did_you_mean(&name, entrypoints.iter().copied()).unwrap_or_else(|| {
                                 format!(
                                     "define it under `traefik.entrypoints` (known: {})",
-                                    entrypoints.join(", ")
+                                    crate::diagnostics::name_list(entrypoints.iter().copied(), 10)
                                 )
                             }),
                         ),
@@ -787,7 +787,7 @@ impl Checker<'_> {
         let help = did_you_mean(name, known.iter().copied()).unwrap_or_else(|| {
             format!(
                 "declare it under `networks` (known here: {})",
-                known.join(", ")
+                crate::diagnostics::name_list(known.iter().copied(), 10)
             )
         });
         self.push(

@@ -135,8 +135,11 @@ pub struct Document {
     pub credentials: Vec<(String, &'static str)>,
     /// Where secrets are written: the `example` and `default` of every mapping with
     /// `secret: true`, and every scalar that looks like a credential. A diagnostic that
-    /// quotes one of these lines masks them.
+    /// quotes one of these lines masks them. Sorted; see [`Document::sensitive_on`].
     pub sensitive: Vec<Span>,
+    /// The spans of `sensitive` that take more than one line (block scalars), which a
+    /// lookup by first line would miss.
+    sensitive_blocks: Vec<Span>,
 }
 
 /// Separates path segments; a control character cannot appear in a valid name, so two
@@ -544,6 +547,12 @@ impl Builder {
             self.doc.sensitive.push(span);
         }
         self.find_secret_values();
+        self.doc.sensitive.sort_unstable();
+        self.doc.sensitive.dedup();
+        self.doc.sensitive_blocks = (self.doc.sensitive.iter())
+            .filter(|m| m.end_line > m.line)
+            .copied()
+            .collect();
         for (node, character) in std::mem::take(&mut self.control_nodes) {
             let doc = &self.doc;
             let (path, span) = if doc.is_key(node) {
@@ -773,6 +782,19 @@ impl Document {
         }
         segments.reverse();
         segments.join(&SEPARATOR.to_string())
+    }
+
+    /// The secrets written on line `line`: a binary search, so each diagnostic of a spec with
+    /// many secrets costs a lookup.
+    pub fn sensitive_on(&self, line: usize) -> impl Iterator<Item = &Span> {
+        let all = &self.sensitive;
+        let from = all.partition_point(|m| m.line < line);
+        let to = all.partition_point(|m| m.line <= line);
+        all[from..to].iter().chain(
+            self.sensitive_blocks
+                .iter()
+                .filter(move |m| m.line < line && line <= m.end_line),
+        )
     }
 
     /// The value node under `mapping` at `name`.

@@ -188,10 +188,10 @@ fn check(path: &Path, root: &Path) -> Result<(), String> {
         return Err("is a link that leads outside the spec's folder".to_owned());
     }
     let metadata = std::fs::metadata(&resolved).map_err(|e| format!("cannot be read ({e})"))?;
-    if !metadata.is_file() {
-        return Err("is not a regular file".to_owned());
+    match fsread::kind_of(&metadata) {
+        Some(what) => Err(format!("is {what}, not a regular file")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Shell-style matching of `*` (any run) and `?` (one character).

@@ -231,6 +231,7 @@ pub type Overlay = std::collections::BTreeMap<PathBuf, String>;
 
 /// [`parse`], reading included stack files from `overlay` first.
 pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source, Vec<Diagnostic>> {
+    crate::diagnostics::reset_suggestion_budget();
     // A byte-order mark is harmless; strip it so columns on line 1 stay right.
     let text = text
         .strip_prefix('\u{feff}')
@@ -333,11 +334,18 @@ fn mask(document: &Document, diagnostics: &mut [Diagnostic]) {
     }
     for d in diagnostics {
         let Some(span) = d.span else { continue };
+        // Only what the snippet can show: a line of thousands of secrets must not give each
+        // of its diagnostics thousands of masks.
+        let near = crate::diagnostics::SHOWN_AROUND_CARET;
+        let (low, high) = (span.column.saturating_sub(near), span.column + near);
         d.masked.extend(
             document
-                .sensitive
-                .iter()
-                .filter(|m| m.line <= span.line && span.line <= m.end_line.max(m.line))
+                .sensitive_on(span.line)
+                .filter(|m| {
+                    let start = if m.line == span.line { m.column } else { 0 };
+                    let end = if m.end_line == span.line { m.end_column } else { usize::MAX };
+                    start <= high && end >= low
+                })
                 .copied(),
         );
     }
