@@ -57,8 +57,14 @@ fn narrow(n: usize) -> u32 {
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
     /// `plain` is true for an unquoted scalar: only those resolve to null, booleans and
-    /// numbers.
-    Scalar { start: u32, len: u32, plain: bool },
+    /// numbers. `typed` is true for a scalar with a core tag other than `!!str` (`!!int 5`):
+    /// it is a value of that type only, never read as a string.
+    Scalar {
+        start: u32,
+        len: u32,
+        plain: bool,
+        typed: bool,
+    },
     /// Items at `children[start..start + len]`.
     Sequence { start: u32, len: u32 },
     /// Key and value ids alternate at `children[start..start + 2 * len]`.
@@ -349,13 +355,20 @@ impl Builder {
         });
     }
 
-    fn on_scalar(&mut self, value: &str, plain: bool, anchor: usize, span: CompactSpan) -> NodeId {
+    fn on_scalar(
+        &mut self,
+        value: &str,
+        (plain, typed): (bool, bool),
+        anchor: usize,
+        span: CompactSpan,
+    ) -> NodeId {
         let start = narrow(self.doc.scalars.len());
         self.doc.scalars.push_str(value);
         let kind = Kind::Scalar {
             start,
             len: narrow(value.len()),
             plain,
+            typed,
         };
         let extent = Extent { size: 1, height: 0 };
         let id = self.push(span, kind, extent);
@@ -502,9 +515,13 @@ impl Builder {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let mut plain = style == ScalarStyle::Plain;
+                let mut typed = false;
                 if let Some(tag) = tag {
                     match tagged_scalar(&tag, &value) {
-                        Tagged::Plain(as_plain) => plain = as_plain,
+                        Tagged::Plain(as_plain) => {
+                            plain = as_plain;
+                            typed = as_plain;
+                        }
                         Tagged::Unsupported => self.doc.findings.push((
                             Finding::Tag {
                                 tag: tag_text(&tag),
@@ -519,7 +536,7 @@ impl Builder {
                         )),
                     }
                 }
-                self.on_scalar(&value, plain, anchor, span);
+                self.on_scalar(&value, (plain, typed), anchor, span);
             }
             Event::Alias(anchor) => self.on_alias(anchor, span)?,
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
@@ -901,7 +918,7 @@ mod tests {
             .iter()
             .map(|(f, span)| match f {
                 Finding::DuplicateKey { path } => (display(path), span.line),
-                Finding::Tag { tag } => (tag.clone(), span.line),
+                other => (format!("{other:?}"), span.line),
             })
             .collect();
         assert_eq!(found, [("b.c".to_owned(), 2), ("a".to_owned(), 3)]);

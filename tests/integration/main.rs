@@ -4,6 +4,8 @@ mod broken;
 mod cli;
 mod golden;
 mod hostile;
+mod hostile_input;
+mod hostile_values;
 mod inventory;
 mod mermaid;
 mod properties;
