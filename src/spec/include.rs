@@ -41,10 +41,15 @@ pub(super) fn include_stacks(source: &mut Source, overlay: &Overlay) -> Result<(
             )]);
         }
     };
+    // A glob in the spec's own folder (`*.yaml`) would match the spec itself.
+    let spec = std::fs::canonicalize(&source.path).ok();
     let mut files: Vec<(PathBuf, usize)> = Vec::new();
     for (index, pattern) in source.spec.include.iter().enumerate() {
         let at = ["include", &index.to_string()];
-        match expand(&base, &root, pattern, overlay) {
+        match expand(&base, &root, pattern, overlay).map(|mut found| {
+            found.files.retain(|f| spec.is_none() || std::fs::canonicalize(f).ok() != spec);
+            found
+        }) {
             Ok(found) if found.files.is_empty() && found.refused.is_empty() => problems.push(
                 source
                     .at(Code::InvalidShape, &at, format!("`{pattern}` matches no file"))

@@ -351,19 +351,24 @@ fn mask(document: &Document, diagnostics: &mut [Diagnostic]) {
     }
 }
 
-/// Where a line that did not parse may hold a secret: what follows `example:`, `default:`,
-/// `password:` or `secret:` up to the end of the line (or of a flow value). Without a tree,
-/// a value cannot be told from a key, so everything that may be one is masked.
+/// Where a line that did not parse may hold a secret: what follows an `example:` or
+/// `default:` key on it (the only fields a secret's value is written in), up to the end of
+/// the line or of a flow value. Without a tree, a secret variable's example cannot be told
+/// from another one, so every example and default on the line is masked.
 fn unparsed_secrets(text: &str, line: usize) -> Vec<Span> {
     let Some(source) = crate::diagnostics::lines(text).nth(line.saturating_sub(1)) else {
         return Vec::new();
     };
     let chars: Vec<char> = source.chars().collect();
-    let lower: String = source.to_ascii_lowercase();
     let mut spans = Vec::new();
-    for key in ["example:", "default:", "password:", "secret:", "token:"] {
-        for (at, _) in lower.match_indices(key) {
-            let start = lower[..at + key.len()].chars().count();
+    for key in ["example:", "default:"] {
+        for (at, _) in source.match_indices(key) {
+            // A key starts the line's content or follows `{`, `,` or a blank.
+            let before = source[..at].chars().next_back();
+            if before.is_some_and(|c| !matches!(c, ' ' | '\t' | '{' | ',' | '-')) {
+                continue;
+            }
+            let start = source[..at + key.len()].chars().count();
             let mut end = start;
             while end < chars.len() && !matches!(chars[end], ',' | '}' | ']') {
                 end += 1;

@@ -271,11 +271,11 @@ fn including(patterns: &str) -> String {
 /// The tail every refusal ends with.
 const NOTHING: &str = "seisei: 1 error(s), 0 warning(s); nothing was written\n";
 
-/// The message for an include entry on line 42 (just after the base spec), column 11.
+/// The message for an include entry on line 41 (just after the base spec), column 11.
 fn include_error(code: &str, what: &str, shown: &str, help: &str) -> String {
     let carets = "^".repeat(shown.chars().count());
     format!(
-        "error[{code}]: {what}\n  --> platform.yaml:42:11\n   |\n42 | include: [{shown}]\n   |           {carets}\n  = help: {help}\n{NOTHING}"
+        "error[{code}]: {what}\n  --> platform.yaml:41:11\n   |\n41 | include: [{shown}]\n   |           {carets}\n  = help: {help}\n{NOTHING}"
     )
 }
 
@@ -411,7 +411,7 @@ fn an_included_link_inside_the_folder_is_read() {
     tree.spec(including("[alias.yaml]"));
     let run = tree.run(&["gen"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
-    assert!(tree.path("project/generated/mine").is_dir());
+    assert!(tree.path("project/generated/infra/stacks/mine").is_dir());
 }
 
 /// `include: ['z*.yaml']` once matched nothing when seisei ran in the spec's own folder
@@ -435,7 +435,7 @@ fn include_globs_mean_the_same_from_any_working_directory() {
         let run = tree.run_in(cwd, &args);
         assert_eq!(run.code, Some(0), "{cwd} {args:?}:\n{}", run.stderr);
     }
-    assert!(tree.path("project/generated/mine").is_dir());
+    assert!(tree.path("project/generated/infra/stacks/mine").is_dir());
 }
 
 /// `..` and absolute patterns are refused before the file system is asked.
@@ -546,9 +546,10 @@ fn long_misspelt_names_are_refused_within_the_memory_limit() {
     let tree = Tree::new();
     let name = "a".repeat(23_000);
     let typo = format!("{}b", "a".repeat(22_999));
+    // A plain key is at most 1,024 characters in YAML; an explicit one (`? KEY`) is not.
     let spec = with(
         "  public:\n    purpose: Traefik and the routed app\n",
-        &format!("  public:\n    purpose: Traefik and the routed app\n  {name}:\n    purpose: x\n"),
+        &format!("  public:\n    purpose: Traefik and the routed app\n  ? {name}\n  : purpose: x\n"),
     )
     .replacen(
         "    networks: [public]\n    services:\n      hello:",

@@ -28,14 +28,13 @@ fn placeholder_help() -> String {
     )
 }
 
-/// One refusal of a secret's `field` on line 58 of the spec, quoted as `shown` (masked).
-fn secret_error(field: &str, column: usize, shown: &str, carets: usize) -> String {
+/// One refusal of a secret's `field` on `line` of the spec at `column`, quoted as `shown`
+/// (masked).
+fn secret_error(field: &str, line: usize, column: usize, shown: &str) -> String {
     let article = if field == "example" { "an" } else { "a" };
     format!(
-        "error[E0502/secret-value]: secret variable `TOKEN` has {article} {field} that is not a placeholder\n  --> platform.yaml:{line}:{column}\n   |\n{line} | {shown}\n   | {pad}{carets}\n  = help: {help}\n{NOTHING}",
-        line = 61,
-        pad = " ".repeat(column),
-        carets = "^".repeat(carets),
+        "error[E0502/secret-value]: secret variable `TOKEN` has {article} {field} that is not a placeholder\n  --> platform.yaml:{line}:{column}\n   |\n{line} | {shown}\n   | {pad}^^^^\n  = help: {help}\n{NOTHING}",
+        pad = " ".repeat(column - 1),
         help = placeholder_help()
     )
 }
@@ -70,9 +69,7 @@ fn real_looking_secrets_that_held_a_placeholder_word_are_refused_masked() {
         let run = tree.refused(&["gen"]);
         let raw = value.trim_matches('\'').replace("$$", "$");
         assert!(!run.stderr.contains(&raw), "{value} was printed:\n{}", run.stderr);
-        let expected = secret_error(field, 8 + field.len() + 2, &format!("        {field}: ****"), 4)
-            .replace(":61:", &format!(":{line}:"))
-            .replace("\n61 | ", &format!("\n{line} | "));
+        let expected = secret_error(field, line, 8 + field.len() + 3, &format!("        {field}: ****"));
         assert_eq!(run.stderr, expected, "{value}");
     }
 }
@@ -94,9 +91,12 @@ fn placeholder_forms_are_written_as_they_are() {
         )));
         let run = tree.run(&["gen"]);
         assert_eq!(run.code, Some(0), "{placeholder}: {}", run.stderr);
-        let env = fs::read_to_string(tree.path("project/generated/app/.env.example"))
+        let env = fs::read_to_string(tree.path("project/generated/infra/stacks/app/.env.example"))
             .expect("the app's .env.example");
-        assert!(env.contains(&format!("TOKEN={placeholder}\n")), "{env}");
+        // `<` and `>` make the dotenv writer quote the value.
+        let bare = format!("TOKEN={placeholder}\n");
+        let quoted = format!("TOKEN='{placeholder}'\n");
+        assert!(env.contains(&bare) || env.contains(&quoted), "{env}");
     }
 }
 
@@ -112,7 +112,7 @@ fn a_shape_error_on_a_secret_line_masks_the_secret() {
     assert_eq!(
         run.stderr,
         format!(
-            "error[E0103/invalid-shape]: stacks.app.env.TOKEN.requird: unknown field `requird`, expected one of `description`, `required`, `secret`, `example`, `default`\n  --> platform.yaml:58:82\n   |\n58 |       TOKEN: {{description: API token, secret: true, example: ****, requird: true}}\n   |                                                                    ^^^^^^^\n  = help: did you mean `required`?\n{NOTHING}"
+            "error[E0103/invalid-shape]: stacks.app.env.TOKEN.requird: unknown field `requird`, expected one of `description`, `required`, `secret`, `example`, `default`\n  --> platform.yaml:43:78\n   |\n43 |       TOKEN: {{description: API token, secret: true, example: ****, requird: true}}\n   |                                                                    ^^^^^^^\n  = help: did you mean `required`?\n{NOTHING}"
         )
     );
 }
@@ -126,10 +126,13 @@ fn json_diagnostics_do_not_carry_the_secret() {
         "      TOKEN:\n        description: API token\n        secret: true\n        example: Zr8kQ2vLp9Xw4TnB\n",
     ));
     let before = crate::hostile_input::snapshot(&tree.path(""));
-    let run = tree.run(&["check", "--format", "json"]);
+    let run = tree.run(&["validate", "--format", "json"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(!run.stdout.contains("Zr8kQ2vLp9Xw4TnB"), "{}", run.stdout);
-    assert!(run.stdout.contains("\"code\":\"E0502\""), "{}", run.stdout);
+    let line: serde_json::Value =
+        serde_json::from_str(run.stdout.trim()).expect("one JSON object");
+    assert_eq!(line["code"], "E0502", "{}", run.stdout);
+    assert_eq!(line["line"], 46, "{}", run.stdout);
     assert!(before == crate::hostile_input::snapshot(&tree.path("")));
 }
 
@@ -139,11 +142,16 @@ fn json_diagnostics_do_not_carry_the_secret() {
 fn a_syntax_error_on_a_secret_line_masks_what_may_be_the_secret() {
     let tree = Tree::new();
     tree.spec(with_env(
-        "      TOKEN: {description: API token, secret: true, example: Zr8kQ2vLp9Xw4TnB\n",
+        "      TOKEN: {description: API token, secret: true, example: Zr8kQ2vLp9Xw4TnB}}\n",
     ));
-    let run = tree.refused(&["gen"]);
-    assert!(!run.stderr.contains("Zr8kQ2vLp9Xw4TnB"), "{}", run.stderr);
-    assert!(run.stderr.contains("example: ****"), "{}", run.stderr);
+    tree.refuses(
+        &["gen"],
+        &format!(
+            "error[E0102/invalid-yaml]: invalid YAML: misplaced bracket\n  --> platform.yaml:43:79\n   |\n43 |       TOKEN: {{description: API token, secret: true, example: ****}}}}\n   | {}^\n{NOTHING}",
+            // The caret stays under the second `}`, moved left with the masked value.
+            " ".repeat(66)
+        ),
+    );
 }
 
 /// A credential in an ordinary value is refused (E0505) and masked on its line.
@@ -169,33 +177,35 @@ const CONTROL_HELP: &str = "remove it: names and the text seisei prints or write
 /// bell, cut a C string or start a C1 control sequence.
 #[test]
 fn control_characters_in_names_and_text_are_refused_by_field() {
-    for (from, to, field, code, line, column) in [
-        ("purpose: Hello world", "purpose: \"Hello\\e[2J world\"", "stacks.app.purpose", "1B", 31, 14),
-        ("purpose: Edge proxy", "purpose: \"Edge\\0proxy\"", "stacks.proxy.purpose", "00", 21, 14),
-        ("  name: Hostile", "  name: \"Hos\\atile\"", "platform.name", "07", 2, 9),
+    for (from, to, field, code) in [
+        ("purpose: Hello world", "purpose: \"Hello\\e[2J world\"", "stacks.app.purpose", "1B"),
+        ("purpose: Edge proxy", "purpose: \"Edge\\0proxy\"", "stacks.proxy.purpose", "00"),
+        ("  name: Hostile", "  name: \"Hos\\atile\"", "platform.name", "07"),
         (
             "purpose: Traefik and the routed app",
             "purpose: \"Traefik\\u009b31m\"",
             "networks.public.purpose",
             "9B",
-            17,
-            14,
         ),
-        ("- { container: 8080 }", "- { container: 8080, note: \"a\\rb\" }", "stacks.app.services.hello.ports.0.note", "0D", 38, 35),
+        ("- { container: 8080 }", "- { container: 8080, note: \"a\\rb\" }", "stacks.app.services.hello.ports.0.note", "0D"),
     ] {
         let tree = Tree::new();
         let spec = with(from, to);
+        let line = spec.lines().position(|l| l.contains(to)).expect("the line") + 1;
         let shown = spec.lines().nth(line - 1).expect("the line").to_owned();
         tree.spec(&spec);
         let run = tree.refused(&["gen"]);
-        let width = to.len() - to.find('"').expect("a quote");
+        let column = shown.find('"').expect("a quote") + 1;
+        let quoted = to[to.find('"').expect("a quote")..].trim_end_matches(" }").len();
+        // The span of a quoted flow scalar takes the blank after it (saphyr).
+        let width = quoted + usize::from(to.ends_with(" }"));
         assert_eq!(
             run.stderr,
             format!(
                 "error[E0103/invalid-shape]: `{field}` holds a control character (U+00{code})\n  --> platform.yaml:{line}:{column}\n{pad} |\n{line} | {shown}\n{pad} | {indent}{carets}\n  = help: {CONTROL_HELP}\n{NOTHING}",
                 pad = " ".repeat(line.to_string().len()),
                 indent = " ".repeat(column - 1),
-                carets = "^".repeat(width.min(shown.chars().count() + 1 - column)),
+                carets = "^".repeat(width),
             ),
             "{field}"
         );
@@ -211,7 +221,7 @@ fn a_stack_name_cannot_clear_the_terminal() {
     tree.refuses(
         &["gen"],
         &format!(
-            "error[E0103/invalid-shape]: `stacks.a\\u{{1b}}[2Jpp` holds a control character (U+001B)\n  --> platform.yaml:30:3\n   |\n30 |   \"a\\e[2Jpp\":\n   |   ^^^^^^^^^^\n  = help: {CONTROL_HELP}\n{NOTHING}"
+            "error[E0103/invalid-shape]: `stacks.a\\u{{1b}}[2Jpp` holds a control character (U+001B)\n  --> platform.yaml:29:3\n   |\n29 |   \"a\\e[2Jpp\":\n   |   ^^^^^^^^^^\n  = help: {CONTROL_HELP}\n{NOTHING}"
         ),
     );
 }
@@ -229,7 +239,7 @@ fn a_str_tag_on_a_port_is_honoured() {
     tree.refuses(
         &["gen"],
         &format!(
-            "error[E0103/invalid-shape]: stacks.app.services.hello.ports.0.container: invalid type: string \"8080\", expected u16\n  --> platform.yaml:38:26\n   |\n38 |           - {{ container: !!str 8080 }}\n   |                          ^^^^^^^^^^\n{NOTHING}"
+            "error[E0103/invalid-shape]: stacks.app.services.hello.ports.0.container: invalid type: string \"8080\", expected u16\n  --> platform.yaml:37:26\n   |\n37 |           - {{ container: !!str 8080 }}\n   |                          ^^^^^^^^^^\n{NOTHING}"
         ),
     );
 }
@@ -268,7 +278,7 @@ fn tags_that_cannot_be_honoured_are_refused_where_they_are() {
         tree.refuses(
             &["gen"],
             &format!(
-                "error[E0102/invalid-yaml]: {message}\n  --> platform.yaml:38:26\n   |\n38 |           - {{ container: {tag} }}\n   |                          {carets}\n  = help: {help}\n{NOTHING}",
+                "error[E0102/invalid-yaml]: {message}\n  --> platform.yaml:37:26\n   |\n37 |           - {{ container: {tag} }}\n   |                          {carets}\n  = help: {help}\n{NOTHING}",
                 carets = "^".repeat(tag.len()),
             ),
         );
@@ -289,8 +299,9 @@ fn host_ip_must_be_an_address() {
         tree.refuses(
             &["gen"],
             &format!(
-                "error[E0103/invalid-shape]: `host_ip` `{ip}` is not an IPv4 or IPv6 address\n  --> platform.yaml:29:54\n   |\n29 |           {to}\n   |                                                      {carets}\n  = help: write the address to publish on, such as `127.0.0.1` or `::1`; leave `host_ip` out to publish on every address\n{NOTHING}",
-                carets = "^".repeat(ip.len() + 2),
+                "error[E0103/invalid-shape]: `host_ip` `{ip}` is not an IPv4 or IPv6 address\n  --> platform.yaml:28:54\n   |\n28 |           {to}\n   |                                                      {carets}\n  = help: write the address to publish on, such as `127.0.0.1` or `::1`; leave `host_ip` out to publish on every address\n{NOTHING}",
+                // The span of a quoted flow scalar takes the blank after it (saphyr).
+                carets = "^".repeat(ip.len() + 3),
             ),
         );
     }
@@ -350,7 +361,7 @@ fn cr_only_files_are_read_with_their_lines() {
     tree.refuses(
         &["gen"],
         &format!(
-            "error[E0103/invalid-shape]: platform.bogus: unknown field `bogus`, expected one of `name`, `domain`, `description`, `output`, `stacks_dir`, `docs`, `inventory`, `allow_external_output`\n  --> platform.yaml:4:3\n  |\n4 |   bogus: 1\n  |   ^^^^^\n  = help: remove `bogus`; valid keys here: name, domain, description, output, stacks_dir, docs, inventory, allow_external_output\n{NOTHING}"
+            "error[E0103/invalid-shape]: platform.bogus: unknown field `bogus`, expected one of `name`, `domain`, `description`, `output`, `allow_external_output`, `stacks_dir`, `docs`, `inventory`\n  --> platform.yaml:4:3\n  |\n4 |   bogus: 1\n  |   ^^^^^\n  = help: remove `bogus`; valid keys here: name, domain, description, output, allow_external_output, stacks_dir, docs, inventory\n{NOTHING}"
         ),
     );
     // The same platform without the error compiles to the same tree as with LF endings.
