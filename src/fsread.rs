@@ -19,14 +19,22 @@ use std::path::Path;
 #[derive(Debug)]
 pub enum ReadError {
     /// A directory, FIFO, socket or device: `what` says which.
-    NotRegular { what: &'static str },
+    NotRegular {
+        what: &'static str,
+    },
     /// More than `limit` bytes.
-    TooLarge { limit: u64 },
+    TooLarge {
+        limit: u64,
+    },
     /// More bytes than the size the file reported: a pseudo-file of `/proc` or `/sys`
     /// (which report 0 and stream), or a file that grew while it was read.
-    Streams { reported: u64 },
+    Streams {
+        reported: u64,
+    },
     /// Not valid UTF-8: the byte offset of the first bad byte and the bytes before it.
-    NotUtf8 { valid: Vec<u8> },
+    NotUtf8 {
+        valid: Vec<u8>,
+    },
     Io(std::io::Error),
 }
 
@@ -63,7 +71,9 @@ pub fn read(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     regular(&metadata)?;
     // The reported size only sizes the first allocation; the limit bounds the read.
     let ceiling = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
-    let first = usize::try_from(metadata.len()).unwrap_or(0).saturating_add(1);
+    let first = usize::try_from(metadata.len())
+        .unwrap_or(0)
+        .saturating_add(1);
     if metadata.len() > limit {
         return Err(ReadError::TooLarge { limit });
     }
@@ -186,10 +196,15 @@ mod tests {
         let path = dir.path().join("f");
         std::fs::write(&path, "abcd").unwrap();
         assert_eq!(read(&path, 4).unwrap(), b"abcd");
-        assert!(matches!(read(&path, 3), Err(ReadError::TooLarge { limit: 3 })));
+        assert!(matches!(
+            read(&path, 3),
+            Err(ReadError::TooLarge { limit: 3 })
+        ));
         assert!(matches!(
             read(dir.path(), 3),
-            Err(ReadError::NotRegular { what: "a directory" })
+            Err(ReadError::NotRegular {
+                what: "a directory"
+            })
         ));
     }
 
@@ -197,7 +212,10 @@ mod tests {
     #[test]
     fn refuses_proc_files_after_one_chunk() {
         let found = read(Path::new("/proc/self/maps"), 1 << 30);
-        assert!(matches!(found, Err(ReadError::Streams { reported: 0 })), "{found:?}");
+        assert!(
+            matches!(found, Err(ReadError::Streams { reported: 0 })),
+            "{found:?}"
+        );
     }
 
     #[cfg(target_os = "linux")]
@@ -205,7 +223,10 @@ mod tests {
     fn refuses_devices_that_claim_to_be_empty() {
         for device in ["/dev/zero", "/dev/null"] {
             assert!(
-                matches!(read(Path::new(device), 10), Err(ReadError::NotRegular { .. })),
+                matches!(
+                    read(Path::new(device), 10),
+                    Err(ReadError::NotRegular { .. })
+                ),
                 "{device}"
             );
         }

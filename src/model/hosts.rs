@@ -24,7 +24,10 @@ pub fn host_problem(host: &str, wildcard: bool) -> Option<String> {
         return Some("is empty".to_owned());
     }
     if host.len() > MAX_HOST {
-        return Some(format!("is {} characters long, over {MAX_HOST}", host.len()));
+        return Some(format!(
+            "is {} characters long, over {MAX_HOST}",
+            host.len()
+        ));
     }
     for label in body.split('.') {
         if label.is_empty() {
@@ -42,7 +45,9 @@ pub fn host_problem(host: &str, wildcard: bool) -> Option<String> {
             );
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Some(format!("has the label `{label}`, which starts or ends with `-`"));
+            return Some(format!(
+                "has the label `{label}`, which starts or ends with `-`"
+            ));
         }
     }
     None
@@ -62,7 +67,13 @@ mod tests {
 
     #[test]
     fn host_names_follow_the_label_rules() {
-        for good in ["example.com", "a-b.c", "xn--bcher-kva.example", "127.0.0.1", "localhost"] {
+        for good in [
+            "example.com",
+            "a-b.c",
+            "xn--bcher-kva.example",
+            "127.0.0.1",
+            "localhost",
+        ] {
             assert_eq!(host_problem(good, false), None, "{good}");
         }
         assert_eq!(host_problem("*.erp.example.com", true), None);
@@ -89,7 +100,14 @@ mod tests {
         for good in ["127.0.0.1", "0.0.0.0", "::1", "2001:db8::1"] {
             assert_eq!(address_problem(good), None, "{good}");
         }
-        for bad in ["localhost", "127.0.0.256", "1.2.3", "::g", " 127.0.0.1", "127.0.0.1:80"] {
+        for bad in [
+            "localhost",
+            "127.0.0.256",
+            "1.2.3",
+            "::g",
+            " 127.0.0.1",
+            "127.0.0.1:80",
+        ] {
             assert!(address_problem(bad).is_some(), "{bad}");
         }
     }

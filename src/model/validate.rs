@@ -896,8 +896,13 @@ impl Checker<'_> {
         }
         for (i, domain) in route.tls_domains.iter().enumerate() {
             let index = i.to_string();
-            let names = std::iter::once(("main".to_owned(), &domain.main))
-                .chain(domain.sans.iter().enumerate().map(|(j, n)| (format!("sans.{j}"), n)));
+            let names = std::iter::once(("main".to_owned(), &domain.main)).chain(
+                domain
+                    .sans
+                    .iter()
+                    .enumerate()
+                    .map(|(j, n)| (format!("sans.{j}"), n)),
+            );
             for (field, name) in names {
                 if let Some(why) = super::hosts::host_problem(name, true) {
                     let mut p = child(path, "tls_domains");

@@ -452,7 +452,10 @@ impl<'a> de::Deserializer<'a> for Node<'a> {
     /// Any scalar reads as a string, as written: `version: 16` into a string is `"16"`;
     /// but one tagged with a type (`!!int 16`) is that type only, as its tag says.
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
-        let typed = matches!(self.doc.kind(self.value()), Kind::Scalar { typed: true, .. });
+        let typed = matches!(
+            self.doc.kind(self.value()),
+            Kind::Scalar { typed: true, .. }
+        );
         self.placed(|| match self.scalar() {
             Some((s, _)) if !typed => visitor.visit_borrowed_str(s),
             _ => Err(self.invalid(&visitor)),

@@ -10,9 +10,15 @@
 use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
-use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
 
 use crate::diagnostics::Span;
+
+mod checks;
+use checks::{
+    FREE_TEXT, MAX_CONTROL_FINDINGS, Tagged, check_characters, check_version, forbidden_control,
+    harmless_collection, tag_text, tagged_scalar,
+};
 
 /// Deepest nesting of collections seisei reads; serde and the tree walkers recurse once per
 /// level. Real specs stay under 10.
@@ -111,18 +117,6 @@ pub enum Finding {
     /// A control character (other than tab and line feed) in a name or in free text: the
     /// path of the key or text, and the character.
     Control { path: String, character: char },
-}
-
-/// Fields whose text is printed or written to Markdown as it is: a control character in one
-/// would reach a terminal or a rendered page. Every key is a name and is checked too.
-const FREE_TEXT: [&str; 5] = ["purpose", "description", "note", "name", "role"];
-
-/// Control findings recorded at most; the first ones say what to fix.
-const MAX_CONTROL_FINDINGS: usize = 100;
-
-/// A control character that may not stand in a name or free text: all but tab and line feed.
-fn forbidden_control(c: char) -> bool {
-    c.is_control() && c != '\t' && c != '\n'
 }
 
 /// A parsed document.
@@ -224,49 +218,6 @@ fn nested_too_deeply(span: Span) -> ParseError {
             "seisei reads at most {MAX_DEPTH} levels of nesting"
         )),
         span,
-    }
-}
-
-/// What a tag makes of a scalar: the core schema's tags are honoured (`!!str 3001` is the
-/// string `3001`, `!!int "5"` the number 5) when the value is of that type; any other tag,
-/// or a core tag on a value of another type, is a finding at its position.
-enum Tagged {
-    /// Read as plain (`true`) or as a quoted string (`false`).
-    Plain(bool),
-    Unsupported,
-    Mismatch,
-}
-
-fn tagged_scalar(tag: &Tag, value: &str) -> Tagged {
-    if !tag.is_yaml_core_schema() {
-        return Tagged::Unsupported;
-    }
-    let resolved = super::de::core_type(value);
-    let fits = match tag.suffix.as_str() {
-        "str" => return Tagged::Plain(false),
-        "int" => resolved == "int",
-        "float" => matches!(resolved, "int" | "float"),
-        "bool" => resolved == "bool",
-        "null" => resolved == "null",
-        _ => return Tagged::Unsupported,
-    };
-    if fits {
-        Tagged::Plain(true)
-    } else {
-        Tagged::Mismatch
-    }
-}
-
-/// `!!seq` on a sequence and `!!map` on a mapping say what the node already is.
-fn harmless_collection(tag: &Tag, mapping: bool) -> bool {
-    tag.is_yaml_core_schema() && tag.suffix == if mapping { "map" } else { "seq" }
-}
-
-fn tag_text(tag: &Tag) -> String {
-    if tag.is_yaml_core_schema() {
-        format!("!!{}", tag.suffix)
-    } else {
-        format!("{}{}", tag.handle, tag.suffix)
     }
 }
 
@@ -620,14 +571,15 @@ impl Builder {
         let doc = &self.doc;
         let mut found = Vec::new();
         for (id, node) in doc.nodes.iter().enumerate() {
-            if node.key == NONE
-                || !matches!(doc.scalar_text(node.key), Some("example" | "default"))
+            if node.key == NONE || !matches!(doc.scalar_text(node.key), Some("example" | "default"))
             {
                 continue;
             }
             let secret = doc.lookup(node.parent, "secret").is_some_and(|flag| {
-                matches!(doc.kind(doc.resolve(flag)), Kind::Scalar { plain: true, .. })
-                    && doc.scalar_text(doc.resolve(flag)) == Some("true")
+                matches!(
+                    doc.kind(doc.resolve(flag)),
+                    Kind::Scalar { plain: true, .. }
+                ) && doc.scalar_text(doc.resolve(flag)) == Some("true")
             });
             if !secret {
                 continue;
@@ -640,61 +592,6 @@ impl Builder {
         }
         self.doc.sensitive.extend(found);
     }
-}
-
-/// YAML 1.2 allows tab, line feed and carriage return of the C0 controls, NEL of the C1
-/// ones, and neither DEL nor U+FFFE/U+FFFF; libyaml refuses the rest, and an escape sequence
-/// in a name or a description would reach a terminal from every generated file.
-fn check_characters(source: &str) -> Result<(), ParseError> {
-    // Byte by byte: the forbidden characters are ASCII, or start with a lead byte (0xC2 for
-    // C1, 0xEF for U+FFFE/U+FFFF) that never occurs inside another character.
-    let bytes = source.as_bytes();
-    let bad = |i: usize| match bytes[i] {
-        b'\t' | b'\n' | b'\r' => false,
-        0..=0x1f | 0x7f => true,
-        0xc2 => bytes
-            .get(i + 1)
-            .is_some_and(|&n| (0x80..=0x9f).contains(&n) && n != 0x85),
-        0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
-        _ => false,
-    };
-    let Some(offset) = (0..bytes.len()).find(|&i| bad(i)) else {
-        return Ok(());
-    };
-    let c = source[offset..].chars().next().unwrap_or('\0');
-    let (line, column) = crate::diagnostics::line_column(&source[..offset]);
-    Err(ParseError {
-        message: format!(
-            "the file contains control characters (U+{:04X} here)",
-            u32::from(c)
-        ),
-        help: Some(format!(
-            "remove it; if it is meant, write it as `\\u{:04X}` inside double quotes",
-            u32::from(c)
-        )),
-        span: Span::point(line, column),
-    })
-}
-
-/// A `%YAML` directive for a version other than 1.x: the file may mean something else.
-fn check_version(source: &str) -> Result<(), ParseError> {
-    for (i, line) in crate::diagnostics::lines(source).enumerate() {
-        if line.starts_with("---") {
-            break;
-        }
-        let Some(version) = line.strip_prefix("%YAML") else {
-            continue;
-        };
-        let version = version.split('#').next().unwrap_or("").trim();
-        if !version.starts_with("1.") {
-            return Err(ParseError {
-                message: format!("incompatible YAML document: version `{version}`"),
-                help: Some("seisei reads YAML 1.2; remove the `%YAML` line".to_owned()),
-                span: Span::point(i + 1, 1),
-            });
-        }
-    }
-    Ok(())
 }
 
 fn key_text<'a>(nodes: &[Node], scalars: &'a str, key: NodeId) -> Option<&'a str> {

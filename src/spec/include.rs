@@ -23,7 +23,10 @@ struct Found {
 
 /// Loads the stack files named by `include` (glob patterns relative to the spec, `*` and
 /// `?` in the file name), one stack per file, in sorted path order.
-pub(super) fn include_stacks(source: &mut Source, overlay: &Overlay) -> Result<(), Vec<Diagnostic>> {
+pub(super) fn include_stacks(
+    source: &mut Source,
+    overlay: &Overlay,
+) -> Result<(), Vec<Diagnostic>> {
     if source.spec.include.is_empty() {
         return Ok(());
     }

@@ -119,7 +119,10 @@ impl Source {
             if span.line != span.end_line {
                 return None;
             }
-            let line: Vec<char> = crate::diagnostics::lines(place.text).nth(span.line - 1)?.chars().collect();
+            let line: Vec<char> = crate::diagnostics::lines(place.text)
+                .nth(span.line - 1)?
+                .chars()
+                .collect();
             let raw: String = line
                 .get(span.column - 1..span.end_column - 1)?
                 .iter()
@@ -209,12 +212,17 @@ pub fn load(path: &Path) -> Result<Source, Vec<Diagnostic>> {
                 format!("the spec is over the limit of {limit} bytes"),
             )
             .with_help("split the platform or remove what is not a stack definition"),
-            other => Diagnostic::new(Code::Io, path, None, format!("cannot read the spec: {other}"))
-                .with_help(if other.is_not_found() {
-                    "pass the spec with `--spec PATH`, or run seisei next to platform.yaml"
-                } else {
-                    "pass a regular file with `--spec PATH`"
-                }),
+            other => Diagnostic::new(
+                Code::Io,
+                path,
+                None,
+                format!("cannot read the spec: {other}"),
+            )
+            .with_help(if other.is_not_found() {
+                "pass the spec with `--spec PATH`, or run seisei next to platform.yaml"
+            } else {
+                "pass a regular file with `--spec PATH`"
+            }),
         };
         vec![diagnostic]
     })?;
@@ -237,7 +245,8 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
-    if crate::diagnostics::lines(&text).all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    if crate::diagnostics::lines(&text)
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(vec![
             Diagnostic::new(Code::EmptySpec, path, None, "the spec is empty").with_help(
@@ -343,7 +352,11 @@ fn mask(document: &Document, diagnostics: &mut [Diagnostic]) {
                 .sensitive_on(span.line)
                 .filter(|m| {
                     let start = if m.line == span.line { m.column } else { 0 };
-                    let end = if m.end_line == span.line { m.end_column } else { usize::MAX };
+                    let end = if m.end_line == span.line {
+                        m.end_column
+                    } else {
+                        usize::MAX
+                    };
                     start <= high && end >= low
                 })
                 .copied(),

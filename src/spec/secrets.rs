@@ -22,7 +22,11 @@ pub fn is_placeholder(value: &str) -> bool {
     let Some((scheme, rest)) = value.split_once("://") else {
         return false;
     };
-    if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
         return false;
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
@@ -47,7 +51,15 @@ fn is_placeholder_form(value: &str) -> bool {
     if lower.len() >= 3 && lower.bytes().all(|b| b == b'x') {
         return true;
     }
-    for base in ["change-me", "changeme", "change_me", "replace-me", "replaceme", "replace_me", "example"] {
+    for base in [
+        "change-me",
+        "changeme",
+        "change_me",
+        "replace-me",
+        "replaceme",
+        "replace_me",
+        "example",
+    ] {
         if let Some(rest) = lower.strip_prefix(base) {
             if rest.is_empty() {
                 return true;

@@ -7,6 +7,7 @@
 //! leave every byte and link of the tree as it was. The value side (secrets, control
 //! characters, tags, hosts, line endings) is in `hostile_values.rs`, on the same harness.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -104,7 +105,12 @@ impl Tree {
             .expect("the other project's stack");
         tree.spec(BASE);
         let run = tree.run(&["gen"]);
-        assert_eq!(run.code, Some(0), "the base spec must compile:\n{}", run.stderr);
+        assert_eq!(
+            run.code,
+            Some(0),
+            "the base spec must compile:\n{}",
+            run.stderr
+        );
         fs::write(tree.path("project/notes.txt"), "kept by hand\n").expect("a user file");
         tree
     }
@@ -131,7 +137,10 @@ impl Tree {
     /// A FIFO at `project/<at>`.
     pub fn fifo(&self, at: &str) {
         let at = self.path(&format!("project/{at}"));
-        let status = Command::new("mkfifo").arg(&at).status().expect("run mkfifo");
+        let status = Command::new("mkfifo")
+            .arg(&at)
+            .status()
+            .expect("run mkfifo");
         assert!(status.success(), "mkfifo {}", at.display());
     }
 
@@ -146,7 +155,9 @@ impl Tree {
         let mut command = Command::new("/bin/sh");
         command
             .arg("-c")
-            .arg(format!("ulimit -v {MEMORY_LIMIT_KIB} && exec \"$0\" \"$@\""))
+            .arg(format!(
+                "ulimit -v {MEMORY_LIMIT_KIB} && exec \"$0\" \"$@\""
+            ))
             .arg(env!("CARGO_BIN_EXE_seisei"))
             .args(args)
             .current_dir(self.path(cwd))
@@ -190,14 +201,22 @@ impl Tree {
         let before = snapshot(self.dir.path());
         let run = self.run(args);
         let after = snapshot(self.dir.path());
-        assert_eq!(run.code, Some(2), "seisei {args:?}: exit code\n{}", run.stderr);
+        assert_eq!(
+            run.code,
+            Some(2),
+            "seisei {args:?}: exit code\n{}",
+            run.stderr
+        );
         assert_eq!(run.stdout, "", "seisei {args:?}: stdout");
         for output in [&run.stdout, &run.stderr] {
             assert!(
                 !output.contains(CREDENTIAL) && !output.contains("aws_secret"),
                 "seisei {args:?} printed the other project's file:\n{output}"
             );
-            assert!(!output.contains("panicked"), "seisei {args:?} crashed:\n{output}");
+            assert!(
+                !output.contains("panicked"),
+                "seisei {args:?} crashed:\n{output}"
+            );
         }
         assert!(
             before == after,
@@ -227,7 +246,9 @@ pub fn snapshot(root: &Path) -> Vec<(PathBuf, Entry)> {
         for entry in fs::read_dir(&dir).expect("read a folder") {
             let path = entry.expect("a folder entry").path();
             let relative = path.strip_prefix(root).expect("inside root").to_path_buf();
-            let kind = fs::symlink_metadata(&path).expect("stat an entry").file_type();
+            let kind = fs::symlink_metadata(&path)
+                .expect("stat an entry")
+                .file_type();
             let entry = if kind.is_symlink() {
                 Entry::Link(fs::read_link(&path).expect("read a link"))
             } else if kind.is_dir() {
@@ -473,7 +494,10 @@ fn unreadable_spec(why: &str) -> String {
 fn a_spec_linked_to_a_device_is_refused_unread() {
     for (target, what) in [
         ("/dev/zero", "it is a character device, not a regular file"),
-        ("/dev/urandom", "it is a character device, not a regular file"),
+        (
+            "/dev/urandom",
+            "it is a character device, not a regular file",
+        ),
     ] {
         let tree = Tree::new();
         fs::remove_file(tree.path("project/platform.yaml")).expect("remove the spec");
@@ -513,7 +537,10 @@ fn a_spec_that_is_a_fifo_or_a_folder_is_refused() {
     }
     fs::remove_file(tree.path("project/platform.yaml")).expect("remove the FIFO");
     fs::create_dir(tree.path("project/platform.yaml")).expect("a folder");
-    tree.refuses(&["gen"], &unreadable_spec("it is a directory, not a regular file"));
+    tree.refuses(
+        &["gen"],
+        &unreadable_spec("it is a directory, not a regular file"),
+    );
 }
 
 /// A link to a sparse file over the limit is refused from its size.
@@ -522,7 +549,8 @@ fn a_spec_linked_to_a_huge_file_is_refused_from_its_size() {
     let tree = Tree::new();
     let big = tree.path("other-project/huge.yaml");
     let file = fs::File::create(&big).expect("create the file");
-    file.set_len(seisei::spec::MAX_SPEC_BYTES * 4).expect("grow it");
+    file.set_len(seisei::spec::MAX_SPEC_BYTES * 4)
+        .expect("grow it");
     drop(file);
     fs::remove_file(tree.path("project/platform.yaml")).expect("remove the spec");
     tree.link("../other-project/huge.yaml", "platform.yaml");
@@ -549,7 +577,9 @@ fn long_misspelt_names_are_refused_within_the_memory_limit() {
     // A plain key is at most 1,024 characters in YAML; an explicit one (`? KEY`) is not.
     let spec = with(
         "  public:\n    purpose: Traefik and the routed app\n",
-        &format!("  public:\n    purpose: Traefik and the routed app\n  ? {name}\n  : purpose: x\n"),
+        &format!(
+            "  public:\n    purpose: Traefik and the routed app\n  ? {name}\n  : purpose: x\n"
+        ),
     )
     .replacen(
         "    networks: [public]\n    services:\n      hello:",
@@ -559,7 +589,11 @@ fn long_misspelt_names_are_refused_within_the_memory_limit() {
     assert!(spec.len() > 46_000);
     tree.spec(spec);
     let run = tree.refused(&["gen"]);
-    assert!(run.stderr.contains("error[E0201/invalid-name]"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("error[E0201/invalid-name]"),
+        "{}",
+        run.stderr
+    );
     assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
 }
 
@@ -570,9 +604,10 @@ fn thousands_of_misspelt_references_are_refused_within_the_memory_limit() {
     let tree = Tree::new();
     let count = 2_000;
     let name = |i: usize| format!("net-{i:05}-abcdefghijklmnopqrstuvwxyz-abcdefghijklmnop");
-    let networks: String = (0..count)
-        .map(|i| format!("  {}:\n    purpose: x\n", name(i)))
-        .collect();
+    let mut networks = String::new();
+    for i in 0..count {
+        let _ = writeln!(networks, "  {}:\n    purpose: x", name(i));
+    }
     let references: Vec<String> = (0..count).map(|i| format!("{}q", name(i))).collect();
     let spec = with("networks:\n", &format!("networks:\n{networks}")).replacen(
         "    networks: [public]\n    services:\n      hello:",

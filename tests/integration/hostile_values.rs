@@ -55,7 +55,11 @@ fn real_looking_secrets_that_held_a_placeholder_word_are_refused_masked() {
             "postgresql://erp:Zr8kQ2vLp9Xw4TnB@db.example.net/erp",
             "",
         ),
-        ("default", "'S3cure<Pa55>2024!'", "        required: false\n"),
+        (
+            "default",
+            "'S3cure<Pa55>2024!'",
+            "        required: false\n",
+        ),
         ("example", "change-me-Zr8kQ2vLp9", ""),
         ("example", "my-example-password", ""),
     ] {
@@ -64,12 +68,25 @@ fn real_looking_secrets_that_held_a_placeholder_word_are_refused_masked() {
             "      TOKEN:\n        description: API token\n        secret: true\n{extra}        {field}: {value}\n"
         );
         let spec = with_env(&body);
-        let line = spec.lines().position(|l| l.contains(value)).expect("the line") + 1;
+        let line = spec
+            .lines()
+            .position(|l| l.contains(value))
+            .expect("the line")
+            + 1;
         tree.spec(&spec);
         let run = tree.refused(&["gen"]);
         let raw = value.trim_matches('\'').replace("$$", "$");
-        assert!(!run.stderr.contains(&raw), "{value} was printed:\n{}", run.stderr);
-        let expected = secret_error(field, line, 8 + field.len() + 3, &format!("        {field}: ****"));
+        assert!(
+            !run.stderr.contains(&raw),
+            "{value} was printed:\n{}",
+            run.stderr
+        );
+        let expected = secret_error(
+            field,
+            line,
+            8 + field.len() + 3,
+            &format!("        {field}: ****"),
+        );
         assert_eq!(run.stderr, expected, "{value}");
     }
 }
@@ -129,8 +146,7 @@ fn json_diagnostics_do_not_carry_the_secret() {
     let run = tree.run(&["validate", "--format", "json"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(!run.stdout.contains("Zr8kQ2vLp9Xw4TnB"), "{}", run.stdout);
-    let line: serde_json::Value =
-        serde_json::from_str(run.stdout.trim()).expect("one JSON object");
+    let line: serde_json::Value = serde_json::from_str(run.stdout.trim()).expect("one JSON object");
     assert_eq!(line["code"], "E0502", "{}", run.stdout);
     assert_eq!(line["line"], 46, "{}", run.stdout);
     assert!(before == crate::hostile_input::snapshot(&tree.path("")));
@@ -178,16 +194,36 @@ const CONTROL_HELP: &str = "remove it: names and the text seisei prints or write
 #[test]
 fn control_characters_in_names_and_text_are_refused_by_field() {
     for (from, to, field, code) in [
-        ("purpose: Hello world", "purpose: \"Hello\\e[2J world\"", "stacks.app.purpose", "1B"),
-        ("purpose: Edge proxy", "purpose: \"Edge\\0proxy\"", "stacks.proxy.purpose", "00"),
-        ("  name: Hostile", "  name: \"Hos\\atile\"", "platform.name", "07"),
+        (
+            "purpose: Hello world",
+            "purpose: \"Hello\\e[2J world\"",
+            "stacks.app.purpose",
+            "1B",
+        ),
+        (
+            "purpose: Edge proxy",
+            "purpose: \"Edge\\0proxy\"",
+            "stacks.proxy.purpose",
+            "00",
+        ),
+        (
+            "  name: Hostile",
+            "  name: \"Hos\\atile\"",
+            "platform.name",
+            "07",
+        ),
         (
             "purpose: Traefik and the routed app",
             "purpose: \"Traefik\\u009b31m\"",
             "networks.public.purpose",
             "9B",
         ),
-        ("- { container: 8080 }", "- { container: 8080, note: \"a\\rb\" }", "stacks.app.services.hello.ports.0.note", "0D"),
+        (
+            "- { container: 8080 }",
+            "- { container: 8080, note: \"a\\rb\" }",
+            "stacks.app.services.hello.ports.0.note",
+            "0D",
+        ),
     ] {
         let tree = Tree::new();
         let spec = with(from, to);
@@ -196,7 +232,9 @@ fn control_characters_in_names_and_text_are_refused_by_field() {
         tree.spec(&spec);
         let run = tree.refused(&["gen"]);
         let column = shown.find('"').expect("a quote") + 1;
-        let quoted = to[to.find('"').expect("a quote")..].trim_end_matches(" }").len();
+        let quoted = to[to.find('"').expect("a quote")..]
+            .trim_end_matches(" }")
+            .len();
         // The span of a quoted flow scalar takes the blank after it (saphyr).
         let width = quoted + usize::from(to.ends_with(" }"));
         assert_eq!(
@@ -248,7 +286,10 @@ fn a_str_tag_on_a_port_is_honoured() {
 #[test]
 fn an_int_tag_on_a_quoted_port_is_honoured() {
     let tree = Tree::new();
-    tree.spec(with("- { container: 8080 }", "- { container: !!int \"8080\" }"));
+    tree.spec(with(
+        "- { container: 8080 }",
+        "- { container: !!int \"8080\" }",
+    ));
     let run = tree.run(&["check"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
 }
@@ -274,7 +315,10 @@ fn tags_that_cannot_be_honoured_are_refused_where_they_are() {
         ),
     ] {
         let tree = Tree::new();
-        tree.spec(with("- { container: 8080 }", &format!("- {{ container: {tag} }}")));
+        tree.spec(with(
+            "- { container: 8080 }",
+            &format!("- {{ container: {tag} }}"),
+        ));
         tree.refuses(
             &["gen"],
             &format!(
@@ -313,14 +357,26 @@ fn route_hosts_follow_the_label_rules() {
     let long_label = format!("{}.example.test", "a".repeat(64));
     let long_name = format!("{}example.test", "abcdefghi.".repeat(25));
     for (host, why) in [
-        ("-app.example.test", "has the label `-app`, which starts or ends with `-`"),
-        ("app-.example.test", "has the label `app-`, which starts or ends with `-`"),
+        (
+            "-app.example.test",
+            "has the label `-app`, which starts or ends with `-`",
+        ),
+        (
+            "app-.example.test",
+            "has the label `app-`, which starts or ends with `-`",
+        ),
         (long_label.as_str(), "has a label of 64 characters, over 63"),
         (long_name.as_str(), "is 262 characters long, over 253"),
-        ("app..example.test", "has an empty label (two dots, or a dot at either end)"),
+        (
+            "app..example.test",
+            "has an empty label (two dots, or a dot at either end)",
+        ),
     ] {
         let tree = Tree::new();
-        tree.spec(with("hosts: [app.example.test]", &format!("hosts: [\"{host}\"]")));
+        tree.spec(with(
+            "hosts: [app.example.test]",
+            &format!("hosts: [\"{host}\"]"),
+        ));
         let run = tree.refused(&["gen"]);
         let first = run.stderr.lines().next().unwrap_or_default();
         assert_eq!(
@@ -330,8 +386,15 @@ fn route_hosts_follow_the_label_rules() {
         assert!(run.stderr.ends_with(NOTHING), "{}", run.stderr);
     }
     let tree = Tree::new();
-    tree.spec(with("hosts: [app.example.test]", "hosts: [\"*.example.test\"]"));
-    assert_eq!(tree.run(&["check"]).code, Some(1), "a wildcard host is valid");
+    tree.spec(with(
+        "hosts: [app.example.test]",
+        "hosts: [\"*.example.test\"]",
+    ));
+    assert_eq!(
+        tree.run(&["check"]).code,
+        Some(1),
+        "a wildcard host is valid"
+    );
 }
 
 /// The platform's domain too.
@@ -356,7 +419,11 @@ fn the_platform_domain_follows_the_label_rules() {
 #[test]
 fn cr_only_files_are_read_with_their_lines() {
     let tree = Tree::new();
-    let spec = with("  domain: example.test\n", "  domain: example.test\n  bogus: 1\n").replace('\n', "\r");
+    let spec = with(
+        "  domain: example.test\n",
+        "  domain: example.test\n  bogus: 1\n",
+    )
+    .replace('\n', "\r");
     tree.spec(&spec);
     tree.refuses(
         &["gen"],
