@@ -407,7 +407,7 @@ fn extra_temp_dirs(compiled: &Compiled) -> Vec<PathBuf> {
     let spec_dir = compiled.source.base_dir();
     let mut dirs = vec![spec_dir.to_path_buf()];
     for doc in &compiled.source.spec.platform.docs {
-        if crate::model::folder_problem(doc).is_none()
+        if seisei::model::folder_problem(doc).is_none()
             && let Some(parent) = spec_dir.join(doc).parent()
         {
             dirs.push(parent.to_path_buf());

@@ -2,10 +2,19 @@
 //! source position and a fix. Rendering turns them into compiler-style text with the source
 //! line and a caret, or into one JSON object per line for editors and CI.
 
+mod snippet;
+mod suggest;
+
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+use snippet::Snippet;
+pub use snippet::{LineIndex, MASK, SHOWN_AROUND_CARET, escape_controls, line_column, lines};
+pub use suggest::{
+    MAX_SUGGESTED_NAME, SUGGESTION_CELLS, closest, did_you_mean, name_list, reset_suggestion_budget,
+};
 
 /// How bad a problem is. Errors stop `gen`; warnings are printed and never fail a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -199,6 +208,9 @@ pub struct Diagnostic {
     pub span: Option<Span>,
     /// What to do about it, as an imperative sentence.
     pub help: Option<String>,
+    /// Places in `self.file` that hold a secret (the example of a secret variable, a value
+    /// that looks like a credential): a quoted source line shows `****` there instead.
+    pub masked: Vec<Span>,
 }
 
 impl Diagnostic {
@@ -209,6 +221,7 @@ impl Diagnostic {
             file: file.to_path_buf(),
             span,
             help: None,
+            masked: Vec::new(),
         }
     }
 
@@ -260,22 +273,23 @@ impl Diagnostic {
             out,
             "{}: {}",
             paint(severity_color, &label),
-            paint("1", &self.message)
+            paint("1", &escape_controls(&self.message))
         );
+        let file = escape_controls(&self.file.display().to_string()).into_owned();
         match self.span {
             Some(span) => {
                 let _ = writeln!(
                     out,
                     "  {} {}:{}:{}",
                     paint("1;34", "-->"),
-                    self.file.display(),
+                    file,
                     span.line,
                     span.column
                 );
                 if let Some(line) = lines.and_then(|l| l.line(span.line)) {
                     let gutter = span.line.to_string();
                     let pad = " ".repeat(gutter.len());
-                    let snippet = Snippet::new(line, span);
+                    let snippet = Snippet::new(line, span, &self.masked);
                     let bar = paint("1;34", "|");
                     let _ = writeln!(out, "{pad} {bar}");
                     let _ = writeln!(out, "{} {bar} {}", paint("1;34", &gutter), snippet.text);
@@ -289,10 +303,11 @@ impl Diagnostic {
                 }
             }
             None => {
-                let _ = writeln!(out, "  {} {}", paint("1;34", "-->"), self.file.display());
+                let _ = writeln!(out, "  {} {file}", paint("1;34", "-->"));
             }
         }
         if let Some(help) = &self.help {
+            let help = escape_controls(help);
             let _ = writeln!(out, "  {} {help}", paint("1;36", "= help:"));
         }
         out
@@ -341,103 +356,6 @@ pub fn render_all<'a, 't>(
     out
 }
 
-/// Where each line of a text starts, built in one pass so that finding line N is a lookup.
-/// Lines are those of [`str::lines`]: split at `\n`, with a `\r` before it dropped.
-#[derive(Debug, Clone)]
-pub struct LineIndex<'a> {
-    text: &'a str,
-    starts: Vec<usize>,
-}
-
-impl<'a> LineIndex<'a> {
-    pub fn new(text: &'a str) -> LineIndex<'a> {
-        let mut starts = Vec::new();
-        if !text.is_empty() {
-            starts.push(0);
-        }
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(i, b)| b == b'\n' && i + 1 < text.len())
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { text, starts }
-    }
-
-    /// Line `number` (1-based) without its line break, or `None` past the end.
-    pub fn line(&self, number: usize) -> Option<&'a str> {
-        let start = *self.starts.get(number.checked_sub(1)?)?;
-        let end = self.starts.get(number).copied().unwrap_or(self.text.len());
-        let line = &self.text[start..end];
-        Some(match line.strip_suffix('\n') {
-            Some(line) => line.strip_suffix('\r').unwrap_or(line),
-            None => line,
-        })
-    }
-}
-
-/// Lines longer than this many characters are shown as a window around the caret: a
-/// minified or generated line of megabytes would otherwise fill the terminal.
-const LONG_LINE: usize = 200;
-/// Characters shown before the caret in a window.
-const WINDOW_BEFORE: usize = 40;
-/// Characters shown in a window in all.
-const WINDOW: usize = 120;
-
-/// The source line as printed under a diagnostic, with where its carets go.
-struct Snippet {
-    text: String,
-    /// Columns before the first caret.
-    indent: usize,
-    /// Number of carets.
-    width: usize,
-}
-
-impl Snippet {
-    fn new(line: &str, span: Span) -> Snippet {
-        // Tabs become one space each, so a caret column is a character count.
-        let chars: Vec<char> = line
-            .chars()
-            .map(|c| if c == '\t' { ' ' } else { c })
-            .collect();
-        let caret = span.column.saturating_sub(1);
-        let width = if span.end_line == span.line {
-            span.end_column.saturating_sub(span.column).max(1)
-        } else {
-            chars.len().saturating_sub(caret).max(1)
-        };
-        if chars.len() <= LONG_LINE {
-            return Snippet {
-                text: chars.into_iter().collect(),
-                indent: caret,
-                width,
-            };
-        }
-        // A window around the caret, full width even when the caret is near either end.
-        let end = (caret.saturating_sub(WINDOW_BEFORE) + WINDOW).min(chars.len());
-        let start = end
-            .saturating_sub(WINDOW)
-            .min(caret.saturating_sub(WINDOW_BEFORE));
-        let mut text = String::new();
-        let mut indent = caret - start;
-        if start > 0 {
-            text.push('…');
-            indent += 1;
-        }
-        text.extend(&chars[start..end]);
-        if end < chars.len() {
-            text.push('…');
-        }
-        // Carets stop at the window's edge; one stays even for a caret past the line's end.
-        let width = width.min(end.saturating_sub(caret)).max(1);
-        Snippet {
-            text,
-            indent,
-            width,
-        }
-    }
-}
-
 /// Sorts problems by file and position so output reads top to bottom, then by code.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
@@ -449,85 +367,9 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity() == Severity::Error)
 }
 
-/// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
-pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// "did you mean `edge`?", or nothing when no candidate is close.
-pub fn did_you_mean<'a>(
-    name: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<String> {
-    closest(name, candidates).map(|c| format!("did you mean `{c}`?"))
-}
-
-/// Edit distance where swapping two neighbouring characters counts as one edit (optimal
-/// string alignment), the most common typo. Names are short, so the full table is fine.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in table.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in table[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (table[i - 1][j] + 1)
-                .min(table[i][j - 1] + 1)
-                .min(table[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(table[i - 2][j - 2] + 1);
-            }
-            table[i][j] = best;
-        }
-    }
-    table[a.len()][b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn suggests_close_names_only() {
-        assert_eq!(closest("egde", ["edge", "odoo18"]), Some("edge"));
-        assert_eq!(closest("backend", ["edge", "odoo18"]), None);
-    }
-
-    /// The index finds the lines `str::lines` finds, line breaks of either kind included.
-    #[test]
-    fn line_index_agrees_with_lines() {
-        for text in [
-            "",
-            "\n",
-            "a",
-            "a\n",
-            "a\nb",
-            "a\r\nb\r\n",
-            "a\rb\n",
-            "\n\nc",
-            "x\r",
-            "x\r\n\r\n",
-        ] {
-            let index = LineIndex::new(text);
-            let lines: Vec<&str> = text.lines().collect();
-            for number in 0..=lines.len() + 1 {
-                let expected = number.checked_sub(1).and_then(|i| lines.get(i).copied());
-                assert_eq!(index.line(number), expected, "{text:?} line {number}");
-            }
-        }
-    }
 
     /// A batch renders as its diagnostics one by one, each file asked for once.
     #[test]
@@ -554,52 +396,6 @@ mod tests {
         assert_eq!(reads, 1);
         let one_by_one: String = batch.iter().map(|d| d.render(Some(spec))).collect();
         assert_eq!(text, one_by_one);
-    }
-
-    /// A long line is cut to a window around the caret, marked with `…` at each cut, and the
-    /// caret stays under the character it points at.
-    #[test]
-    fn long_lines_show_a_window_around_the_caret() {
-        let line = format!("key: {}BAD{}", "x".repeat(300), "y".repeat(300));
-        let column = line.find("BAD").unwrap() + 1;
-        let d = Diagnostic::new(
-            Code::InvalidShape,
-            Path::new("platform.yaml"),
-            Some(Span {
-                line: 1,
-                column,
-                end_line: 1,
-                end_column: column + 3,
-            }),
-            "bad value",
-        );
-        let text = d.render(Some(&line));
-        let lines: Vec<&str> = text.lines().collect();
-        let (source, carets) = (lines[3], lines[4]);
-        let source = source.strip_prefix("1 | ").unwrap();
-        let carets = carets.strip_prefix("  | ").unwrap();
-        assert!(source.starts_with('…') && source.ends_with('…'), "{source}");
-        assert_eq!(source.chars().count(), WINDOW + 2);
-        let under: String = source
-            .chars()
-            .skip(carets.find('^').unwrap())
-            .take(carets.trim_start().len())
-            .collect();
-        assert_eq!(under, "BAD", "{text}");
-        // Near the start of the line there is nothing to cut before the caret.
-        let early = Diagnostic {
-            span: Some(Span::point(1, 6)),
-            ..d.clone()
-        };
-        let text = early.render(Some(&line));
-        let source = text.lines().nth(3).unwrap().strip_prefix("1 | ").unwrap();
-        assert!(
-            source.starts_with("key: x") && source.ends_with('…'),
-            "{source}"
-        );
-        assert_eq!(text.lines().nth(4), Some("  |      ^"));
-        // A short line is printed whole.
-        assert!(d.render(Some("key: BAD")).contains("1 | key: BAD\n"));
     }
 
     #[test]

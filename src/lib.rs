@@ -12,6 +12,8 @@ pub mod diagnostics;
 pub mod edit;
 pub mod encode;
 pub mod explain;
+pub mod fsread;
+pub mod layout;
 pub mod model;
 pub mod output;
 mod parallel;
@@ -41,8 +43,12 @@ pub struct Compiled {
 
 /// Runs the pipeline up to the artifacts. On failure, returns every problem found.
 pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagnostic>)> {
-    // The text is read again only to show source lines under load errors.
-    let source = spec::load(spec_path).map_err(|d| (std::fs::read_to_string(spec_path).ok(), d))?;
+    // The text is read again only to show source lines under load errors, bounded like the
+    // first read: a spec refused for what it is must not be read without limit here.
+    let source = spec::load(spec_path).map_err(|d| {
+        let text = fsread::read_text(spec_path, spec::MAX_SPEC_BYTES).ok();
+        (text, d)
+    })?;
     let (model, warnings) = match model::build(&source) {
         Ok(built) => built,
         Err(problems) => return Err((Some(source.text), problems)),

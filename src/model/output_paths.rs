@@ -11,9 +11,7 @@ use std::collections::{HashMap, HashSet};
 use super::extends::Resolved;
 use super::{Model, folder_problem, locate};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::output::files::is_temp_name;
-use crate::output::{LOCK_FILE, MANIFEST};
-use crate::render::SCHEMA_FILE;
+use crate::layout::{LOCK_FILE, MANIFEST, SCHEMA_FILE, is_temp_name};
 use crate::spec::Source;
 
 /// `path` without empty and `.` components or a trailing `/`.

@@ -15,9 +15,7 @@ use super::{OutputError, io_error};
 /// size is cut off here instead of filling memory.
 pub const READ_CAP: u64 = 64 * 1024 * 1024;
 
-/// What every temporary file name holds between the target's name and the random suffix:
-/// `.docker-compose.yml.seisei-tmp-3f9a…`.
-pub const TEMP_MARK: &str = ".seisei-tmp-";
+pub use crate::layout::{TEMP_MARK, is_temp_name};
 
 /// Flags for opening a file to read: never through a link at the last component (the
 /// components before it are checked by the caller), and never blocking on a FIFO.
@@ -135,16 +133,6 @@ fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {
 fn temp_name(name: &str) -> std::io::Result<String> {
     let random = getrandom::u64().map_err(|e| std::io::Error::other(e.to_string()))?;
     Ok(format!(".{name}{TEMP_MARK}{random:016x}"))
-}
-
-/// Whether `name` is one of seisei's temporary file names: this version's random suffix, or
-/// the process id older versions used.
-pub fn is_temp_name(name: &str) -> bool {
-    name.starts_with('.')
-        && name.rfind(TEMP_MARK).is_some_and(|at| {
-            let suffix = &name[at + TEMP_MARK.len()..];
-            at > 0 && !suffix.is_empty() && suffix.chars().all(|c| c.is_ascii_alphanumeric())
-        })
 }
 
 /// Temporary files a killed run left: regular files with a temporary name anywhere below

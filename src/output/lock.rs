@@ -10,8 +10,7 @@ use std::path::{Path, PathBuf};
 
 use super::{OutputError, io_error};
 
-/// Name of the lock file beside the spec.
-pub const LOCK_FILE: &str = ".seisei.lock";
+pub use crate::layout::LOCK_FILE;
 
 /// A held lock. Dropping it removes the file, then releases the lock.
 #[derive(Debug)]

@@ -7,8 +7,7 @@ use std::collections::BTreeSet;
 
 use super::files::is_temp_name;
 
-/// Name of the manifest inside the output directory: the list of files seisei generated.
-pub const MANIFEST: &str = ".seisei-manifest";
+pub use crate::layout::MANIFEST;
 
 /// A manifest line that is not a plain path below the output directory.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -303,7 +303,7 @@ fn remove_empty_parents(root: &Path, file: &Path) {
     }
 }
 
-pub(crate) fn io_error(path: &Path, what: &str, error: &std::io::Error) -> OutputError {
+pub fn io_error(path: &Path, what: &str, error: &std::io::Error) -> OutputError {
     OutputError {
         path: path.to_path_buf(),
         message: format!("{what} `{}`: {error}", path.display()),

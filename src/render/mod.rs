@@ -113,8 +113,7 @@ fn text_artifact(path: String, mut text: String) -> Artifact {
     }
 }
 
-/// The JSON Schema of the spec, inside the output directory, for editors.
-pub const SCHEMA_FILE: &str = "platform.schema.json";
+pub use crate::layout::SCHEMA_FILE;
 
 /// The first line of every generated file, in that file's comment syntax.
 #[derive(Debug, Clone, Copy)]

@@ -144,6 +144,18 @@ fn parse_float(s: &str) -> Option<f64> {
     unsigned.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
+/// The core-schema type an unquoted `s` resolves to: `null`, `bool`, `int`, `float` or `str`.
+/// A tag such as `!!int` is honoured only on a value of its type.
+pub(crate) fn core_type(s: &str) -> &'static str {
+    match resolve(s) {
+        Resolved::Null => "null",
+        Resolved::Bool(_) => "bool",
+        Resolved::Unsigned(_) | Resolved::Signed(_) => "int",
+        Resolved::Float(_) => "float",
+        Resolved::Str(_) => "str",
+    }
+}
+
 fn resolve(s: &str) -> Resolved<'_> {
     if parse_null(s) {
         Resolved::Null
@@ -437,11 +449,16 @@ impl<'a> de::Deserializer<'a> for Node<'a> {
         self.deserialize_str(visitor)
     }
 
-    /// Any scalar reads as a string, as written: `version: 16` into a string is `"16"`.
+    /// Any scalar reads as a string, as written: `version: 16` into a string is `"16"`;
+    /// but one tagged with a type (`!!int 16`) is that type only, as its tag says.
     fn deserialize_str<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value> {
+        let typed = matches!(
+            self.doc.kind(self.value()),
+            Kind::Scalar { typed: true, .. }
+        );
         self.placed(|| match self.scalar() {
-            Some((s, _)) => visitor.visit_borrowed_str(s),
-            None => Err(self.invalid(&visitor)),
+            Some((s, _)) if !typed => visitor.visit_borrowed_str(s),
+            _ => Err(self.invalid(&visitor)),
         })
     }
 

@@ -10,9 +10,15 @@
 use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
-use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
 
 use crate::diagnostics::Span;
+
+mod checks;
+use checks::{
+    FREE_TEXT, MAX_CONTROL_FINDINGS, Tagged, check_characters, check_version, forbidden_control,
+    harmless_collection, tag_text, tagged_scalar,
+};
 
 /// Deepest nesting of collections seisei reads; serde and the tree walkers recurse once per
 /// level. Real specs stay under 10.
@@ -57,8 +63,14 @@ fn narrow(n: usize) -> u32 {
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
     /// `plain` is true for an unquoted scalar: only those resolve to null, booleans and
-    /// numbers.
-    Scalar { start: u32, len: u32, plain: bool },
+    /// numbers. `typed` is true for a scalar with a core tag other than `!!str` (`!!int 5`):
+    /// it is a value of that type only, never read as a string.
+    Scalar {
+        start: u32,
+        len: u32,
+        plain: bool,
+        typed: bool,
+    },
     /// Items at `children[start..start + len]`.
     Sequence { start: u32, len: u32 },
     /// Key and value ids alternate at `children[start..start + 2 * len]`.
@@ -98,8 +110,13 @@ pub struct ParseError {
 pub enum Finding {
     /// A key written twice in one mapping: the path of the second one.
     DuplicateKey { path: String },
-    /// A tag (`!!binary`, `!custom`); seisei reads plain values only.
+    /// A tag (`!!binary`, `!custom`); seisei honours only the core schema's.
     Tag { tag: String },
+    /// A core-schema tag on a scalar that is not of that type (`!!int abc`).
+    TagMismatch { tag: String },
+    /// A control character (other than tab and line feed) in a name or in free text: the
+    /// path of the key or text, and the character.
+    Control { path: String, character: char },
 }
 
 /// A parsed document.
@@ -116,6 +133,13 @@ pub struct Document {
     /// Scalars that look like real credentials, outside `example` fields: (path, what they
     /// look like). Found while building, so no second pass over the document is needed.
     pub credentials: Vec<(String, &'static str)>,
+    /// Where secrets are written: the `example` and `default` of every mapping with
+    /// `secret: true`, and every scalar that looks like a credential. A diagnostic that
+    /// quotes one of these lines masks them. Sorted; see [`Document::sensitive_on`].
+    pub sensitive: Vec<Span>,
+    /// The spans of `sensitive` that take more than one line (block scalars), which a
+    /// lookup by first line would miss.
+    sensitive_blocks: Vec<Span>,
 }
 
 /// Separates path segments; a control character cannot appear in a valid name, so two
@@ -164,6 +188,8 @@ struct Builder {
     duplicates: Vec<NodeId>,
     /// Scalars that look like credentials, with what they look like.
     credential_nodes: Vec<(NodeId, &'static str)>,
+    /// Scalars that hold a forbidden control character, with the first one.
+    control_nodes: Vec<(NodeId, char)>,
 }
 
 fn convert(span: YamlSpan) -> CompactSpan {
@@ -195,20 +221,6 @@ fn nested_too_deeply(span: Span) -> ParseError {
     }
 }
 
-/// `!!str` says what an unquoted scalar already is to serde; every other tag would change
-/// the value's meaning in a way seisei does not implement.
-fn harmless(tag: &Tag) -> bool {
-    tag.is_yaml_core_schema() && tag.suffix == "str"
-}
-
-fn tag_text(tag: &Tag) -> String {
-    if tag.is_yaml_core_schema() {
-        format!("!!{}", tag.suffix)
-    } else {
-        format!("{}{}", tag.handle, tag.suffix)
-    }
-}
-
 impl Builder {
     fn new(capacity: usize) -> Self {
         Builder {
@@ -224,6 +236,7 @@ impl Builder {
             documents: 0,
             duplicates: Vec::new(),
             credential_nodes: Vec::new(),
+            control_nodes: Vec::new(),
         }
     }
 
@@ -296,7 +309,7 @@ impl Builder {
     fn on_scalar(
         &mut self,
         value: &str,
-        style: ScalarStyle,
+        (plain, typed): (bool, bool),
         anchor: usize,
         span: CompactSpan,
     ) -> NodeId {
@@ -305,7 +318,8 @@ impl Builder {
         let kind = Kind::Scalar {
             start,
             len: narrow(value.len()),
-            plain: style == ScalarStyle::Plain,
+            plain,
+            typed,
         };
         let extent = Extent { size: 1, height: 0 };
         let id = self.push(span, kind, extent);
@@ -314,6 +328,11 @@ impl Builder {
         }
         if let Some(kind) = super::secrets::credential_kind(value) {
             self.credential_nodes.push((id, kind));
+        }
+        if self.control_nodes.len() < MAX_CONTROL_FINDINGS
+            && let Some(c) = value.chars().find(|c| forbidden_control(*c))
+        {
+            self.control_nodes.push((id, c));
         }
         id
     }
@@ -446,19 +465,33 @@ impl Builder {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
-                if let Some(tag) = tag.filter(|t| !harmless(t)) {
-                    self.doc.findings.push((
-                        Finding::Tag {
-                            tag: tag_text(&tag),
-                        },
-                        span.expand(),
-                    ));
+                let mut plain = style == ScalarStyle::Plain;
+                let mut typed = false;
+                if let Some(tag) = tag {
+                    match tagged_scalar(&tag, &value) {
+                        Tagged::Plain(as_plain) => {
+                            plain = as_plain;
+                            typed = as_plain;
+                        }
+                        Tagged::Unsupported => self.doc.findings.push((
+                            Finding::Tag {
+                                tag: tag_text(&tag),
+                            },
+                            span.expand(),
+                        )),
+                        Tagged::Mismatch => self.doc.findings.push((
+                            Finding::TagMismatch {
+                                tag: tag_text(&tag),
+                            },
+                            span.expand(),
+                        )),
+                    }
                 }
-                self.on_scalar(&value, style, anchor, span);
+                self.on_scalar(&value, (plain, typed), anchor, span);
             }
             Event::Alias(anchor) => self.on_alias(anchor, span)?,
             Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag) => {
-                if let Some(tag) = tag {
+                if let Some(tag) = tag.filter(|t| !harmless_collection(t, mapping)) {
                     self.doc.findings.push((
                         Finding::Tag {
                             tag: tag_text(&tag),
@@ -477,6 +510,37 @@ impl Builder {
     fn finish(mut self) -> Document {
         // Paths of duplicates and credential hits need complete parents, so they are
         // computed now; both are rare.
+        for &(node, _) in &self.credential_nodes {
+            let span = self.doc.span(node);
+            self.doc.sensitive.push(span);
+        }
+        self.find_secret_values();
+        self.doc.sensitive.sort_unstable();
+        self.doc.sensitive.dedup();
+        self.doc.sensitive_blocks = (self.doc.sensitive.iter())
+            .filter(|m| m.end_line > m.line)
+            .copied()
+            .collect();
+        for (node, character) in std::mem::take(&mut self.control_nodes) {
+            let doc = &self.doc;
+            let (path, span) = if doc.is_key(node) {
+                // A key: the path of its mapping, then the key itself.
+                let parent = doc.nodes[node as usize].parent;
+                let mut path = doc.path_of(parent);
+                if !path.is_empty() {
+                    path.push(SEPARATOR);
+                }
+                path.push_str(doc.scalar_text(node).unwrap_or("?"));
+                (path, doc.span(node))
+            } else if doc.key_name(node).is_some_and(|k| FREE_TEXT.contains(&k)) {
+                (doc.path_of(node), doc.span(node))
+            } else {
+                continue;
+            };
+            self.doc
+                .findings
+                .push((Finding::Control { path, character }, span));
+        }
         for (node, kind) in std::mem::take(&mut self.credential_nodes) {
             // Keys are names, not values; `example` fields have their own placeholder check.
             if self.doc.is_key(node) || self.doc.key_name(node) == Some("example") {
@@ -500,61 +564,34 @@ impl Builder {
     }
 }
 
-/// YAML 1.2 allows tab, line feed and carriage return of the C0 controls, NEL of the C1
-/// ones, and neither DEL nor U+FFFE/U+FFFF; libyaml refuses the rest, and an escape sequence
-/// in a name or a description would reach a terminal from every generated file.
-fn check_characters(source: &str) -> Result<(), ParseError> {
-    // Byte by byte: the forbidden characters are ASCII, or start with a lead byte (0xC2 for
-    // C1, 0xEF for U+FFFE/U+FFFF) that never occurs inside another character.
-    let bytes = source.as_bytes();
-    let bad = |i: usize| match bytes[i] {
-        b'\t' | b'\n' | b'\r' => false,
-        0..=0x1f | 0x7f => true,
-        0xc2 => bytes
-            .get(i + 1)
-            .is_some_and(|&n| (0x80..=0x9f).contains(&n) && n != 0x85),
-        0xef => bytes.get(i + 1) == Some(&0xbf) && matches!(bytes.get(i + 2), Some(0xbe | 0xbf)),
-        _ => false,
-    };
-    let Some(offset) = (0..bytes.len()).find(|&i| bad(i)) else {
-        return Ok(());
-    };
-    let c = source[offset..].chars().next().unwrap_or('\0');
-    let before = &source[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Err(ParseError {
-        message: format!(
-            "the file contains control characters (U+{:04X} here)",
-            u32::from(c)
-        ),
-        help: Some(format!(
-            "remove it; if it is meant, write it as `\\u{:04X}` inside double quotes",
-            u32::from(c)
-        )),
-        span: Span::point(line, column),
-    })
-}
-
-/// A `%YAML` directive for a version other than 1.x: the file may mean something else.
-fn check_version(source: &str) -> Result<(), ParseError> {
-    for (i, line) in source.lines().enumerate() {
-        if line.starts_with("---") {
-            break;
-        }
-        let Some(version) = line.strip_prefix("%YAML") else {
-            continue;
-        };
-        let version = version.split('#').next().unwrap_or("").trim();
-        if !version.starts_with("1.") {
-            return Err(ParseError {
-                message: format!("incompatible YAML document: version `{version}`"),
-                help: Some("seisei reads YAML 1.2; remove the `%YAML` line".to_owned()),
-                span: Span::point(i + 1, 1),
+impl Builder {
+    /// Records where secrets are written: the `example` and `default` values of each
+    /// mapping that says `secret: true` (through an alias, the anchored value too).
+    fn find_secret_values(&mut self) {
+        let doc = &self.doc;
+        let mut found = Vec::new();
+        for (id, node) in doc.nodes.iter().enumerate() {
+            if node.key == NONE || !matches!(doc.scalar_text(node.key), Some("example" | "default"))
+            {
+                continue;
+            }
+            let secret = doc.lookup(node.parent, "secret").is_some_and(|flag| {
+                matches!(
+                    doc.kind(doc.resolve(flag)),
+                    Kind::Scalar { plain: true, .. }
+                ) && doc.scalar_text(doc.resolve(flag)) == Some("true")
             });
+            if !secret {
+                continue;
+            }
+            let id = narrow(id);
+            found.push(doc.span(id));
+            if doc.resolve(id) != id {
+                found.push(doc.span(doc.resolve(id)));
+            }
         }
+        self.doc.sensitive.extend(found);
     }
-    Ok(())
 }
 
 fn key_text<'a>(nodes: &[Node], scalars: &'a str, key: NodeId) -> Option<&'a str> {
@@ -661,6 +698,19 @@ impl Document {
         segments.join(&SEPARATOR.to_string())
     }
 
+    /// The secrets written on line `line`: a binary search, so each diagnostic of a spec with
+    /// many secrets costs a lookup.
+    pub fn sensitive_on(&self, line: usize) -> impl Iterator<Item = &Span> {
+        let all = &self.sensitive;
+        let from = all.partition_point(|m| m.line < line);
+        let to = all.partition_point(|m| m.line <= line);
+        all[from..to].iter().chain(
+            self.sensitive_blocks
+                .iter()
+                .filter(move |m| m.line < line && line <= m.end_line),
+        )
+    }
+
     /// The value node under `mapping` at `name`.
     pub fn lookup(&self, mapping: NodeId, name: &str) -> Option<NodeId> {
         let hash = self.hasher.hash_one((mapping, name));
@@ -765,7 +815,7 @@ mod tests {
             .iter()
             .map(|(f, span)| match f {
                 Finding::DuplicateKey { path } => (display(path), span.line),
-                Finding::Tag { tag } => (tag.clone(), span.line),
+                other => (format!("{other:?}"), span.line),
             })
             .collect();
         assert_eq!(found, [("b.c".to_owned(), 2), ("a".to_owned(), 3)]);
@@ -807,17 +857,56 @@ mod tests {
     }
 
     #[test]
-    fn records_tags_except_str() {
-        let doc = Document::parse("a: !!str 5\nb: !!binary aGk=\nc: !x {}\n").unwrap();
-        let tags: Vec<&str> = doc
+    fn honours_core_tags_and_records_the_others() {
+        let doc = Document::parse(
+            "a: !!str 5\nb: !!binary aGk=\nc: !x {}\nd: !!int \"5\"\ne: !!int abc\nf: !!map {}\n",
+        )
+        .unwrap();
+        let tags: Vec<String> = doc
             .findings
             .iter()
-            .filter_map(|(f, _)| match f {
-                Finding::Tag { tag } => Some(tag.as_str()),
-                Finding::DuplicateKey { .. } => None,
+            .map(|(f, span)| match f {
+                Finding::Tag { tag } => format!("{tag} {}", span.line),
+                Finding::TagMismatch { tag } => format!("mismatch {tag} {}", span.line),
+                other => format!("{other:?}"),
             })
             .collect();
-        assert_eq!(tags, ["!!binary", "!x"]);
+        assert_eq!(tags, ["!!binary 2", "!x 3", "mismatch !!int 5"]);
+        let plain = |path: &str| match doc.kind(doc.node(&[path]).unwrap()) {
+            Kind::Scalar { plain, .. } => plain,
+            _ => panic!("{path} is a scalar"),
+        };
+        assert!(!plain("a"), "!!str makes a string");
+        assert!(plain("d"), "!!int makes a number");
+    }
+
+    #[test]
+    fn finds_control_characters_in_names_and_free_text_only() {
+        let doc = Document::parse(
+            "\"k\\e\": 1\ns:\n  purpose: \"a\\0b\"\n  command: \"x\\ey\"\n  note: \"two\\nlines\"\n",
+        )
+        .unwrap();
+        let found: Vec<String> = doc
+            .findings
+            .iter()
+            .map(|(f, span)| match f {
+                Finding::Control { path, character } => {
+                    format!("{} {:?} {}", display(path), character, span.line)
+                }
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(found, ["k\u{1b} '\\u{1b}' 1", "s.purpose '\\0' 3"]);
+    }
+
+    #[test]
+    fn marks_where_secrets_are_written() {
+        let doc = Document::parse(
+            "A:\n  secret: true\n  example: hunter2\nB:\n  secret: false\n  example: plain\n",
+        )
+        .unwrap();
+        assert_eq!(doc.sensitive.len(), 1);
+        assert_eq!(doc.sensitive[0].line, 3);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod de;
 mod document;
+mod include;
 pub mod secrets;
 mod types;
 
@@ -118,7 +119,10 @@ impl Source {
             if span.line != span.end_line {
                 return None;
             }
-            let line: Vec<char> = place.text.lines().nth(span.line - 1)?.chars().collect();
+            let line: Vec<char> = crate::diagnostics::lines(place.text)
+                .nth(span.line - 1)?
+                .chars()
+                .collect();
             let raw: String = line
                 .get(span.column - 1..span.end_column - 1)?
                 .iter()
@@ -150,6 +154,21 @@ impl Source {
         self.document.first_key(segments).map(str::to_owned)
     }
 
+    /// Sets `masked` on each diagnostic about the spec or an included file: the secrets
+    /// written on the line it quotes, so no rendering shows them.
+    pub fn mask(&self, diagnostics: &mut [Diagnostic]) {
+        for d in diagnostics.iter_mut() {
+            let document = if d.file == self.path {
+                &self.document
+            } else if let Some(file) = self.included.iter().find(|f| f.path == d.file) {
+                &file.document
+            } else {
+                continue;
+            };
+            mask(document, std::slice::from_mut(d));
+        }
+    }
+
     /// Directory the spec's relative paths start from.
     pub fn base_dir(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new("."))
@@ -168,41 +187,44 @@ pub fn json_schema(comment: Option<&str>) -> String {
     text
 }
 
-/// Reads and parses the spec at `path`.
+/// Reads and parses the spec at `path`: a regular file (a link to one is followed) of at
+/// most [`MAX_SPEC_BYTES`], read through [`crate::fsread`] so a device or FIFO is refused
+/// before it is opened and a file that streams forever stops at the limit.
 pub fn load(path: &Path) -> Result<Source, Vec<Diagnostic>> {
-    let io_error = |e: std::io::Error| {
-        vec![
-            Diagnostic::new(Code::Io, path, None, format!("cannot read the spec: {e}"))
-                .with_help("pass the spec with `--spec PATH`, or run seisei next to platform.yaml"),
-        ]
-    };
-    let size = std::fs::metadata(path).map_err(io_error)?.len();
-    if size > MAX_SPEC_BYTES {
-        return Err(vec![
-            Diagnostic::new(
+    let text = crate::fsread::read_text(path, MAX_SPEC_BYTES).map_err(|e| {
+        let diagnostic = match e {
+            crate::fsread::ReadError::NotUtf8 { valid } => {
+                // The bytes before the first bad one are valid UTF-8.
+                let before = String::from_utf8_lossy(&valid);
+                let (line, column) = crate::diagnostics::line_column(&before);
+                Diagnostic::new(
+                    Code::InvalidYaml,
+                    path,
+                    Some(Span::point(line, column)),
+                    "the spec is not valid UTF-8",
+                )
+                .with_help("save the file as UTF-8")
+            }
+            crate::fsread::ReadError::TooLarge { limit } => Diagnostic::new(
                 Code::Io,
                 path,
                 None,
-                format!("the spec is {size} bytes, over the limit of {MAX_SPEC_BYTES}"),
+                format!("the spec is over the limit of {limit} bytes"),
             )
             .with_help("split the platform or remove what is not a stack definition"),
-        ]);
-    }
-    let bytes = std::fs::read(path).map_err(io_error)?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let valid = &e.as_bytes()[..offset];
-        let line = valid.split(|b| *b == b'\n').count();
-        let column = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
-        vec![
-            Diagnostic::new(
-                Code::InvalidYaml,
+            other => Diagnostic::new(
+                Code::Io,
                 path,
-                Some(Span::point(line, column)),
-                "the spec is not valid UTF-8",
+                None,
+                format!("cannot read the spec: {other}"),
             )
-            .with_help("save the file as UTF-8"),
-        ]
+            .with_help(if other.is_not_found() {
+                "pass the spec with `--spec PATH`, or run seisei next to platform.yaml"
+            } else {
+                "pass a regular file with `--spec PATH`"
+            }),
+        };
+        vec![diagnostic]
     })?;
     parse(path, text)
 }
@@ -217,13 +239,13 @@ pub type Overlay = std::collections::BTreeMap<PathBuf, String>;
 
 /// [`parse`], reading included stack files from `overlay` first.
 pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source, Vec<Diagnostic>> {
+    crate::diagnostics::reset_suggestion_budget();
     // A byte-order mark is harmless; strip it so columns on line 1 stay right.
     let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
-    if text
-        .lines()
+    if crate::diagnostics::lines(&text)
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(vec![
@@ -241,8 +263,11 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
             "the spec is empty",
         )]
     })?;
-    let spec: Spec =
-        de::from_node(&document, root).map_err(|e| shape_errors(path, &document, &e))?;
+    let spec: Spec = de::from_node(&document, root).map_err(|e| {
+        let mut found = shape_errors(path, &document, &e);
+        mask(&document, &mut found);
+        found
+    })?;
     let mut source = Source {
         spec,
         document,
@@ -250,21 +275,26 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
         path: path.to_path_buf(),
         included: Vec::new(),
     };
-    include_stacks(&mut source, overlay)?;
+    include::include_stacks(&mut source, overlay).map_err(|mut found| {
+        source.mask(&mut found);
+        found
+    })?;
     Ok(source)
 }
 
-/// The parsed document of `text`, or its syntax errors, duplicate keys and tags.
+/// The parsed document of `text`, or its syntax errors, duplicate keys, tags and control
+/// characters, each masked where it quotes a secret.
 fn parse_document(path: &Path, text: &str) -> Result<Document, Vec<Diagnostic>> {
     let document = Document::parse(text).map_err(|e| {
         let mut diagnostic = Diagnostic::new(Code::InvalidYaml, path, Some(e.span), e.message);
         diagnostic.help = e.help;
+        diagnostic.masked = unparsed_secrets(text, e.span.line);
         vec![diagnostic]
     })?;
     if document.findings.is_empty() {
         return Ok(document);
     }
-    Err(document
+    let mut found: Vec<Diagnostic> = document
         .findings
         .iter()
         .map(|(finding, span)| match finding {
@@ -281,190 +311,93 @@ fn parse_document(path: &Path, text: &str) -> Result<Document, Vec<Diagnostic>> 
                 Some(*span),
                 format!("the YAML tag `{tag}` is not supported"),
             )
-            .with_help("remove the tag; quote the value if it must stay a string"),
-        })
-        .collect())
-}
-
-/// Loads the stack files named by `include` (glob patterns relative to the spec, `*` and
-/// `?` in the file name), one stack per file, in sorted path order.
-fn include_stacks(source: &mut Source, overlay: &Overlay) -> Result<(), Vec<Diagnostic>> {
-    let base = source.base_dir().to_path_buf();
-    let mut problems = Vec::new();
-    let mut files = Vec::new();
-    for (index, pattern) in source.spec.include.iter().enumerate() {
-        let at = ["include", &index.to_string()];
-        match expand(&base, pattern, overlay) {
-            Ok(found) if found.is_empty() => problems.push(
-                source.at(Code::InvalidShape, &at, format!("`{pattern}` matches no file")).with_help("check the pattern, or remove it from `include`"),
-            ),
-            Ok(found) => files.extend(found),
-            Err(why) => problems.push(source.at(Code::InvalidShape, &at, format!("`{pattern}` {why}")).with_help("write a relative path such as `stacks/*.yaml`; `*` and `?` match inside the file name")),
-        }
-    }
-    files.sort();
-    files.dedup();
-    for file in files {
-        match load_included(&file, overlay.get(&file)) {
-            Ok((name, stack, included)) => {
-                if source.spec.stacks.contains_key(&name) {
-                    let first = source.place(&["stacks", &name]).file.display().to_string();
-                    problems.push(
-                        Diagnostic::new(
-                            Code::DuplicateKey,
-                            &included.path,
-                            included.document.key_or_parent(&[&name]),
-                            format!("stack `{name}` is also defined in {first}"),
-                        )
-                        .with_help("keep one definition of each stack"),
-                    );
-                    continue;
-                }
-                source.spec.stacks.insert(name, stack);
-                source.included.push(included);
-            }
-            Err(mut found) => problems.append(&mut found),
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
-}
-
-/// The files matching `pattern` under `base`.
-fn expand(base: &Path, pattern: &str, overlay: &Overlay) -> Result<Vec<PathBuf>, &'static str> {
-    if pattern.starts_with('/') || pattern.split('/').any(|c| c == "..") {
-        return Err("must stay below the spec's folder");
-    }
-    let (dir, name) = pattern.rsplit_once('/').unwrap_or(("", pattern));
-    if dir.contains(['*', '?']) {
-        return Err("may use wildcards only in the file name");
-    }
-    let folder = base.join(dir);
-    if !name.contains(['*', '?']) {
-        let path = folder.join(name);
-        return Ok(if path.is_file() || overlay.contains_key(&path) {
-            vec![path]
-        } else {
-            Vec::new()
-        });
-    }
-    let mut found: Vec<PathBuf> = std::fs::read_dir(&folder)
-        .into_iter()
-        .flatten()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter(|e| wildcard(name, &e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .collect();
-    found.extend(
-        overlay
-            .keys()
-            .filter(|p| {
-                p.parent() == Some(folder.as_path())
-                    && p.file_name()
-                        .is_some_and(|n| wildcard(name, &n.to_string_lossy()))
-            })
-            .cloned(),
-    );
-    Ok(found)
-}
-
-/// Shell-style matching of `*` (any run) and `?` (one character).
-fn wildcard(pattern: &str, name: &str) -> bool {
-    let (p, n): (Vec<char>, Vec<char>) = (pattern.chars().collect(), name.chars().collect());
-    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
-    while j < n.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
-            i += 1;
-            j += 1;
-        } else if i < p.len() && p[i] == '*' {
-            star = Some(i);
-            mark = j;
-            i += 1;
-        } else if let Some(s) = star {
-            i = s + 1;
-            mark += 1;
-            j = mark;
-        } else {
-            return false;
-        }
-    }
-    p[i..].iter().all(|c| *c == '*')
-}
-
-/// Reads one included stack file: a mapping with exactly one key, the stack's name.
-fn load_included(
-    path: &Path,
-    staged: Option<&String>,
-) -> Result<(String, Stack, Included), Vec<Diagnostic>> {
-    let io = |e: std::io::Error| {
-        vec![Diagnostic::new(
-            Code::Io,
-            path,
-            None,
-            format!("cannot read the included file: {e}"),
-        )]
-    };
-    let text = if let Some(text) = staged {
-        text.clone()
-    } else {
-        if std::fs::metadata(path).map_err(io)?.len() > MAX_SPEC_BYTES {
-            return Err(vec![Diagnostic::new(
-                Code::Io,
+            .with_help("remove the tag; seisei honours only `!!str`, `!!int`, `!!float`, `!!bool` and `!!null` on values of their type"),
+            document::Finding::TagMismatch { tag } => Diagnostic::new(
+                Code::InvalidYaml,
                 path,
-                None,
-                format!("the file is over the limit of {MAX_SPEC_BYTES} bytes"),
-            )]);
-        }
-        String::from_utf8(std::fs::read(path).map_err(io)?).map_err(|_| {
-            vec![
-                Diagnostic::new(Code::InvalidYaml, path, None, "the file is not valid UTF-8")
-                    .with_help("save it as UTF-8"),
-            ]
-        })?
-    };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
-    let document = parse_document(path, &text)?;
-    let one_stack = || {
-        vec![
-            Diagnostic::new(
+                Some(*span),
+                format!("the value tagged `{tag}` is not of that type"),
+            )
+            .with_help("remove the tag, or write a value of its type; quote the value if it must stay a string"),
+            document::Finding::Control { path: at, character } => Diagnostic::new(
                 Code::InvalidShape,
                 path,
-                Some(Span::point(1, 1)),
-                "an included file holds exactly one stack",
+                Some(*span),
+                format!(
+                    "`{}` holds a control character (U+{:04X})",
+                    display_path(at),
+                    u32::from(*character)
+                ),
             )
-            .with_help("write `NAME:` at the top, with the stack's fields under it"),
-        ]
-    };
-    let root = document.root().ok_or_else(one_stack)?;
-    let (key, body) = {
-        let mut entries = document.entries(document.resolve(root));
-        let (Some(entry), None) = (entries.next(), entries.next()) else {
-            return Err(one_stack());
-        };
-        entry
-    };
-    let name = document.scalar_text(key).ok_or_else(one_stack)?.to_owned();
-    if let Some(d) = section_error::<Stack>(path, &document, body, vec![name.clone()]) {
-        return Err(vec![d]);
+            .with_help("remove it: names and the text seisei prints or writes to Markdown (purposes, descriptions, notes) may hold only printable characters, tabs and line breaks"),
+        })
+        .collect();
+    mask(&document, &mut found);
+    Err(found)
+}
+
+/// Sets `masked` on each diagnostic: the secrets of `document` on the line it quotes.
+fn mask(document: &Document, diagnostics: &mut [Diagnostic]) {
+    if document.sensitive.is_empty() {
+        return;
     }
-    let stack: Stack = de::from_node(&document, body).map_err(|e| vec![shape_error(path, &e)])?;
-    Ok((
-        name.clone(),
-        stack,
-        Included {
-            path: path.to_path_buf(),
-            text,
-            document,
-            stack: name,
-        },
-    ))
+    for d in diagnostics {
+        let Some(span) = d.span else { continue };
+        // Only what the snippet can show: a line of thousands of secrets must not give each
+        // of its diagnostics thousands of masks.
+        let near = crate::diagnostics::SHOWN_AROUND_CARET;
+        let (low, high) = (span.column.saturating_sub(near), span.column + near);
+        d.masked.extend(
+            document
+                .sensitive_on(span.line)
+                .filter(|m| {
+                    let start = if m.line == span.line { m.column } else { 0 };
+                    let end = if m.end_line == span.line {
+                        m.end_column
+                    } else {
+                        usize::MAX
+                    };
+                    start <= high && end >= low
+                })
+                .copied(),
+        );
+    }
+}
+
+/// Where a line that did not parse may hold a secret: what follows an `example:` or
+/// `default:` key on it (the only fields a secret's value is written in), up to the end of
+/// the line or of a flow value. Without a tree, a secret variable's example cannot be told
+/// from another one, so every example and default on the line is masked.
+fn unparsed_secrets(text: &str, line: usize) -> Vec<Span> {
+    let Some(source) = crate::diagnostics::lines(text).nth(line.saturating_sub(1)) else {
+        return Vec::new();
+    };
+    let chars: Vec<char> = source.chars().collect();
+    let mut spans = Vec::new();
+    for key in ["example:", "default:"] {
+        for (at, _) in source.match_indices(key) {
+            // A key starts the line's content or follows `{`, `,` or a blank.
+            let before = source[..at].chars().next_back();
+            if before.is_some_and(|c| !matches!(c, ' ' | '\t' | '{' | ',' | '-')) {
+                continue;
+            }
+            let start = source[..at + key.len()].chars().count();
+            let mut end = start;
+            while end < chars.len() && !matches!(chars[end], ',' | '}' | ']') {
+                end += 1;
+            }
+            let start = start + chars[start..end].iter().take_while(|c| **c == ' ').count();
+            if start < end {
+                spans.push(Span {
+                    line,
+                    column: start + 1,
+                    end_line: line,
+                    end_column: end + 1,
+                });
+            }
+        }
+    }
+    spans
 }
 
 /// The top-level keys of the spec.

@@ -1,5 +1,91 @@
 //! Detects strings that look like real credentials, so a key pasted into platform.yaml is
-//! refused before it reaches a repository. Input: one string; output: what it looks like.
+//! refused before it reaches a repository, and says which strings are placeholders, the only
+//! examples and defaults a secret variable may have. Input: one string; output: what it looks
+//! like.
+
+/// The placeholder rule, as diagnostics state it.
+pub const PLACEHOLDER_RULE: &str = "the whole value, or the password of a URL (`scheme://user:PASSWORD@host`), must be empty or a placeholder: `change-me`, `changeme`, `change_me`, `replace-me` (each may go on with `-words`, as `change-me-in-prod`), `<words>` such as `<your-token>`, `your-words` such as `your-api-key`, `example` or `example-words`, or only x's (`xxxx`)";
+
+/// Whether `value` is a placeholder by [`PLACEHOLDER_RULE`]: the whole value, not a part of
+/// it, has one of a few fixed forms, so a real password that happens to contain `<`,
+/// `example` or `xxxx` is not mistaken for one. A URL with a user and password is a
+/// placeholder when its password is (`postgres://app:change-me@db/app`) and nothing else in it
+/// looks like a credential.
+///
+/// A word is ASCII letters followed by optional digits (`token`, `base64`, `v2`), so the
+/// free part of a form cannot carry a random string: `change-me-Zr8kQ2vL` is refused.
+pub fn is_placeholder(value: &str) -> bool {
+    if is_placeholder_form(value) {
+        return true;
+    }
+    // `scheme://user:password@rest`: the password decides.
+    let Some((scheme, rest)) = value.split_once("://") else {
+        return false;
+    };
+    if scheme.is_empty()
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let Some((userinfo, _host)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    let Some((_user, password)) = userinfo.split_once(':') else {
+        return false;
+    };
+    is_placeholder_form(password) && credential_kind(value).is_none()
+}
+
+/// One of the placeholder forms of [`PLACEHOLDER_RULE`], for the whole of `value`.
+fn is_placeholder_form(value: &str) -> bool {
+    if value.is_empty() {
+        return true;
+    }
+    if let Some(inner) = value.strip_prefix('<').and_then(|v| v.strip_suffix('>')) {
+        return words(inner, &['-', '_', ' ']);
+    }
+    let lower = value.to_ascii_lowercase();
+    if lower.len() >= 3 && lower.bytes().all(|b| b == b'x') {
+        return true;
+    }
+    for base in [
+        "change-me",
+        "changeme",
+        "change_me",
+        "replace-me",
+        "replaceme",
+        "replace_me",
+        "example",
+    ] {
+        if let Some(rest) = lower.strip_prefix(base) {
+            if rest.is_empty() {
+                return true;
+            }
+            if let Some(tail) = rest.strip_prefix(['-', '_']) {
+                return words(tail, &['-', '_']);
+            }
+        }
+    }
+    for base in ["your-", "your_"] {
+        if let Some(tail) = lower.strip_prefix(base) {
+            return words(tail, &['-', '_']);
+        }
+    }
+    false
+}
+
+/// One or more words joined by single `separators`; a word is ASCII letters, then optional
+/// digits.
+fn words(text: &str, separators: &[char]) -> bool {
+    !text.is_empty()
+        && text.split(separators).all(|word| {
+            let letters = word.bytes().take_while(u8::is_ascii_alphabetic).count();
+            letters > 0 && word.bytes().skip(letters).all(|b| b.is_ascii_digit())
+        })
+}
 
 /// Why a string looks like a credential, or `None`.
 pub fn credential_kind(value: &str) -> Option<&'static str> {
@@ -144,6 +230,44 @@ mod tests {
         ];
         for sample in samples {
             assert!(credential_kind(sample).is_some(), "{sample}");
+        }
+    }
+
+    #[test]
+    fn placeholders_are_whole_forms() {
+        for placeholder in [
+            "",
+            "change-me",
+            "CHANGEME",
+            "change-me-in-prod",
+            "replace-me-with-the-token",
+            "<your-token>",
+            "<api key>",
+            "your-api-key",
+            "example",
+            "example-token2",
+            "xxxx",
+            "XXXXXXXX",
+            "postgres://app:change-me@db:5432/app",
+            "postgresql://erp:<password>@db.example.net/erp",
+        ] {
+            assert!(is_placeholder(placeholder), "{placeholder:?}");
+        }
+        for real in [
+            "q7#Lm<2Rz!vX9$wK4pT",
+            "postgresql://erp:Zr8kQ2vLp9Xw4TnB@db.example.net/erp",
+            "S3cure<Pa55>2024!",
+            "<Zr8kQ2vLp9Xw4TnB>",
+            "change-me-Zr8kQ2vL",
+            "my-example-password",
+            "xxxx1234",
+            "your-",
+            "<>",
+            "hunter2",
+            "https://hooks.example.com/T000/B000/abc",
+            "postgres://app@db/app",
+        ] {
+            assert!(!is_placeholder(real), "{real:?}");
         }
     }
 

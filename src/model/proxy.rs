@@ -1,0 +1,240 @@
+//! The Traefik side of the model: a router per route (rule, priority, entry points, TLS,
+//! middlewares, backend), the Docker labels that declare them, and the proxy's own settings.
+
+use std::collections::BTreeMap;
+
+use super::{Builder, CertResolver, Entrypoint, Middleware, Router, Traefik};
+use crate::diagnostics::Code;
+use crate::spec::{self, Provider};
+use crate::traefik::{self, RouteMatch, Version};
+
+impl Builder<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn router(
+        &mut self,
+        stack_name: &str,
+        stack: &spec::Stack,
+        service_name: &str,
+        service: &spec::Service,
+        index: usize,
+        route: &spec::Route,
+        version: Version,
+    ) -> Option<Router> {
+        let spec = &self.source.spec;
+        let routes = service.routes.as_deref().unwrap_or_default();
+        let name = match (&route.name, routes.len()) {
+            (Some(suffix), _) => format!("{stack_name}-{service_name}-{suffix}"),
+            (None, 1) => format!("{stack_name}-{service_name}"),
+            (None, _) => {
+                let at = [
+                    "stacks",
+                    stack_name,
+                    "services",
+                    service_name,
+                    "routes",
+                    &index.to_string(),
+                ];
+                self.problems.push(
+                    self.locate(stack_name, &at, Code::InvalidRoute, format!("service `{service_name}` has several routes, and this one has no `name`"))
+                        .with_help("give each route a `name:`, which makes its router name unique"),
+                );
+                return None;
+            }
+        };
+        let rule = match &route.rule {
+            Some(rule) => rule.clone(),
+            None => traefik::write_rule(
+                &RouteMatch {
+                    hosts: &route.hosts,
+                    path_prefix: route.path_prefix.as_deref(),
+                    path: route.path.as_deref(),
+                    methods: &route.methods,
+                    headers: &route
+                        .headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect::<Vec<_>>(),
+                },
+                version,
+            ),
+        };
+        let entrypoints = route
+            .entrypoints
+            .clone()
+            .unwrap_or_else(|| spec.traefik.default_entrypoints.clone());
+        let tls = entrypoints
+            .iter()
+            .any(|e| spec.traefik.entrypoints.get(e).is_some_and(|e| e.tls));
+        let provider = route
+            .provider
+            .or(stack.provider)
+            .unwrap_or(spec.traefik.default_provider);
+        let listening: Vec<u16> = service
+            .ports
+            .iter()
+            .flatten()
+            .map(|p| p.container)
+            .collect();
+        let port = route
+            .port
+            .or_else(|| (listening.len() == 1).then(|| listening[0]))
+            .unwrap_or(0);
+        let container = service
+            .container_name
+            .clone()
+            .unwrap_or_else(|| format!("{stack_name}-{service_name}"));
+        Some(Router {
+            name,
+            stack: stack_name.to_owned(),
+            service: service_name.to_owned(),
+            provider,
+            effective_priority: traefik::effective_priority(&rule, route.priority),
+            rule,
+            priority: route.priority.filter(|p| *p != 0),
+            entrypoints,
+            middlewares: route
+                .middlewares
+                .iter()
+                .map(|m| {
+                    if provider == Provider::File {
+                        m.clone()
+                    } else {
+                        format!("{m}@file")
+                    }
+                })
+                .collect(),
+            tls,
+            cert_resolver: if tls {
+                route
+                    .cert_resolver
+                    .clone()
+                    .or_else(|| spec.traefik.default_cert_resolver.clone())
+            } else {
+                None
+            },
+            url: format!("http://{container}:{port}"),
+            port,
+            hosts: route.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
+            path_prefix: route.path_prefix.clone(),
+            path: route.path.clone(),
+            note: route.note.clone(),
+            route_index: index,
+            tls_domains: if tls {
+                route.tls_domains.clone()
+            } else {
+                Vec::new()
+            },
+        })
+    }
+}
+
+pub(super) fn docker_labels<'a>(
+    traefik: &spec::Traefik,
+    routers: impl Iterator<Item = &'a Router>,
+    networks: &[String],
+) -> Vec<(String, String)> {
+    let mut labels = BTreeMap::new();
+    for router in routers.filter(|r| r.provider == Provider::Docker) {
+        let prefix = format!("traefik.http.routers.{}", router.name);
+        labels.insert(format!("{prefix}.rule"), router.rule.clone());
+        labels.insert(
+            format!("{prefix}.entrypoints"),
+            router.entrypoints.join(","),
+        );
+        labels.insert(format!("{prefix}.service"), router.name.clone());
+        if let Some(priority) = router.priority {
+            labels.insert(format!("{prefix}.priority"), priority.to_string());
+        }
+        if !router.middlewares.is_empty() {
+            labels.insert(
+                format!("{prefix}.middlewares"),
+                router.middlewares.join(","),
+            );
+        }
+        if router.tls {
+            labels.insert(format!("{prefix}.tls"), "true".into());
+            if let Some(resolver) = &router.cert_resolver {
+                labels.insert(format!("{prefix}.tls.certresolver"), resolver.clone());
+            }
+            for (i, domain) in router.tls_domains.iter().enumerate() {
+                labels.insert(
+                    format!("{prefix}.tls.domains[{i}].main"),
+                    domain.main.clone(),
+                );
+                if !domain.sans.is_empty() {
+                    labels.insert(
+                        format!("{prefix}.tls.domains[{i}].sans"),
+                        domain.sans.join(","),
+                    );
+                }
+            }
+        }
+        labels.insert(
+            format!(
+                "traefik.http.services.{}.loadbalancer.server.port",
+                router.name
+            ),
+            router.port.to_string(),
+        );
+    }
+    if !labels.is_empty() {
+        labels.insert("traefik.enable".into(), "true".into());
+        // Traefik dials the first network Docker lists unless told which one it shares
+        // with the container (reference pitfall 9: 504 Gateway Timeout).
+        if networks.len() > 1 {
+            labels.insert("traefik.docker.network".into(), traefik.network.clone());
+        }
+    }
+    labels.into_iter().collect()
+}
+
+pub(super) fn traefik_model(spec: &spec::Traefik, routers: &[Router]) -> Traefik {
+    Traefik {
+        version: spec.version.clone(),
+        stack: spec.stack.clone(),
+        service: spec.service.clone(),
+        config_dir: spec.config_dir.trim_end_matches('/').to_owned(),
+        dynamic_dir: format!("{}/dynamic", spec.config_dir.trim_end_matches('/')),
+        network: spec.network.clone(),
+        log_level: spec.log_level.clone(),
+        entrypoints: spec
+            .entrypoints
+            .iter()
+            .map(|(name, e)| Entrypoint {
+                name: name.clone(),
+                address: e.address.clone(),
+                redirect_to: e.redirect_to.clone(),
+                tls: e.tls,
+                cert_resolver: if e.tls {
+                    spec.default_cert_resolver.clone()
+                } else {
+                    None
+                },
+                middlewares: e.middlewares.iter().map(|m| format!("{m}@file")).collect(),
+                purpose: e.purpose.clone(),
+            })
+            .collect(),
+        cert_resolvers: spec
+            .cert_resolvers
+            .iter()
+            .map(|(name, r)| CertResolver {
+                name: name.clone(),
+                email: r.email.clone(),
+                storage: r.storage.clone(),
+                http_challenge_entrypoint: r.http_challenge_entrypoint.clone(),
+                dns_challenge_provider: r.dns_challenge_provider.clone(),
+            })
+            .collect(),
+        middlewares: spec
+            .middlewares
+            .iter()
+            .map(|(name, kind)| Middleware {
+                name: name.clone(),
+                kind: kind.clone(),
+            })
+            .collect(),
+        dashboard: spec.dashboard.as_ref().map(|d| d.entrypoint.clone()),
+        uses_docker_provider: spec.default_provider == Provider::Docker
+            || routers.iter().any(|r| r.provider == Provider::Docker),
+    }
+}

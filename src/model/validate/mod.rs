@@ -1,0 +1,110 @@
+//! Checks that need the whole platform: names, references, collisions, variables and
+//! routing. Every check appends to one list so a run reports every problem at once.
+
+mod collisions;
+mod names;
+mod routes;
+mod stack;
+mod traefik;
+mod variables;
+
+use super::extends::Resolved;
+use super::{Model, locate};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::spec::Source;
+
+pub use names::{folder_problem, name_problem};
+
+pub fn platform(
+    source: &Source,
+    resolved: &Resolved<'_>,
+    model: &Model,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let mut check = Checker {
+        source,
+        resolved,
+        problems,
+    };
+    check.traefik(model);
+    check.platform_paths();
+    check.names();
+    for (name, stack) in &resolved.stacks {
+        check.stack(name, stack);
+    }
+    check.collisions(model);
+    check.credentials();
+    check.routing_table(model);
+    check.published_databases(model);
+    super::output_paths::check(source, resolved, model, problems);
+}
+
+struct Checker<'a> {
+    source: &'a Source,
+    resolved: &'a Resolved<'a>,
+    problems: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    pub(super) fn push(&mut self, diagnostic: Diagnostic) {
+        self.problems.push(diagnostic);
+    }
+
+    pub(super) fn at(
+        &self,
+        stack: &str,
+        segments: &[&str],
+        code: Code,
+        message: String,
+    ) -> Diagnostic {
+        locate(self.source, self.resolved, stack, segments, code, message)
+    }
+
+    /// The path of the value at `segments` in the stack of the `extends` chain that wrote it.
+    pub(super) fn owner(&self, stack: &str, segments: &[&str]) -> Vec<String> {
+        let mut path: Vec<String> = segments.iter().map(|s| (*s).to_owned()).collect();
+        for owner in self.resolved.chains.get(stack).into_iter().flatten() {
+            path[1].clone_from(owner);
+            let view: Vec<&str> = path.iter().map(String::as_str).collect();
+            if self.source.has(&view) {
+                return path;
+            }
+        }
+        segments.iter().map(|s| (*s).to_owned()).collect()
+    }
+}
+
+pub(super) fn seg(path: &[String]) -> Vec<&str> {
+    path.iter().map(String::as_str).collect()
+}
+
+pub(super) fn child<'a>(path: &[&'a str], rest: &'a str) -> Vec<&'a str> {
+    path.iter().copied().chain(std::iter::once(rest)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names::name_problem;
+    use super::variables::variables_in;
+
+    #[test]
+    fn finds_variables_with_compose_rules() {
+        assert_eq!(
+            variables_in("a ${A} $B $$C ${D:-x} ${E:?need ${F}}").unwrap(),
+            ["A", "B", "D", "F", "E"]
+        );
+        assert!(variables_in("${A").is_err());
+        assert!(variables_in("${A/x/y}").is_err());
+        assert!(variables_in("cost: 5$ ").is_err());
+        assert_eq!(variables_in("cost: 5$$").unwrap(), Vec::<String>::new());
+    }
+
+    #[test]
+    fn names_follow_compose_rules() {
+        assert!(name_problem("odoo18-prod").is_none());
+        assert!(name_problem("../x").is_some());
+        assert!(name_problem("Odoo").is_some());
+        assert!(name_problem(".hidden").is_some());
+        assert!(name_problem(&"a".repeat(64)).is_some());
+    }
+}

@@ -1,0 +1,232 @@
+//! Routes: hosts, paths, raw rules, ports and networks of each route a service declares.
+
+use std::collections::BTreeSet;
+
+use super::collisions::join_ports;
+use super::{Checker, child};
+use crate::diagnostics::{Code, did_you_mean};
+use crate::traefik::rule;
+
+impl Checker<'_> {
+    pub(super) fn route(
+        &mut self,
+        stack: &str,
+        service: &str,
+        path: &[&str],
+        route: &crate::spec::Route,
+        listening: &[u16],
+        networks: &[String],
+    ) {
+        let spec = &self.source.spec;
+        match (&route.rule, route.hosts.is_empty()) {
+            (Some(_), false) => self.push(
+                self.at(
+                    stack,
+                    &child(path, "rule"),
+                    Code::InvalidRoute,
+                    "a route has both `rule` and `hosts`".into(),
+                )
+                .with_help("keep `hosts` (seisei writes the rule) or the raw `rule`, not both"),
+            ),
+            (None, true) => self.push(
+                self.at(
+                    stack,
+                    path,
+                    Code::InvalidRoute,
+                    format!("a route of `{service}` matches no host"),
+                )
+                .with_help("add `hosts: [example.com]` or a raw `rule:`"),
+            ),
+            _ => {}
+        }
+        if let Some(text) = &route.rule {
+            self.raw_rule(stack, &child(path, "rule"), text);
+        }
+        if let Some(priority) = route.priority
+            && priority > rule::MAX_USER_PRIORITY
+        {
+            self.push(
+                self.at(
+                    stack,
+                    &child(path, "priority"),
+                    Code::InvalidRoute,
+                    format!("priority {priority} is above Traefik's limit for user routers"),
+                )
+                .with_help(format!(
+                    "use at most {}; Traefik keeps the range above for its internal routers",
+                    rule::MAX_USER_PRIORITY
+                )),
+            );
+        }
+        // Traefik's runtime takes a negative priority, but the file provider's JSON schema
+        // (`minimum: 0`), which the dynamic files are checked against, does not; and 0 already
+        // means "computed from the rule", so 1 is the lowest explicit priority.
+        if let Some(priority) = route.priority
+            && priority < 0
+        {
+            self.push(
+                self.at(
+                    stack,
+                    &child(path, "priority"),
+                    Code::InvalidRoute,
+                    format!("priority {priority} is below 0, the lowest priority Traefik's file provider schema accepts"),
+                )
+                .with_help("use 1 for the lowest explicit priority, or leave `priority` out for Traefik's priority from the rule's length (what 0 means too)"),
+            );
+        }
+        for (field, value) in [("path_prefix", &route.path_prefix), ("path", &route.path)] {
+            if let Some(value) = value
+                && !value.starts_with('/')
+            {
+                self.push(
+                    self.at(
+                        stack,
+                        &child(path, field),
+                        Code::InvalidRoute,
+                        format!("`{field}` `{value}` does not start with `/`"),
+                    )
+                    .with_help(format!("write `/{value}`")),
+                );
+            }
+        }
+        for (i, host) in route.hosts.iter().enumerate() {
+            if let Some(why) = crate::model::hosts::host_problem(host, true) {
+                let p = child(path, "hosts");
+                let mut p: Vec<&str> = p.clone();
+                let index = i.to_string();
+                p.push(&index);
+                self.push(
+                    self.at(stack, &p, Code::InvalidRoute, format!("`{host}` is not a valid host name: it {why}"))
+                        .with_help("use ASCII labels of 1 to 63 letters, digits and `-`, no `-` at either end of a label, 253 characters in all (punycode for other scripts); `*.` may only start a name"),
+                );
+            }
+        }
+        for (i, domain) in route.tls_domains.iter().enumerate() {
+            let index = i.to_string();
+            let names = std::iter::once(("main".to_owned(), &domain.main)).chain(
+                domain
+                    .sans
+                    .iter()
+                    .enumerate()
+                    .map(|(j, n)| (format!("sans.{j}"), n)),
+            );
+            for (field, name) in names {
+                if let Some(why) = crate::model::hosts::host_problem(name, true) {
+                    let mut p = child(path, "tls_domains");
+                    p.push(&index);
+                    p.extend(field.split('.'));
+                    self.push(
+                        self.at(stack, &p, Code::InvalidRoute, format!("`{name}` is not a valid domain: it {why}"))
+                            .with_help("use ASCII labels of 1 to 63 letters, digits and `-`, no `-` at either end of a label, 253 characters in all; `*.` may only start a name"),
+                    );
+                }
+            }
+        }
+        match route.port {
+            Some(port) if !listening.contains(&port) => self.push(
+                self.at(stack, &child(path, "port"), Code::RoutePort, format!("route port {port} is not a port `{service}` listens on"))
+                    .with_help(format!("add `{{ container: {port} }}` to the service's `ports`, or route to one of: {}", join_ports(listening))),
+            ),
+            None if listening.len() != 1 => self.push(
+                self.at(stack, path, Code::RoutePort, format!("the route cannot tell which port of `{service}` to use"))
+                    .with_help(if listening.is_empty() { "declare the port the service listens on under `ports`".to_owned() } else { format!("set `port:` to one of: {}", join_ports(listening)) }),
+            ),
+            _ => {}
+        }
+        if !networks.contains(&spec.traefik.network) {
+            self.push(
+                self.at(
+                    stack,
+                    path,
+                    Code::RouteNetwork,
+                    format!(
+                        "`{service}` is routed but not on Traefik's network `{}`",
+                        spec.traefik.network
+                    ),
+                )
+                .with_help(format!(
+                    "add `{}` to the service's or the stack's `networks`",
+                    spec.traefik.network
+                )),
+            );
+        }
+        let entrypoints = route
+            .entrypoints
+            .clone()
+            .unwrap_or_else(|| spec.traefik.default_entrypoints.clone());
+        let mut tls_kinds = BTreeSet::new();
+        for (i, e) in entrypoints.iter().enumerate() {
+            if let Some(entrypoint) = spec.traefik.entrypoints.get(e) {
+                tls_kinds.insert(entrypoint.tls);
+            } else {
+                {
+                    let p = child(path, "entrypoints");
+                    let index = i.to_string();
+                    let mut p: Vec<&str> = p.clone();
+                    p.push(&index);
+                    self.push(
+                        self.at(
+                            stack,
+                            &p,
+                            Code::UnknownEntrypoint,
+                            format!("unknown entry point `{e}`"),
+                        )
+                        .with_help(
+                            did_you_mean(e, spec.traefik.entrypoints.keys().map(String::as_str))
+                                .unwrap_or_else(|| "define it under `traefik.entrypoints`".into()),
+                        ),
+                    );
+                }
+            }
+        }
+        if tls_kinds.len() > 1 {
+            // A router is TLS or not on every entry point it lists; half of it would 404
+            // (reference pitfall 7).
+            self.push(
+                self.at(
+                    stack,
+                    &child(path, "entrypoints"),
+                    Code::InvalidRoute,
+                    "the route mixes TLS and plain entry points".into(),
+                )
+                .with_help("route on the TLS entry point only; the plain one redirects to it"),
+            );
+        }
+        for (i, m) in route.middlewares.iter().enumerate() {
+            let p = child(path, "middlewares");
+            let index = i.to_string();
+            let mut p: Vec<&str> = p.clone();
+            p.push(&index);
+            self.middleware_ref(&p, m, Some(stack));
+        }
+        if let Some(resolver) = &route.cert_resolver {
+            self.resolver_ref(&child(path, "cert_resolver"), resolver, Some(stack));
+        }
+    }
+
+    /// Parses a raw rule as Traefik v3 would, pointing errors at the bad token inside the
+    /// rule in platform.yaml.
+    pub(super) fn raw_rule(&mut self, stack: &str, path: &[&str], text: &str) {
+        let owner = self.owner(stack, path);
+        let segments: Vec<&str> = owner.iter().map(String::as_str).collect();
+        let mut report = |error: &rule::RuleError, code: Code| {
+            let mut d = self.source.at_offset(
+                code,
+                &segments,
+                text,
+                error.span.clone(),
+                error.message.clone(),
+            );
+            d.help.clone_from(&error.help);
+            self.problems.push(d);
+        };
+        match rule::parse(text, rule::Kind::Http) {
+            Err(error) => report(&error, Code::InvalidRoute),
+            Ok(expr) => {
+                for lint in rule::lints(&expr) {
+                    report(&lint, Code::RuleLint);
+                }
+            }
+        }
+    }
+}
