@@ -66,9 +66,8 @@ pub fn removal_problem(root: &Path, relative: &str) -> Option<String> {
         ));
     }
     let target = root.join(relative);
-    let metadata = match fs::symlink_metadata(&target) {
-        Ok(m) => m,
-        Err(_) => return None,
+    let Ok(metadata) = fs::symlink_metadata(&target) else {
+        return None;
     };
     if !metadata.file_type().is_file() {
         return Some("is not a regular file".into());

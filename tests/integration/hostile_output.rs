@@ -664,6 +664,27 @@ fn a_stale_temp_file_beside_a_document_is_removed() {
     assert_code(&world.run(&["check"]), 0, &[]);
 }
 
+#[test]
+fn the_folder_of_an_orphan_removed_by_a_killed_run_is_removed_by_the_next() {
+    let world = World::new();
+    world.gen_ok();
+    // A run killed after removing an orphan's last file, before removing its folder.
+    fs::create_dir_all(world.path("generated/infra/stacks/gone")).unwrap();
+    tamper_manifest(&world, "infra/stacks/gone/docker-compose.yml\n");
+    let before = world.snapshot();
+    assert_code(
+        &world.run(&["check"]),
+        1,
+        &["generated/.seisei-manifest (stale)"],
+    );
+    assert_unchanged(&world, &before);
+    world.gen_ok();
+    assert!(!world.path("generated/infra/stacks/gone").exists());
+    assert!(world.path("generated/infra/stacks/app").exists());
+    assert_only_changed(&world, &before, &["project/generated"]);
+    assert_code(&world.run(&["check"]), 0, &[]);
+}
+
 // ---- Signals and limits ----
 
 /// A project of `stacks` synthetic stacks, generated once, then changed so the next `gen`

@@ -64,7 +64,7 @@ fn gen_killed_at_twenty_random_moments_leaves_every_file_old_or_new() {
     for round in 0..20 {
         let (from, to) = (round % 2, (round + 1) % 2);
         std::fs::write(dir.join("platform.yaml"), &specs[to]).unwrap();
-        let delay = span.mul_f64((random() % 1000) as f64 / 1000.0);
+        let delay = span * u32::try_from(random() % 1000).unwrap() / 1000;
         let mut child = Command::new(env!("CARGO_BIN_EXE_seisei"))
             .arg("gen")
             .current_dir(dir)
