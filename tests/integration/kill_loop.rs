@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::hostile_output::{Entry, snapshot};
+use crate::output_world::{Entry, snapshot};
 
 // The benchmarks' generator: the same platforms at every size.
 #[path = "../../examples/synth.rs"]
@@ -104,7 +104,7 @@ fn gen_killed_at_twenty_random_moments_leaves_every_file_old_or_new() {
         assert!(
             now == expected,
             "round {round}: after the next gen the tree is the new spec's, without leftovers: {:?}",
-            crate::hostile_output::changed(&now, &expected)
+            crate::output_world::changed(&now, &expected)
         );
         let (code, stderr) = seisei(dir, &["check"]);
         assert_eq!(code, Some(0), "round {round}: {stderr}");

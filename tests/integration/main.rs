@@ -8,6 +8,7 @@ mod hostile_output;
 mod inventory;
 mod kill_loop;
 mod mermaid;
+mod output_world;
 mod properties;
 mod roundtrip;
 mod routing;
