@@ -340,7 +340,7 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
     let leftovers = output::files::leftovers(&compiled.output_dir, &extra_temp_dirs(compiled));
     let cleaned = between_files(Path::new("."))
         .map_err(|e| output::io_error(&compiled.output_dir, "stopped", &e))
-        .and_then(|()| output::files::remove_leftovers(&leftovers));
+        .and_then(|()| output::files::remove_leftovers(&compiled.output_dir, &leftovers));
     let result = cleaned.and_then(|cleaned| {
         output::write_with(&compiled.output_dir, plan, force, &mut between_files)?;
         output::docs::write_with(docs, &mut between_files)?;

@@ -189,14 +189,18 @@ pub fn leftovers(tree: &Path, folders: &[PathBuf]) -> Vec<PathBuf> {
 }
 
 /// Removes the leftovers found by [`leftovers`]. Each is checked again just before: only a
-/// regular file is unlinked, and unlinking a name never touches what a link points to.
-pub fn remove_leftovers(paths: &[PathBuf]) -> Result<usize, OutputError> {
+/// regular file is unlinked, and unlinking a name never touches what a link points to. A
+/// folder below `root` that the killed run created for the file alone goes with it.
+pub fn remove_leftovers(root: &Path, paths: &[PathBuf]) -> Result<usize, OutputError> {
     let mut removed = 0;
     for path in paths {
         match fs::symlink_metadata(path) {
             Ok(m) if m.file_type().is_file() => {
                 fs::remove_file(path).map_err(|e| io_error(path, "cannot remove", &e))?;
                 removed += 1;
+                if path.starts_with(root) {
+                    super::remove_empty_parents(root, path);
+                }
             }
             _ => {}
         }

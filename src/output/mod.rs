@@ -67,6 +67,9 @@ pub struct Plan {
     manifest_changed: bool,
     /// Files the manifest on disk lists: the only ones `--force` may take back.
     previous: BTreeSet<String>,
+    /// Listed files that are already gone, as a run killed while removing orphans leaves
+    /// them: their folders are removed once empty.
+    vanished: Vec<String>,
 }
 
 impl Plan {
@@ -155,14 +158,14 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
             });
             continue;
         }
-        if let Some(old) = read_optional(&root.join(path))? {
+        match read_optional(&root.join(path))? {
             // A listed file whose header is gone was taken over by hand: leave it alone.
-            if is_generated(&old) {
-                plan.changes.push(Change::Orphaned {
-                    path: path.clone(),
-                    old,
-                });
-            }
+            Some(old) if is_generated(&old) => plan.changes.push(Change::Orphaned {
+                path: path.clone(),
+                old,
+            }),
+            Some(_) => {}
+            None => plan.vanished.push(path.clone()),
         }
     }
     plan.changes.sort_by(|a, b| a.path().cmp(b.path()));
@@ -222,6 +225,11 @@ pub fn write_with(
                 fs::remove_file(&target).map_err(|e| io_error(&target, "cannot remove", &e))?;
                 remove_empty_parents(root, &target);
             }
+        }
+    }
+    for path in &plan.vanished {
+        if paths::removal_problem(root, path).is_none() {
+            remove_empty_parents(root, &root.join(path));
         }
     }
     if plan.manifest_changed {
@@ -293,7 +301,7 @@ fn not_ours(path: &Path, taken_over: bool) -> OutputError {
     }
 }
 
-fn remove_empty_parents(root: &Path, file: &Path) {
+pub(crate) fn remove_empty_parents(root: &Path, file: &Path) {
     let mut dir = file.parent();
     while let Some(d) = dir {
         if d == root || !d.starts_with(root) || fs::remove_dir(d).is_err() {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::hostile_output::{Entry, snapshot};
+use crate::output_world::{Entry, snapshot};
 
 // The benchmarks' generator: the same platforms at every size.
 #[path = "../../examples/synth.rs"]
@@ -64,8 +64,7 @@ fn gen_killed_at_twenty_random_moments_leaves_every_file_old_or_new() {
     for round in 0..20 {
         let (from, to) = (round % 2, (round + 1) % 2);
         std::fs::write(dir.join("platform.yaml"), &specs[to]).unwrap();
-        let delay =
-            span.mul_f64(f64::from(u32::try_from(random() % 1000).expect("below 1000")) / 1000.0);
+        let delay = span * u32::try_from(random() % 1000).unwrap() / 1000;
         let mut child = Command::new(env!("CARGO_BIN_EXE_seisei"))
             .arg("gen")
             .current_dir(dir)
@@ -105,7 +104,7 @@ fn gen_killed_at_twenty_random_moments_leaves_every_file_old_or_new() {
         assert!(
             now == expected,
             "round {round}: after the next gen the tree is the new spec's, without leftovers: {:?}",
-            crate::hostile_output::changed(&now, &expected)
+            crate::output_world::changed(&now, &expected)
         );
         let (code, stderr) = seisei(dir, &["check"]);
         assert_eq!(code, Some(0), "round {round}: {stderr}");

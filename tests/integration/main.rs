@@ -11,6 +11,7 @@ mod hostile_values;
 mod inventory;
 mod kill_loop;
 mod mermaid;
+mod output_world;
 mod properties;
 mod real_compose;
 mod real_oracles;
