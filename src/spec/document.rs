@@ -329,12 +329,32 @@ impl Builder {
         if let Some(kind) = super::secrets::credential_kind(value) {
             self.credential_nodes.push((id, kind));
         }
-        if self.control_nodes.len() < MAX_CONTROL_FINDINGS
-            && let Some(c) = value.chars().find(|c| forbidden_control(*c))
-        {
+        self.check_control(id, value);
+        id
+    }
+
+    /// Records `id` when it is a name (a mapping key) or free text and `text` holds a
+    /// forbidden control character. Decided as the node is added, so only such nodes count
+    /// towards [`MAX_CONTROL_FINDINGS`]: a hundred commands with escapes cannot hide the
+    /// purpose after them.
+    fn check_control(&mut self, id: NodeId, text: &str) {
+        if self.control_nodes.len() >= MAX_CONTROL_FINDINGS {
+            return;
+        }
+        let Some(c) = text.chars().find(|c| forbidden_control(*c)) else {
+            return;
+        };
+        let key = self.doc.nodes[id as usize].key;
+        let relevant = if key == NONE {
+            self.stack.last().is_some_and(|f| f.mapping)
+        } else {
+            self.doc
+                .scalar_text(key)
+                .is_some_and(|k| FREE_TEXT.contains(&k))
+        };
+        if relevant {
             self.control_nodes.push((id, c));
         }
-        id
     }
 
     fn set_anchor(&mut self, anchor: usize, node: NodeId, extent: Option<Extent>) {
@@ -372,7 +392,14 @@ impl Builder {
                 span,
             ));
         }
-        self.push(span, Kind::Alias { target }, extent);
+        let id = self.push(span, Kind::Alias { target }, extent);
+        // `purpose: *text` takes the anchored text, wherever it was written.
+        if let Some(text) = self.doc.scalar_text(target)
+            && text.chars().any(forbidden_control)
+        {
+            let text = text.to_owned();
+            self.check_control(id, &text);
+        }
         Ok(())
     }
 
@@ -897,6 +924,25 @@ mod tests {
             })
             .collect();
         assert_eq!(found, ["k\u{1b} '\\u{1b}' 1", "s.purpose '\\0' 3"]);
+    }
+
+    #[test]
+    fn finds_control_characters_through_aliases_and_past_many_values() {
+        let mut text = String::from("x: &t \"a\\eb\"\ncommands:\n");
+        for _ in 0..200 {
+            text.push_str("  - \"\\e[0m\"\n");
+        }
+        text.push_str("s:\n  purpose: *t\n  note: \"\\0\"\n");
+        let doc = Document::parse(&text).unwrap();
+        let paths: Vec<String> = doc
+            .findings
+            .iter()
+            .filter_map(|(f, _)| match f {
+                Finding::Control { path, .. } => Some(display(path)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(paths, ["s.purpose", "s.note"]);
     }
 
     #[test]
