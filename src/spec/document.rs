@@ -15,6 +15,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
 use crate::diagnostics::Span;
 
 mod checks;
+mod secret_spans;
 use checks::{
     FREE_TEXT, MAX_CONTROL_FINDINGS, Tagged, check_characters, check_version, forbidden_control,
     harmless_collection, tag_text, tagged_scalar,
@@ -588,36 +589,6 @@ impl Builder {
             }
         }
         self.doc
-    }
-}
-
-impl Builder {
-    /// Records where secrets are written: the `example` and `default` values of each
-    /// mapping that says `secret: true` (through an alias, the anchored value too).
-    fn find_secret_values(&mut self) {
-        let doc = &self.doc;
-        let mut found = Vec::new();
-        for (id, node) in doc.nodes.iter().enumerate() {
-            if node.key == NONE || !matches!(doc.scalar_text(node.key), Some("example" | "default"))
-            {
-                continue;
-            }
-            let secret = doc.lookup(node.parent, "secret").is_some_and(|flag| {
-                matches!(
-                    doc.kind(doc.resolve(flag)),
-                    Kind::Scalar { plain: true, .. }
-                ) && doc.scalar_text(doc.resolve(flag)) == Some("true")
-            });
-            if !secret {
-                continue;
-            }
-            let id = narrow(id);
-            found.push(doc.span(id));
-            if doc.resolve(id) != id {
-                found.push(doc.span(doc.resolve(id)));
-            }
-        }
-        self.doc.sensitive.extend(found);
     }
 }
 

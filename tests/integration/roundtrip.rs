@@ -79,18 +79,14 @@ fn hostile_strings_survive_every_output() {
 /// YAML ends a comment at CR, NEL, LS and PS as well as LF (YAML 1.1 and libyaml, which
 /// go-yaml, used by Compose and Traefik, ports), and refuses control characters, a BOM inside
 /// a document and U+FFFE/U+FFFF anywhere. A stack purpose, written as a `#` comment at the
-/// top of the compose file, must neither inject keys nor make the file unreadable.
+/// top of the compose file, must neither inject keys nor make the file unreadable. Control
+/// characters (CR, NEL, BEL, ESC, DEL, CSI) never get that far: a purpose holding one is
+/// refused (issue 12), which the second half checks.
 #[test]
 fn yaml_comments_hold_any_purpose() {
     let purposes = [
-        "first line\rinjected: true",
-        "first line\u{85}injected: true",
         "first line\u{2028}injected: true",
         "first line\u{2029}injected: true",
-        "bell\u{7}",
-        "escape\u{1b}[0m",
-        "del\u{7f}",
-        "csi\u{9b}",
         "byte order mark\u{feff}",
         "noncharacter\u{fffe}",
     ];
@@ -102,6 +98,33 @@ fn yaml_comments_hold_any_purpose() {
     let mut findings = Findings::default();
     check_compose(&compiled, &mut findings);
     findings.assert_none(Path::new("purposes that YAML comments cannot hold raw"));
+    for (i, purpose) in [
+        "first line\rinjected: true",
+        "first line\u{85}injected: true",
+        "bell\u{7}",
+        "escape\u{1b}[0m",
+        "del\u{7f}",
+        "csi\u{9b}",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut stacks = serde_json::Map::new();
+        stacks.insert(format!("purpose{i}"), small_stack(i, purpose, &json!({})));
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("platform.yaml");
+        let text = serde_yaml::to_string(&platform(stacks, &json!({}))).expect("serializes");
+        std::fs::write(&path, text).expect("the spec is written");
+        let Err((_, problems)) = seisei::compile(&path) else {
+            panic!("{purpose:?} was taken as a purpose");
+        };
+        assert!(
+            problems
+                .iter()
+                .any(|d| d.message.contains("holds a control character")),
+            "{purpose:?}: {problems:?}"
+        );
+    }
 }
 
 /// The escape hatch writes its value with `serde_yaml`, which puts a string with a line break

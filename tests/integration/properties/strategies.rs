@@ -142,8 +142,16 @@ pub(super) fn text_from(
         1 => dollars.prop_map(str::to_owned),
     ];
     prop::collection::vec(piece, 0..5)
-        .prop_map(|pieces| writable(pieces.concat()))
+        .prop_map(|pieces| printable(&writable(pieces.concat())))
         .boxed()
+}
+
+/// seisei refuses control characters other than tab and line feed in names and free text
+/// (issue 12), and these texts go into both; `any_text` keeps them for the escapers.
+fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect()
 }
 
 /// `serde_yaml` 0.9 (libyaml's emitter) writes a string holding a line feed or carriage

@@ -124,19 +124,30 @@ pub(crate) fn hostile_image(index: usize) -> String {
 
 /// Writes the hostile platform into `dir` and returns its path. Serialized with `serde_yaml`,
 /// so the spec holds exactly the strings above; the test checks it read them back so.
+/// `text` without the control characters seisei refuses in names and free text: all but
+/// tab and line feed.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect()
+}
+
 pub(crate) fn write_hostile_platform(dir: &Path) -> PathBuf {
     let mut stacks = serde_json::Map::new();
     let mut headers = serde_json::Map::new();
-    for (i, text) in HOSTILE.iter().enumerate() {
-        headers.insert(format!("X-Hostile-{i:02}"), json!(text));
+    for (i, value) in HOSTILE.iter().enumerate() {
+        headers.insert(format!("X-Hostile-{i:02}"), json!(value));
+        // Names and free text (purposes, descriptions, notes, roles) may hold no control
+        // character but tab and line feed (issue 12); values keep every trap.
+        let text = &printable(value);
         let mut service = json!({
             "image": hostile_image(i),
             "role": text,
-            "command": ["printf", "%s", text],
+            "command": ["printf", "%s", value],
             "ports": [{ "container": 8080, "note": text }],
             "env": ["EXAMPLE"],
-            "environment": { "HOSTILE": text },
-            "healthcheck": { "test": ["CMD-SHELL", text] },
+            "environment": { "HOSTILE": value },
+            "healthcheck": { "test": ["CMD-SHELL", value] },
             "routes": [{ "hosts": [format!("h{i:02}.example.test")], "note": text }],
             "compose": {},
         });
@@ -144,7 +155,7 @@ pub(crate) fn write_hostile_platform(dir: &Path) -> PathBuf {
             // Typed YAML 1.1 traps in the escape hatch; once is enough.
             service["compose"] = json!({ "stop_signal": "yes", "user": "1000:1000" });
         }
-        service["compose"]["x-hostile"] = json!(text);
+        service["compose"]["x-hostile"] = json!(value);
         if i == 1 {
             service["container_name"] = json!("H01.odd_name-1");
         }
@@ -155,7 +166,7 @@ pub(crate) fn write_hostile_platform(dir: &Path) -> PathBuf {
                 "status": "testing",
                 "networks": ["edge"],
                 "services": { "app": service },
-                "env": { "EXAMPLE": { "description": text, "example": text } },
+                "env": { "EXAMPLE": { "description": text, "example": value } },
                 "dependencies": [text],
                 "notes": [text],
                 "config_files": [{ "path": format!("config/h{i:02}.conf"), "purpose": text }],
@@ -322,15 +333,16 @@ pub(crate) fn check_hostile_spec_was_read_as_meant(compiled: &Compiled, findings
             continue;
         };
         let app = &stack.services["app"];
+        let free = printable(text);
         findings.same(
             format!("spec: {name}.purpose"),
             stack.purpose.as_deref(),
-            Some(text),
+            Some(free.as_str()),
         );
         findings.same(
             format!("spec: {name}.app.role"),
             app.role.as_deref(),
-            Some(*text),
+            Some(free.as_str()),
         );
         findings.same(
             format!("spec: {name}.env.EXAMPLE.example"),
