@@ -17,6 +17,10 @@ use seisei::{
     Compiled, EXIT_ERROR, EXIT_OK, EXIT_STALE, compile, doc_updates, edit, explain, render, spec,
 };
 
+/// The most seisei reads of a `.git` file or a git hook: both are a few lines, and either
+/// may be a link to anything.
+const HOOK_BYTES: u64 = 1024 * 1024;
+
 /// How output looks: colours and how much is said. Four independent switches, each set by
 /// its own flag or check, so plain booleans read best.
 #[allow(clippy::struct_excessive_bools)]
@@ -58,7 +62,9 @@ impl Terminal {
             if spec_path == Some(path) {
                 text.map(Cow::Borrowed)
             } else {
-                std::fs::read_to_string(path).ok().map(Cow::Owned)
+                seisei::fsread::read_text(path, seisei::spec::MAX_SPEC_BYTES)
+                    .ok()
+                    .map(Cow::Owned)
             }
         };
         let rendered = diagnostics::render_all(shown, read, self.color_err);
@@ -559,7 +565,9 @@ fn new(
         Err(problems) => {
             term.diagnostics(
                 Some(&path),
-                std::fs::read_to_string(&path).ok().as_deref(),
+                seisei::fsread::read_text(&path, seisei::spec::MAX_SPEC_BYTES)
+                    .ok()
+                    .as_deref(),
                 &problems,
             );
             return EXIT_ERROR;
@@ -649,7 +657,7 @@ fn git_dir(start: &Path) -> Option<PathBuf> {
         if candidate.is_dir() {
             return Some(candidate);
         }
-        if let Ok(text) = std::fs::read_to_string(&candidate)
+        if let Ok(text) = seisei::fsread::read_text(&candidate, HOOK_BYTES)
             && let Some(target) = text.trim().strip_prefix("gitdir: ")
         {
             return Some(dir.join(target));
@@ -671,10 +679,11 @@ fn hook_install(spec: &Path, force: bool) -> u8 {
         return EXIT_ERROR;
     };
     let hook = git.join("hooks/pre-commit");
-    if let Ok(existing) = std::fs::read_to_string(&hook)
-        && !existing.contains(HOOK_MARKER)
-        && !force
-    {
+    // A hook that cannot be read (a link to a device, a folder, a huge file) is not one seisei
+    // wrote either: refuse it like any other.
+    let ours =
+        || seisei::fsread::read_text(&hook, HOOK_BYTES).is_ok_and(|t| t.contains(HOOK_MARKER));
+    if hook.symlink_metadata().is_ok() && !force && !ours() {
         eprintln!(
             "seisei: {} already exists and seisei did not write it; keep it, or pass --force to replace it",
             hook.display()
@@ -715,7 +724,7 @@ fn hook_uninstall(spec: &Path) -> u8 {
         return EXIT_ERROR;
     };
     let hook = git.join("hooks/pre-commit");
-    match std::fs::read_to_string(&hook) {
+    match seisei::fsread::read_text(&hook, HOOK_BYTES) {
         Ok(text) if text.contains(HOOK_MARKER) => match std::fs::remove_file(&hook) {
             Ok(()) => {
                 println!("removed {}", hook.display());

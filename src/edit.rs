@@ -83,7 +83,7 @@ pub fn add_stack(
     let after = source
         .document
         .last_line(&["stacks"])
-        .unwrap_or_else(|| source.text.lines().count());
+        .unwrap_or_else(|| lines_inclusive(&source.text).count());
     Ok(Edit {
         path: source.path.clone(),
         before: source.text.clone(),
@@ -264,30 +264,78 @@ fn child_indent(source: &Source, segments: &[&str], fallback: usize) -> usize {
 /// `text` with `block` inserted after line `line` (1-based; 0 inserts at the top), separated
 /// from what precedes it by one blank line.
 fn insert_after(text: &str, line: usize, block: &str) -> String {
+    // The block is written in the file's own line breaks (LF, CRLF or, in an old Mac file, a
+    // lone CR), and lines are counted as YAML counts them, so a CR-only spec gets its block
+    // after the right line instead of after the whole file.
+    let brk = line_break(text);
     let mut offset = 0;
-    for (index, l) in text.split_inclusive('\n').enumerate() {
+    for (index, l) in lines_inclusive(text).enumerate() {
         if index == line {
             break;
         }
         offset += l.len();
     }
     let (before, after) = text.split_at(offset);
-    let mut out = String::with_capacity(text.len() + block.len() + 2);
+    let block = block.replace('\n', brk);
+    let mut out = String::with_capacity(text.len() + block.len() + 2 * brk.len());
     out.push_str(before);
-    if !before.is_empty() && !before.ends_with('\n') {
-        out.push('\n');
+    if !before.is_empty() && !before.ends_with(brk) {
+        out.push_str(brk);
     }
-    if !before.is_empty() && !before.ends_with("\n\n") {
-        out.push('\n');
+    if !before.is_empty() && !before.ends_with(&format!("{brk}{brk}")) {
+        out.push_str(brk);
     }
-    out.push_str(block);
+    out.push_str(&block);
     out.push_str(after);
     out
+}
+
+/// The line break a file uses: CRLF if it has one, else a lone CR if it has one, else LF.
+fn line_break(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else if text.contains('\r') {
+        "\r"
+    } else {
+        "\n"
+    }
+}
+
+/// The lines of `text` with their breaks (`\n`, `\r\n` or a lone `\r`), which add up to
+/// `text`.
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let end = match rest.find(['\n', '\r']) {
+            Some(at) if rest[at..].starts_with("\r\n") => at + 2,
+            Some(at) => at + 1,
+            None => rest.len(),
+        };
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        Some(line)
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inserts_in_the_files_own_line_breaks() {
+        assert_eq!(
+            insert_after("a:\r  b: 1\rc: 2\r", 2, "x\n"),
+            "a:\r  b: 1\r\rx\rc: 2\r"
+        );
+        assert_eq!(
+            insert_after("a: 1\r\nb: 2\r\n", 1, "x\n"),
+            "a: 1\r\n\r\nx\r\nb: 2\r\n"
+        );
+        assert_eq!(insert_after("a: 1\nb: 2\n", 1, "x\n"), "a: 1\n\nx\nb: 2\n");
+    }
 
     #[test]
     fn inserts_after_a_line_with_one_blank_line() {
