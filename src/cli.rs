@@ -278,7 +278,9 @@ pub fn find_spec(given: Option<&Path>, start: &Path) -> PathBuf {
     start
         .ancestors()
         .map(|dir| dir.join("platform.yaml"))
-        .find(|candidate| candidate.is_file())
+        // Anything named platform.yaml ends the search, a FIFO or a link to a device too: it
+        // is then refused with its own message, instead of a spec further up being used.
+        .find(|candidate| candidate.symlink_metadata().is_ok())
         .map_or_else(
             || PathBuf::from("platform.yaml"),
             |found| relative_to(&found, start),

@@ -211,6 +211,19 @@ pub struct Diagnostic {
     /// Places in `self.file` that hold a secret (the example of a secret variable, a value
     /// that looks like a credential): a quoted source line shows `****` there instead.
     pub masked: Vec<Span>,
+    /// The other places the problem is about (the router it conflicts with, where a name was
+    /// first declared), each shown with its own snippet after the main one.
+    pub related: Vec<Related>,
+}
+
+/// A second place a diagnostic is about, with what it is (`first declared here`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub file: PathBuf,
+    pub span: Span,
+    pub label: String,
+    /// Secrets on the quoted line, masked as in [`Diagnostic::masked`].
+    pub masked: Vec<Span>,
 }
 
 impl Diagnostic {
@@ -222,12 +235,21 @@ impl Diagnostic {
             span,
             help: None,
             masked: Vec::new(),
+            related: Vec::new(),
         }
     }
 
     #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Adds another place the problem is about; `None` (a place with no position, such as a
+    /// router seisei adds itself) adds nothing.
+    #[must_use]
+    pub fn with_related(mut self, related: Option<Related>) -> Self {
+        self.related.extend(related);
         self
     }
 
@@ -251,6 +273,17 @@ impl Diagnostic {
 
     /// [`Diagnostic::render_styled`] with the lines of `self.file` already indexed.
     pub fn render_indexed(&self, lines: Option<&LineIndex<'_>>, color: bool) -> String {
+        let own = |file: &Path| if file == self.file { lines } else { None };
+        self.render_in(&own, color)
+    }
+
+    /// Renders with the lines of every file it quotes found through `lines`: the main place's
+    /// file and those of [`Diagnostic::related`].
+    pub fn render_in<'i>(
+        &self,
+        lines: &dyn Fn(&Path) -> Option<&'i LineIndex<'i>>,
+        color: bool,
+    ) -> String {
         let paint = |code: &str, text: &str| {
             if color {
                 format!("\x1b[{code}m{text}\x1b[0m")
@@ -278,33 +311,30 @@ impl Diagnostic {
         let file = escape_controls(&self.file.display().to_string()).into_owned();
         match self.span {
             Some(span) => {
-                let _ = writeln!(
-                    out,
-                    "  {} {}:{}:{}",
-                    paint("1;34", "-->"),
-                    file,
-                    span.line,
-                    span.column
-                );
-                if let Some(line) = lines.and_then(|l| l.line(span.line)) {
-                    let gutter = span.line.to_string();
-                    let pad = " ".repeat(gutter.len());
-                    let snippet = Snippet::new(line, span, &self.masked);
-                    let bar = paint("1;34", "|");
-                    let _ = writeln!(out, "{pad} {bar}");
-                    let _ = writeln!(out, "{} {bar} {}", paint("1;34", &gutter), snippet.text);
-                    let carets = "^".repeat(snippet.width);
-                    let _ = writeln!(
-                        out,
-                        "{pad} {bar} {}{}",
-                        " ".repeat(snippet.indent),
-                        paint(severity_color, &carets)
-                    );
-                }
+                let quoted = lines(&self.file).and_then(|l| l.line(span.line));
+                let place = Place {
+                    file: &file,
+                    span,
+                    line: quoted,
+                    masked: &self.masked,
+                };
+                place.write(&mut out, &paint, ('^', severity_color), None);
             }
             None => {
                 let _ = writeln!(out, "  {} {file}", paint("1;34", "-->"));
             }
+        }
+        for related in &self.related {
+            let file = escape_controls(&related.file.display().to_string()).into_owned();
+            let quoted = lines(&related.file).and_then(|l| l.line(related.span.line));
+            let place = Place {
+                file: &file,
+                span: related.span,
+                line: quoted,
+                masked: &related.masked,
+            };
+            let label = escape_controls(&related.label);
+            place.write(&mut out, &paint, ('-', "1;34"), Some(&label));
         }
         if let Some(help) = &self.help {
             let help = escape_controls(help);
@@ -316,7 +346,7 @@ impl Diagnostic {
     /// One JSON object, for `--format json`.
     pub fn to_json(&self) -> serde_json::Value {
         let span = self.span.unwrap_or_default();
-        serde_json::json!({
+        let mut json = serde_json::json!({
             "code": self.code.id(),
             "name": self.code.slug(),
             "severity": self.severity().label(),
@@ -327,7 +357,69 @@ impl Diagnostic {
             "end_line": span.end_line,
             "end_column": span.end_column,
             "suggestion": self.help,
-        })
+        });
+        // Only when there is one, so the objects of every other problem stay as they were.
+        if !self.related.is_empty() {
+            json["related"] = self
+                .related
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "file": r.file.display().to_string(),
+                        "line": r.span.line,
+                        "column": r.span.column,
+                        "end_line": r.span.end_line,
+                        "end_column": r.span.end_column,
+                        "label": r.label,
+                    })
+                })
+                .collect();
+        }
+        json
+    }
+}
+
+/// One place as printed: `--> file:line:column`, then the quoted line with marks under the
+/// span and, for a related place, what it is.
+struct Place<'a> {
+    file: &'a str,
+    span: Span,
+    line: Option<&'a str>,
+    masked: &'a [Span],
+}
+
+impl Place<'_> {
+    fn write(
+        &self,
+        out: &mut String,
+        paint: &dyn Fn(&str, &str) -> String,
+        (mark, mark_color): (char, &str),
+        label: Option<&str>,
+    ) {
+        let span = self.span;
+        let _ = writeln!(
+            out,
+            "  {} {}:{}:{}",
+            paint("1;34", "-->"),
+            self.file,
+            span.line,
+            span.column
+        );
+        let Some(line) = self.line else { return };
+        let gutter = span.line.to_string();
+        let pad = " ".repeat(gutter.len());
+        let snippet = Snippet::new(line, span, self.masked);
+        let bar = paint("1;34", "|");
+        let _ = writeln!(out, "{pad} {bar}");
+        let _ = writeln!(out, "{} {bar} {}", paint("1;34", &gutter), snippet.text);
+        let marks = mark.to_string().repeat(snippet.width);
+        let label = label.map(|l| format!(" {l}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "{pad} {bar} {}{}",
+            " ".repeat(snippet.indent),
+            paint(mark_color, &format!("{marks}{label}"))
+        );
     }
 }
 
@@ -345,13 +437,17 @@ pub fn render_all<'a, 't>(
     for d in diagnostics.iter().filter(|d| d.span.is_some()) {
         texts.entry(&d.file).or_insert_with(|| read(&d.file));
     }
+    for r in diagnostics.iter().flat_map(|d| &d.related) {
+        texts.entry(&r.file).or_insert_with(|| read(&r.file));
+    }
     let indexes: BTreeMap<&Path, LineIndex<'_>> = texts
         .iter()
         .filter_map(|(path, text)| Some((*path, LineIndex::new(text.as_deref()?))))
         .collect();
     let mut out = String::new();
+    let lookup = |file: &Path| indexes.get(file);
     for d in diagnostics {
-        out.push_str(&d.render_indexed(indexes.get(d.file.as_path()), color));
+        out.push_str(&d.render_in(&lookup, color));
     }
     out
 }
@@ -370,6 +466,52 @@ pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A second place in another file is read once with the rest of the batch, printed with
+    /// its own snippet and label, and carried in the JSON form; a diagnostic without one has
+    /// no `related` key at all.
+    #[test]
+    fn related_places_render_in_their_own_file() {
+        let d = Diagnostic::new(
+            Code::DuplicateKey,
+            Path::new("a.yaml"),
+            Some(Span::point(2, 3)),
+            "twice",
+        )
+        .with_related(Some(Related {
+            file: PathBuf::from("b.yaml"),
+            span: Span {
+                line: 1,
+                column: 1,
+                end_line: 1,
+                end_column: 4,
+            },
+            label: "first here".into(),
+            masked: Vec::new(),
+        }));
+        let mut asked = Vec::new();
+        let out = render_all(
+            [&d],
+            |p| {
+                asked.push(p.to_path_buf());
+                Some(Cow::Borrowed(if p == Path::new("a.yaml") {
+                    "x\n  y: 1\n"
+                } else {
+                    "key: 2\n"
+                }))
+            },
+            false,
+        );
+        assert_eq!(asked, [PathBuf::from("a.yaml"), PathBuf::from("b.yaml")]);
+        assert_eq!(
+            out,
+            "error[E0104/duplicate-key]: twice\n  --> a.yaml:2:3\n  |\n2 |   y: 1\n  |   ^\n  --> b.yaml:1:1\n  |\n1 | key: 2\n  | --- first here\n"
+        );
+        assert_eq!(d.to_json()["related"][0]["file"], "b.yaml");
+        assert_eq!(d.to_json()["related"][0]["label"], "first here");
+        let plain = Diagnostic::new(Code::DuplicateKey, Path::new("a.yaml"), None, "x");
+        assert!(plain.to_json().get("related").is_none());
+    }
 
     /// A batch renders as its diagnostics one by one, each file asked for once.
     #[test]

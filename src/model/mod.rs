@@ -622,6 +622,28 @@ pub(crate) fn locate(
     source.at(code, segments, message)
 }
 
+/// The place [`locate`] would point at, as the second place of another diagnostic.
+pub(crate) fn locate_related(
+    source: &Source,
+    resolved: &extends::Resolved<'_>,
+    stack: &str,
+    segments: &[&str],
+    label: String,
+) -> Option<diagnostics::Related> {
+    if let Some(chain) = resolved.chains.get(stack) {
+        for owner in chain {
+            let mut path: Vec<&str> = segments.to_vec();
+            if path.len() > 1 && path[0] == "stacks" {
+                path[1] = owner;
+            }
+            if source.has(&path) {
+                return source.related_at(&path, label);
+            }
+        }
+    }
+    source.related_at(segments, label)
+}
+
 fn uses_docker_provider(source: &Source) -> bool {
     let spec = &source.spec;
     spec.traefik.default_provider == Provider::Docker

@@ -110,7 +110,7 @@ pub struct ParseError {
 #[derive(Debug)]
 pub enum Finding {
     /// A key written twice in one mapping: the path of the second one.
-    DuplicateKey { path: String },
+    DuplicateKey { path: String, first: Span },
     /// A tag (`!!binary`, `!custom`); seisei honours only the core schema's.
     Tag { tag: String },
     /// A core-schema tag on a scalar that is not of that type (`!!int abc`).
@@ -285,12 +285,16 @@ impl Builder {
             let node = &nodes[candidate as usize];
             node.parent == mapping && key_text(nodes, scalars, node.key) == Some(name)
         };
-        if doc.index.find(hash, same).is_some() {
+        if let Some(&earlier) = doc.index.find(hash, same) {
             let span = doc.nodes[key as usize].span.expand();
+            let first = doc.nodes[doc.nodes[earlier as usize].key as usize]
+                .span
+                .expand();
             // The path is filled in after the build, when every parent is complete.
             doc.findings.push((
                 Finding::DuplicateKey {
                     path: String::new(),
+                    first,
                 },
                 span,
             ));
@@ -582,7 +586,7 @@ impl Builder {
             .collect();
         let mut paths = paths.into_iter();
         for (finding, _) in &mut self.doc.findings {
-            if let Finding::DuplicateKey { path } = finding
+            if let Finding::DuplicateKey { path, .. } = finding
                 && let Some(found) = paths.next()
             {
                 *path = found;
@@ -812,7 +816,7 @@ mod tests {
             .findings
             .iter()
             .map(|(f, span)| match f {
-                Finding::DuplicateKey { path } => (display(path), span.line),
+                Finding::DuplicateKey { path, .. } => (display(path), span.line),
                 other => (format!("{other:?}"), span.line),
             })
             .collect();

@@ -78,6 +78,10 @@ pub(super) fn include_stacks(
             Ok((name, stack, included)) => {
                 if source.spec.stacks.contains_key(&name) {
                     let first = source.place(&["stacks", &name]).file.display().to_string();
+                    let earlier = source.related_at_key(
+                        &["stacks", &name],
+                        format!("`{name}` is first defined here"),
+                    );
                     problems.push(
                         Diagnostic::new(
                             Code::DuplicateKey,
@@ -85,7 +89,8 @@ pub(super) fn include_stacks(
                             included.document.key_or_parent(&[&name]),
                             format!("stack `{name}` is also defined in {first}"),
                         )
-                        .with_help("keep one definition of each stack"),
+                        .with_help("keep one definition of each stack")
+                        .with_related(earlier),
                     );
                     continue;
                 }

@@ -16,7 +16,7 @@ pub use document::{
 };
 pub use types::*;
 
-use crate::diagnostics::{Code, Diagnostic, Span, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, Related, Span, did_you_mean};
 use document::NodeId;
 
 /// Larger specs are refused before parsing, so a runaway file cannot take the memory. A
@@ -89,6 +89,31 @@ impl Source {
             place.document.value_or_parent(&place.segments),
             message,
         )
+    }
+
+    /// Another place a diagnostic is about: the value at `segments`, with what it is. `None`
+    /// when the spec does not write that value (a router seisei adds itself).
+    pub fn related_at(&self, segments: &[&str], label: impl Into<String>) -> Option<Related> {
+        let place = self.place(segments);
+        let span = place.document.value_or_parent(&place.segments)?;
+        Some(Related {
+            file: place.file.to_path_buf(),
+            span,
+            label: label.into(),
+            masked: masks_near(place.document, span),
+        })
+    }
+
+    /// [`Source::related_at`] at the key of `segments` instead of its value.
+    pub fn related_at_key(&self, segments: &[&str], label: impl Into<String>) -> Option<Related> {
+        let place = self.place(segments);
+        let span = place.document.key_or_parent(&place.segments)?;
+        Some(Related {
+            file: place.file.to_path_buf(),
+            span,
+            label: label.into(),
+            masked: masks_near(place.document, span),
+        })
     }
 
     /// A diagnostic pointing at the key at `segments`.
@@ -298,13 +323,19 @@ fn parse_document(path: &Path, text: &str) -> Result<Document, Vec<Diagnostic>> 
         .findings
         .iter()
         .map(|(finding, span)| match finding {
-            document::Finding::DuplicateKey { path: key } => Diagnostic::new(
+            document::Finding::DuplicateKey { path: key, first } => Diagnostic::new(
                 Code::DuplicateKey,
                 path,
                 Some(*span),
                 format!("duplicate key `{}`", display_path(key)),
             )
-            .with_help("remove one of the two entries; YAML keeps only one"),
+            .with_help("remove one of the two entries; YAML keeps only one")
+            .with_related(Some(Related {
+                file: path.to_path_buf(),
+                span: *first,
+                label: "first written here".to_owned(),
+                masked: masks_near(&document, *first),
+            })),
             document::Finding::Tag { tag } => Diagnostic::new(
                 Code::InvalidYaml,
                 path,
@@ -343,25 +374,31 @@ fn mask(document: &Document, diagnostics: &mut [Diagnostic]) {
     }
     for d in diagnostics {
         let Some(span) = d.span else { continue };
-        // Only what the snippet can show: a line of thousands of secrets must not give each
-        // of its diagnostics thousands of masks.
-        let near = crate::diagnostics::SHOWN_AROUND_CARET;
-        let (low, high) = (span.column.saturating_sub(near), span.column + near);
-        d.masked.extend(
-            document
-                .sensitive_on(span.line)
-                .filter(|m| {
-                    let start = if m.line == span.line { m.column } else { 0 };
-                    let end = if m.end_line == span.line {
-                        m.end_column
-                    } else {
-                        usize::MAX
-                    };
-                    start <= high && end >= low
-                })
-                .copied(),
-        );
+        d.masked.extend(masks_near(document, span));
     }
+}
+
+/// The secrets of `document` that a snippet of `span`'s line can show. Only those: a line of
+/// thousands of secrets must not give each of its diagnostics thousands of masks.
+fn masks_near(document: &Document, span: Span) -> Vec<Span> {
+    if document.sensitive.is_empty() {
+        return Vec::new();
+    }
+    let near = crate::diagnostics::SHOWN_AROUND_CARET;
+    let (low, high) = (span.column.saturating_sub(near), span.column + near);
+    document
+        .sensitive_on(span.line)
+        .filter(|m| {
+            let start = if m.line == span.line { m.column } else { 0 };
+            let end = if m.end_line == span.line {
+                m.end_column
+            } else {
+                usize::MAX
+            };
+            start <= high && end >= low
+        })
+        .copied()
+        .collect()
 }
 
 /// Where a line that did not parse may hold a secret: what follows an `example:` or

@@ -78,6 +78,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         &[
             "lib",
             "cli",
+            "fsread",
             "spec",
             "model",
             "render",

@@ -59,6 +59,11 @@ impl Checker<'_> {
         let mut published: BTreeMap<(Protocol, u16), Vec<Publisher>> = BTreeMap::new();
         for stack in &model.stacks {
             if let Some(other) = dirs.insert(&stack.dir, &stack.name) {
+                let first = self.related(
+                    other,
+                    &["stacks", other, "path"],
+                    format!("`{other}` lives there too"),
+                );
                 self.push(
                     self.at(
                         &stack.name,
@@ -69,7 +74,8 @@ impl Checker<'_> {
                             stack.name, stack.dir
                         ),
                     )
-                    .with_help("give one of them another `path`"),
+                    .with_help("give one of them another `path`")
+                    .with_related(first),
                 );
             }
             for service in &stack.services {
@@ -83,9 +89,21 @@ impl Checker<'_> {
                         service.name.as_str(),
                         "container_name",
                     ];
+                    let first = self.related(
+                        other_stack,
+                        &[
+                            "stacks",
+                            other_stack,
+                            "services",
+                            other_service,
+                            "container_name",
+                        ],
+                        format!("first used by `{other_stack}.{other_service}`"),
+                    );
                     self.push(
                         self.at(&stack.name, &at, Code::DuplicateContainerName, format!("container name `{}` is also used by `{other_stack}.{other_service}`", service.container_name))
-                            .with_help("container names are global on a Docker host: choose another `container_name`"),
+                            .with_help("container names are global on a Docker host: choose another `container_name`")
+                            .with_related(first),
                     );
                 }
                 for port in service.ports.iter().filter(|p| p.publish) {
@@ -105,6 +123,11 @@ impl Checker<'_> {
                     };
                     if overlaps {
                         let at = ["stacks", *stack, "services", *service, "ports"];
+                        let first = self.related(
+                            other_stack,
+                            &["stacks", other_stack, "services", other_service, "ports"],
+                            format!("also published by `{other_stack}.{other_service}`"),
+                        );
                         let proto = if *protocol == Protocol::Tcp {
                             "tcp"
                         } else {
@@ -112,15 +135,29 @@ impl Checker<'_> {
                         };
                         self.push(
                             self.at(stack, &at, Code::HostPortCollision, format!("host port {port}/{proto} of `{stack}.{service}` is also published by `{other_stack}.{other_service}`"))
-                                .with_help("publish on another host port, or bind the two to different `host_ip` addresses"),
+                                .with_help("publish on another host port, or bind the two to different `host_ip` addresses")
+                                .with_related(first),
                         );
                     }
                 }
             }
         }
-        let mut routers: HashMap<&str, &str> = HashMap::new();
+        let mut routers: HashMap<&str, &crate::model::Router> = HashMap::new();
         for router in &model.routers {
-            if let Some(other) = routers.insert(&router.name, &router.stack) {
+            if let Some(first) = routers.insert(&router.name, router) {
+                let other = &first.stack;
+                let first_at = [
+                    "stacks",
+                    first.stack.as_str(),
+                    "services",
+                    first.service.as_str(),
+                    "routes",
+                ];
+                let first = self.related(
+                    other,
+                    &first_at,
+                    format!("`{}` is first defined here", router.name),
+                );
                 let at = [
                     "stacks",
                     router.stack.as_str(),
@@ -138,7 +175,8 @@ impl Checker<'_> {
                             router.name
                         ),
                     )
-                    .with_help("give the route another `name`"),
+                    .with_help("give the route another `name`")
+                    .with_related(first),
                 );
             }
         }

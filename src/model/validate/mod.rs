@@ -9,8 +9,8 @@ mod traefik;
 mod variables;
 
 use super::extends::Resolved;
-use super::{Model, locate};
-use crate::diagnostics::{Code, Diagnostic};
+use super::{Model, locate, locate_related};
+use crate::diagnostics::{Code, Diagnostic, Related};
 use crate::spec::Source;
 
 pub use names::{folder_problem, name_problem};
@@ -58,6 +58,11 @@ impl Checker<'_> {
         message: String,
     ) -> Diagnostic {
         locate(self.source, self.resolved, stack, segments, code, message)
+    }
+
+    /// The second place of a diagnostic, found like [`Checker::at`] finds the first.
+    pub(super) fn related(&self, stack: &str, segments: &[&str], label: String) -> Option<Related> {
+        locate_related(self.source, self.resolved, stack, segments, label)
     }
 
     /// The path of the value at `segments` in the stack of the `extends` chain that wrote it.

@@ -213,23 +213,44 @@ impl Checker<'_> {
                 Finding::Shadowed { router, .. } => (Code::ShadowedRoute, router),
                 Finding::NeverMatches { router } => (Code::UnreachableRoute, router),
             };
-            let row = rows.iter().find(|r| &r.name == subject);
-            let diagnostic = match row.and_then(|r| crate::model::routing::router_of(model, r)) {
-                Some(router) => {
-                    let index = router.route_index.to_string();
-                    let at = [
-                        "stacks",
-                        router.stack.as_str(),
-                        "services",
-                        router.service.as_str(),
-                        "routes",
-                        index.as_str(),
-                    ];
-                    self.at(&router.stack, &at, code, finding.to_string())
+            // Where the spec writes a router: its route, or nothing for Traefik's own routers.
+            let route_of = |name: &str| {
+                let row = rows.iter().find(|r| r.name == name)?;
+                let router = crate::model::routing::router_of(model, row)?;
+                let index = router.route_index.to_string();
+                Some((
+                    router.stack.clone(),
+                    [
+                        "stacks".to_owned(),
+                        router.stack.clone(),
+                        "services".to_owned(),
+                        router.service.clone(),
+                        "routes".to_owned(),
+                        index,
+                    ],
+                ))
+            };
+            let diagnostic = match route_of(subject) {
+                Some((stack, at)) => {
+                    let at: Vec<&str> = at.iter().map(String::as_str).collect();
+                    self.at(&stack, &at, code, finding.to_string())
                 }
                 None => self.source.at(code, &["traefik"], finding.to_string()),
             };
-            self.push(diagnostic.with_help(finding.help()));
+            // The other router of a tie, shown with its own snippet.
+            let other = match finding {
+                Finding::Ambiguous { a, .. } => Some(a),
+                Finding::TieBrokenByProvider { winner, .. } => Some(winner),
+                Finding::Shadowed { by, .. } => Some(by),
+                Finding::NeverMatches { .. } => None,
+            };
+            let related = other.and_then(|name| {
+                let (stack, at) = route_of(name)?;
+                let at: Vec<&str> = at.iter().map(String::as_str).collect();
+                let label = format!("`{name}` is declared here");
+                self.related(&stack, &at, label)
+            });
+            self.push(diagnostic.with_help(finding.help()).with_related(related));
         }
     }
 }
