@@ -109,6 +109,90 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     })
 }
 
+/// Files written together: each to its temporary file first ([`Batch::stage`]), then all made
+/// durable at once with one `syncfs` of the output's file system, then renamed into place
+/// ([`Batch::commit`]). One flush for the whole tree instead of one `fsync` per file is what
+/// makes a large `gen` cost about what copying the tree and `sync` cost, and the promise
+/// holds: until its rename a target is untouched, and each rename swaps in a file that is
+/// already on disk. A batch dropped before it is committed (an error, an interrupt) removes
+/// its temporary files.
+#[derive(Default)]
+pub struct Batch {
+    /// Temporary file and target, in the order they were staged.
+    staged: Vec<(PathBuf, PathBuf)>,
+    /// Folders already created, so each is made once, not once per file.
+    folders: std::collections::HashSet<PathBuf>,
+}
+
+impl Batch {
+    /// Writes `bytes` to a new temporary file beside `target`, not yet synced or renamed.
+    pub fn stage(&mut self, target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        let dir = target.parent().unwrap_or(Path::new("."));
+        if !self.folders.contains(dir) {
+            fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create directory", &e))?;
+            self.folders.insert(dir.to_path_buf());
+        }
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let (temp, mut file) =
+            create_temp(dir, &name).map_err(|e| io_error(target, "cannot write", &e))?;
+        if let Ok(old) = fs::symlink_metadata(target)
+            && old.is_file()
+        {
+            let _ = file.set_permissions(old.permissions());
+        }
+        self.staged.push((temp, target.to_path_buf()));
+        file.write_all(bytes)
+            .map_err(|e| io_error(target, "cannot write", &e))
+    }
+
+    /// Makes every staged file durable with one `syncfs` of the file system holding `root`,
+    /// then renames each over its target (`before_each` may stop the run between two
+    /// renames), then flushes again so the renames themselves are durable.
+    pub fn commit(
+        mut self,
+        root: &Path,
+        before_each: &mut dyn FnMut(&Path) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
+        sync_file_system(root)?;
+        let staged = std::mem::take(&mut self.staged);
+        let mut renamed = 0;
+        let result = (|| {
+            for (temp, target) in &staged {
+                before_each(target).map_err(|e| io_error(target, "cannot write", &e))?;
+                fs::rename(temp, target).map_err(|e| io_error(target, "cannot write", &e))?;
+                renamed += 1;
+            }
+            sync_file_system(root)
+        })();
+        // What was not renamed is removed here, as a dropped batch would.
+        for (temp, _) in &staged[renamed..] {
+            let _ = fs::remove_file(temp);
+        }
+        result
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        for (temp, _) in &self.staged {
+            let _ = fs::remove_file(temp);
+        }
+    }
+}
+
+/// Flushes every dirty page of the file system that holds `path` (`syncfs`): one call for a
+/// whole tree of files.
+fn sync_file_system(path: &Path) -> Result<(), OutputError> {
+    let dir = fs::File::open(path).map_err(|e| io_error(path, "cannot sync", &e))?;
+    rustix::fs::syncfs(&dir).map_err(|e| io_error(path, "cannot sync", &e.into()))
+}
+
 /// Creates a temporary file for `name` in `dir`, new and exclusive. A name that exists
 /// (planted, or the one-in-2^64 repeat) is skipped for another random one.
 fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {

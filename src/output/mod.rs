@@ -205,16 +205,25 @@ pub fn write_with(
         }
     }
     let mut checked = HashSet::new();
+    // New and changed files first, staged and made durable together, then renamed; orphans
+    // go after, and the manifest last of all.
+    let mut batch = files::Batch::default();
+    for change in &plan.changes {
+        if let Change::Missing { bytes, .. } | Change::Stale { bytes, .. } = change {
+            let target = root.join(change.path());
+            before_each(&target).map_err(|e| io_error(&target, "cannot write", &e))?;
+            // Checked again: the plan was made a moment ago, the write happens now.
+            paths::ensure_inside_checked(root, change.path(), &mut checked)?;
+            batch.stage(&target, bytes)?;
+        }
+    }
+    batch.commit(root, before_each)?;
     for change in &plan.changes {
         let target = root.join(change.path());
-        before_each(&target).map_err(|e| io_error(&target, "cannot write", &e))?;
         match change {
-            Change::Missing { bytes, .. } | Change::Stale { bytes, .. } => {
-                // Checked again: the plan was made a moment ago, the write happens now.
-                paths::ensure_inside_checked(root, change.path(), &mut checked)?;
-                write_atomic(&target, bytes)?;
-            }
+            Change::Missing { .. } | Change::Stale { .. } => {}
             Change::Orphaned { path, .. } => {
+                before_each(&target).map_err(|e| io_error(&target, "cannot write", &e))?;
                 if let Some(why) = paths::removal_problem(root, path) {
                     return Err(OutputError {
                         path: target.clone(),

@@ -71,7 +71,28 @@ fn a_failure_at_any_write_leaves_each_file_old_or_new_and_the_next_gen_repairs()
     fs::write(dir.path().join("platform.yaml"), &changed).unwrap();
     let compiled = crate::compile(&dir.path().join("platform.yaml"));
     let fresh = output::plan(&compiled.output_dir, &compiled.artifacts, "platform.yaml").unwrap();
-    let operations = fresh.changes.len() + 1;
+    // Every call of the hook is a moment a run can stop at: before staging each file, before
+    // each rename, before each removal and before the manifest. Count them on a copy.
+    let operations = {
+        let count_dir = tempfile::tempdir().unwrap();
+        for (path, bytes) in &old {
+            let target = count_dir.path().join(path);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, bytes).unwrap();
+        }
+        fs::write(count_dir.path().join("platform.yaml"), &changed).unwrap();
+        let compiled = crate::compile(&count_dir.path().join("platform.yaml"));
+        let plan =
+            output::plan(&compiled.output_dir, &compiled.artifacts, "platform.yaml").unwrap();
+        let mut calls = 0;
+        output::write_with(&compiled.output_dir, &plan, false, &mut |_| {
+            calls += 1;
+            Ok(())
+        })
+        .unwrap();
+        calls
+    };
+    assert!(operations > fresh.changes.len(), "renames are moments too");
     assert!(
         operations >= 6,
         "the change touches several files ({operations})"
