@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 
-use crate::model::{self, Model, Router, Stack};
+use crate::model::{self, Model, ProxyService, Router, ServiceKind, Stack};
 use crate::spec::{Middleware, Provider};
 use escape::filters;
 
@@ -69,6 +69,27 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
                 dashboard_rule: model::routing::DASHBOARD_RULE,
             },
         )?);
+        let traefik = &model.traefik;
+        if !(traefik.servers_transports.is_empty()
+            && traefik.tls_options.is_empty()
+            && traefik.tls_stores.is_empty())
+        {
+            artifacts.push(artifact(
+                format!("{}/dynamic/_transport.yml", proxy.dir),
+                &TransportView { header, traefik },
+            )?);
+        }
+        let mut file_services: HashMap<&str, Vec<&ProxyService>> = HashMap::new();
+        for service in model
+            .services
+            .iter()
+            .filter(|s| s.provider == Provider::File)
+        {
+            file_services
+                .entry(service.stack.as_str())
+                .or_default()
+                .push(service);
+        }
         let mut file_routers: HashMap<&str, Vec<&Router>> = HashMap::new();
         for router in model
             .routers
@@ -82,13 +103,15 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
         }
         for stack in &model.stacks {
             let routers = file_routers.remove(stack.name.as_str()).unwrap_or_default();
-            if !routers.is_empty() {
+            let services = file_services.remove(stack.name.as_str()).unwrap_or_default();
+            if !routers.is_empty() || !services.is_empty() {
                 artifacts.push(artifact(
                     format!("{}/dynamic/{}.yml", proxy.dir, stack.name),
                     &StackDynamicView {
                         header,
                         stack,
                         routers,
+                        services,
                     },
                 )?);
             }
@@ -198,4 +221,12 @@ struct StackDynamicView<'a> {
     header: Header<'a>,
     stack: &'a Stack,
     routers: Vec<&'a Router>,
+    services: Vec<&'a ProxyService>,
+}
+
+#[derive(Template)]
+#[template(path = "traefik/transport.yaml", escape = "traefik-yaml")]
+struct TransportView<'a> {
+    header: Header<'a>,
+    traefik: &'a model::Traefik,
 }

@@ -7,6 +7,8 @@ mod document;
 mod include;
 pub mod secrets;
 mod types;
+mod backend;
+mod tls;
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +17,8 @@ pub use document::{
     display as display_path, key as path_key,
 };
 pub use types::*;
+pub use backend::*;
+pub use tls::*;
 
 use crate::diagnostics::{Code, Diagnostic, Span, did_you_mean};
 use document::NodeId;

@@ -121,17 +121,12 @@ impl Checker<'_> {
         let mut routers: HashMap<&str, &str> = HashMap::new();
         for router in &model.routers {
             if let Some(other) = routers.insert(&router.name, &router.stack) {
-                let at = [
-                    "stacks",
-                    router.stack.as_str(),
-                    "services",
-                    router.service.as_str(),
-                    "routes",
-                ];
+                let mut at = super::services::route_path(router);
+                at.pop();
                 self.push(
                     self.at(
                         &router.stack,
-                        &at,
+                        &super::seg(&at),
                         Code::DuplicateRouter,
                         format!(
                             "router `{}` is also defined by stack `{other}`",

@@ -4,6 +4,7 @@
 mod collisions;
 mod names;
 mod routes;
+mod services;
 mod stack;
 mod traefik;
 mod variables;
@@ -33,6 +34,7 @@ pub fn platform(
         check.stack(name, stack);
     }
     check.collisions(model);
+    check.services(model);
     check.credentials();
     check.routing_table(model);
     check.published_databases(model);

@@ -16,6 +16,7 @@ impl Checker<'_> {
         route: &crate::spec::Route,
         listening: &[u16],
         networks: &[String],
+        container: bool,
     ) {
         let spec = &self.source.spec;
         match (&route.rule, route.hosts.is_empty()) {
@@ -122,7 +123,11 @@ impl Checker<'_> {
                 }
             }
         }
+        // A route to a named service takes that service's port (checked with the service);
+        // a backend's route has no container at all.
+        let own_port = container && route.service.is_none();
         match route.port {
+            _ if !own_port => {}
             Some(port) if !listening.contains(&port) => self.push(
                 self.at(stack, &child(path, "port"), Code::RoutePort, format!("route port {port} is not a port `{service}` listens on"))
                     .with_help(format!("add `{{ container: {port} }}` to the service's `ports`, or route to one of: {}", join_ports(listening))),
@@ -133,7 +138,7 @@ impl Checker<'_> {
             ),
             _ => {}
         }
-        if !networks.contains(&spec.traefik.network) {
+        if container && !networks.contains(&spec.traefik.network) {
             self.push(
                 self.at(
                     stack,

@@ -216,16 +216,8 @@ impl Checker<'_> {
             let row = rows.iter().find(|r| &r.name == subject);
             let diagnostic = match row.and_then(|r| crate::model::routing::router_of(model, r)) {
                 Some(router) => {
-                    let index = router.route_index.to_string();
-                    let at = [
-                        "stacks",
-                        router.stack.as_str(),
-                        "services",
-                        router.service.as_str(),
-                        "routes",
-                        index.as_str(),
-                    ];
-                    self.at(&router.stack, &at, code, finding.to_string())
+                    let at = super::services::route_path(router);
+                    self.at(&router.stack, &super::seg(&at), code, finding.to_string())
                 }
                 None => self.source.at(code, &["traefik"], finding.to_string()),
             };
