@@ -440,13 +440,29 @@ impl Builder<'_> {
             services.push(self.service(name, stack, service_name, service, &stack_networks));
             let owner = Owner::Container(service);
             for (index, route) in service.routes.iter().flatten().enumerate() {
-                own_routers.extend(self.router(name, stack, service_name, owner, index, route, version));
+                own_routers.extend(self.router(
+                    name,
+                    stack,
+                    service_name,
+                    owner,
+                    index,
+                    route,
+                    version,
+                ));
             }
         }
         for (backend_name, backend) in &stack.backends {
             let owner = Owner::Backend(backend);
             for (index, route) in backend.routes.iter().enumerate() {
-                own_routers.extend(self.router(name, stack, backend_name, owner, index, route, version));
+                own_routers.extend(self.router(
+                    name,
+                    stack,
+                    backend_name,
+                    owner,
+                    index,
+                    route,
+                    version,
+                ));
             }
         }
         let own_services = self.stack_services(name, stack, &own_routers);

@@ -30,7 +30,10 @@ impl Builder<'_> {
     ) -> Option<Router> {
         let spec = &self.source.spec;
         let (section, routes_len) = match owner {
-            Owner::Container(service) => ("services", service.routes.as_deref().unwrap_or_default().len()),
+            Owner::Container(service) => (
+                "services",
+                service.routes.as_deref().unwrap_or_default().len(),
+            ),
             Owner::Backend(backend) => ("backends", backend.routes.len()),
         };
         let name = match (&route.router, &route.name, routes_len) {

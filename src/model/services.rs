@@ -97,10 +97,17 @@ impl ProxyService {
             port.unwrap_or_default().to_string(),
         )];
         if *scheme != Scheme::Http {
-            labels.push((format!("{prefix}.server.scheme"), scheme.as_str().to_owned()));
+            labels.push((
+                format!("{prefix}.server.scheme"),
+                scheme.as_str().to_owned(),
+            ));
         }
         for (key, value) in options {
-            flatten(&format!("{prefix}.{}", key.to_ascii_lowercase()), value, &mut labels);
+            flatten(
+                &format!("{prefix}.{}", key.to_ascii_lowercase()),
+                value,
+                &mut labels,
+            );
         }
         labels
     }
@@ -140,7 +147,10 @@ fn scalar_text(value: &Value) -> String {
 }
 
 /// Traefik's fields of a load balancer after `servers`, as the file provider writes them.
-fn load_balancer_options(lb: &spec::LoadBalancer, transport_provider: Provider) -> Vec<(String, Value)> {
+fn load_balancer_options(
+    lb: &spec::LoadBalancer,
+    transport_provider: Provider,
+) -> Vec<(String, Value)> {
     let mut options = Vec::new();
     if let Some(sticky) = &lb.sticky {
         options.push(("sticky".to_owned(), to_value(sticky)));
@@ -195,11 +205,19 @@ impl Builder<'_> {
                 // router from its `defaultRule` (`Host(`<container>`)`).
                 let provider = routers
                     .iter()
-                    .find(|r| r.service == *service_name && !r.on_backend && r.service_name == *name)
+                    .find(|r| {
+                        r.service == *service_name && !r.on_backend && r.service_name == *name
+                    })
                     .map_or(Provider::File, |r| r.provider);
                 let port = lb.port.or(only_port).unwrap_or(0);
                 services.push(container_service(
-                    name, stack_name, service_name, &container, provider, port, lb,
+                    name,
+                    stack_name,
+                    service_name,
+                    &container,
+                    provider,
+                    port,
+                    lb,
                 ));
             }
             for router in routers

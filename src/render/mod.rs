@@ -103,7 +103,9 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
         }
         for stack in &model.stacks {
             let routers = file_routers.remove(stack.name.as_str()).unwrap_or_default();
-            let services = file_services.remove(stack.name.as_str()).unwrap_or_default();
+            let services = file_services
+                .remove(stack.name.as_str())
+                .unwrap_or_default();
             if !routers.is_empty() || !services.is_empty() {
                 artifacts.push(artifact(
                     format!("{}/dynamic/{}.yml", proxy.dir, stack.name),

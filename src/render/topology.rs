@@ -191,7 +191,8 @@ pub fn graph(model: &Model) -> Graph {
     }
     for router in &model.routers {
         // A backend outside Docker has no container node to point at.
-        let Some(target) = service_ids.get(&(router.stack.as_str(), router.service.as_str())) else {
+        let Some(target) = service_ids.get(&(router.stack.as_str(), router.service.as_str()))
+        else {
             continue;
         };
         let mut text = router.hosts.join(" ");

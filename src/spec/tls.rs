@@ -49,4 +49,9 @@ pub struct Certificate {
 }
 
 /// The TLS versions Traefik's `minVersion` and `maxVersion` accept.
-pub const TLS_VERSIONS: [&str; 4] = ["VersionTLS10", "VersionTLS11", "VersionTLS12", "VersionTLS13"];
+pub const TLS_VERSIONS: [&str; 4] = [
+    "VersionTLS10",
+    "VersionTLS11",
+    "VersionTLS12",
+    "VersionTLS13",
+];

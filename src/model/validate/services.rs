@@ -105,6 +105,35 @@ impl Checker<'_> {
         }
         self.service_references(model);
         self.tls_definitions();
+        self.tls_option_conflicts(model);
+    }
+
+    /// Traefik picks TLS options from the SNI before any router runs: two routers for one host
+    /// with different options conflict, and Traefik falls back to the default options for that
+    /// host (answering 421 to the router whose options it did not use).
+    fn tls_option_conflicts(&mut self, model: &Model) {
+        let mut by_host: BTreeMap<&str, &Router> = BTreeMap::new();
+        for router in model.routers.iter().filter(|r| r.tls) {
+            for host in &router.hosts {
+                let Some(other) = by_host.get(host.as_str()).copied() else {
+                    by_host.insert(host, router);
+                    continue;
+                };
+                let bare = |o: &Option<String>| {
+                    o.as_deref().map(|o| o.trim_end_matches("@file").to_owned())
+                };
+                if bare(&other.tls_options) != bare(&router.tls_options) {
+                    let show = |o: &Option<String>| {
+                        o.clone()
+                            .map_or_else(|| "the default options".to_owned(), |o| format!("`{o}`"))
+                    };
+                    self.push(
+                        self.at(&router.stack, &seg(&route_path(router)), Code::InvalidRoute, format!("router `{}` uses {} for `{host}`, router `{}` uses {}", router.name, show(&router.tls_options), other.name, show(&other.tls_options)))
+                            .with_help("Traefik chooses TLS options by host name before routing: give every router of a host the same `tls_options`"),
+                    );
+                }
+            }
+        }
     }
 
     /// Router and service names: valid in both providers, unique (case-insensitively: Docker
@@ -113,14 +142,27 @@ impl Checker<'_> {
         let mut seen: HashMap<String, &Router> = HashMap::new();
         for router in &model.routers {
             let route = route_path(router);
-            let chosen = self.route_of(router).and_then(|r| r.router.as_ref());
-            if let Some(why) = traefik_name_problem(&router.name) {
-                let field = if chosen.is_some() { "router" } else { "name" };
+            // Stack and service names are checked with the other names; what the route adds
+            // (a whole name, or a suffix) is checked here.
+            let written = self.route_of(router).and_then(|r| {
+                r.router
+                    .as_ref()
+                    .map(|n| ("router", n))
+                    .or_else(|| r.name.as_ref().map(|n| ("name", n)))
+            });
+            if let Some((field, written)) = written
+                && let Some(why) = traefik_name_problem(written)
+            {
                 let mut at = route.clone();
                 at.push(field.to_owned());
                 self.push(
-                    self.at(&router.stack, &seg(&at), Code::InvalidName, format!("router name `{}` is invalid: {why}", router.name))
-                        .with_help("use ASCII letters, digits, `-` and `_`"),
+                    self.at(
+                        &router.stack,
+                        &seg(&at),
+                        Code::InvalidName,
+                        format!("router name `{}` is invalid: {why}", router.name),
+                    )
+                    .with_help("use ASCII letters, digits, `-` and `_`"),
                 );
             }
             let key = router.name.to_ascii_lowercase();
@@ -144,7 +186,11 @@ impl Checker<'_> {
                 if let Some(why) = traefik_name_problem(&service.name) {
                     self.push(
                         self.source
-                            .at_key(Code::InvalidName, &seg(&self.owner(&service.stack, &seg(&path))), format!("service name `{}` is invalid: {why}", service.name))
+                            .at_key(
+                                Code::InvalidName,
+                                &seg(&self.owner(&service.stack, &seg(&path))),
+                                format!("service name `{}` is invalid: {why}", service.name),
+                            )
                             .with_help("use ASCII letters, digits, `-` and `_`"),
                     );
                 }
@@ -153,7 +199,11 @@ impl Checker<'_> {
             {
                 self.push(
                     self.source
-                        .at_key(Code::InvalidName, &seg(&path), format!("backend name `{}` is invalid: {why}", service.name))
+                        .at_key(
+                            Code::InvalidName,
+                            &seg(&path),
+                            format!("backend name `{}` is invalid: {why}", service.name),
+                        )
                         .with_help("use ASCII letters, digits, `-` and `_`"),
                 );
             }
@@ -179,30 +229,34 @@ impl Checker<'_> {
         let base = vec!["stacks".to_owned(), service.stack.clone()];
         match &service.container {
             None => [base, vec!["backends".into(), service.name.clone()]].concat(),
-            Some(container) => match model
-                .routers
-                .iter()
-                .find(|r| r.implicit_service && r.name == service.name && r.stack == service.stack)
-            {
-                Some(router) => route_path(router),
-                None => [
-                    base,
-                    vec![
-                        "services".into(),
-                        container.clone(),
-                        "traefik_services".into(),
-                        service.name.clone(),
-                    ],
-                ]
-                .concat(),
-            },
+            Some(container) => {
+                match model.routers.iter().find(|r| {
+                    r.implicit_service && r.name == service.name && r.stack == service.stack
+                }) {
+                    Some(router) => route_path(router),
+                    None => [
+                        base,
+                        vec![
+                            "services".into(),
+                            container.clone(),
+                            "traefik_services".into(),
+                            service.name.clone(),
+                        ],
+                    ]
+                    .concat(),
+                }
+            }
         }
     }
 
     fn route_of(&self, router: &Router) -> Option<&spec::Route> {
         let stack = self.resolved.stacks.get(&router.stack)?;
         if router.on_backend {
-            stack.backends.get(&router.service)?.routes.get(router.route_index)
+            stack
+                .backends
+                .get(&router.service)?
+                .routes
+                .get(router.route_index)
         } else {
             stack
                 .services
@@ -216,7 +270,12 @@ impl Checker<'_> {
     fn container_services(&mut self, stack_name: &str, stack: &spec::Stack, model: &Model) {
         for (service_name, service) in &stack.services {
             let base = ["stacks", stack_name, "services", service_name.as_str()];
-            let listening: Vec<u16> = service.ports.iter().flatten().map(|p| p.container).collect();
+            let listening: Vec<u16> = service
+                .ports
+                .iter()
+                .flatten()
+                .map(|p| p.container)
+                .collect();
             for (name, lb) in &service.traefik_services {
                 let at: Vec<&str> = [&base[..], &["traefik_services", name.as_str()]].concat();
                 if !lb.servers.is_empty() {
@@ -240,7 +299,12 @@ impl Checker<'_> {
                 let providers: std::collections::BTreeSet<Provider> = model
                     .routers
                     .iter()
-                    .filter(|r| r.stack == stack_name && r.service == *service_name && !r.on_backend && r.service_name == *name)
+                    .filter(|r| {
+                        r.stack == stack_name
+                            && r.service == *service_name
+                            && !r.on_backend
+                            && r.service_name == *name
+                    })
                     .map(|r| r.provider)
                     .collect();
                 if providers.len() > 1 {
@@ -253,7 +317,9 @@ impl Checker<'_> {
             for (i, route) in service.routes.iter().flatten().enumerate() {
                 let index = i.to_string();
                 let at: Vec<&str> = [&base[..], &["routes", index.as_str()]].concat();
-                let Some(chosen) = &route.service else { continue };
+                let Some(chosen) = &route.service else {
+                    continue;
+                };
                 if !service.traefik_services.contains_key(chosen) {
                     let known = service.traefik_services.keys().map(String::as_str);
                     self.push(
@@ -280,15 +346,24 @@ impl Checker<'_> {
             let here: Vec<&str> = [at, &["healthCheck"]].concat();
             if !check.path.starts_with('/') {
                 self.push(
-                    self.at(stack, &[&here[..], &["path"]].concat(), Code::InvalidRoute, format!("health check path `{}` does not start with `/`", check.path))
-                        .with_help(format!("write `/{}`", check.path)),
+                    self.at(
+                        stack,
+                        &[&here[..], &["path"]].concat(),
+                        Code::InvalidRoute,
+                        format!("health check path `{}` does not start with `/`", check.path),
+                    )
+                    .with_help(format!("write `/{}`", check.path)),
                 );
             }
             for (field, value) in [("interval", &check.interval), ("timeout", &check.timeout)] {
                 self.duration(stack, &[&here[..], &[field]].concat(), value.as_deref());
             }
             for name in check.headers.keys() {
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-^_`|~".contains(c)) {
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-^_`|~".contains(c))
+                {
                     self.push(
                         self.source
                             .at_key(Code::InvalidRoute, &seg(&self.owner(stack, &[&here[..], &["headers", name.as_str()]].concat())), format!("`{name}` is not a header name Docker labels and HTTP both accept"))
@@ -301,8 +376,17 @@ impl Checker<'_> {
             let known = &self.source.spec.traefik.servers_transports;
             if !known.contains_key(transport) {
                 self.push(
-                    self.at(stack, &[at, &["serversTransport"]].concat(), Code::UnknownTraefikObject, format!("unknown servers transport `{transport}`"))
-                        .with_help(did_you_mean(transport, known.keys().map(String::as_str)).unwrap_or_else(|| "define it under `traefik.servers_transports`".into())),
+                    self.at(
+                        stack,
+                        &[at, &["serversTransport"]].concat(),
+                        Code::UnknownTraefikObject,
+                        format!("unknown servers transport `{transport}`"),
+                    )
+                    .with_help(
+                        did_you_mean(transport, known.keys().map(String::as_str)).unwrap_or_else(
+                            || "define it under `traefik.servers_transports`".into(),
+                        ),
+                    ),
                 );
             }
         }
@@ -316,8 +400,13 @@ impl Checker<'_> {
                     .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c)))
         {
             self.push(
-                self.at(stack, &[at, &["name"]].concat(), Code::InvalidRoute, format!("`{name}` is not a cookie name"))
-                    .with_help("use letters, digits and `-_.` (RFC 6265 token characters)"),
+                self.at(
+                    stack,
+                    &[at, &["name"]].concat(),
+                    Code::InvalidRoute,
+                    format!("`{name}` is not a cookie name"),
+                )
+                .with_help("use letters, digits and `-_.` (RFC 6265 token characters)"),
             );
         }
         if let Some(age) = cookie.max_age
@@ -341,8 +430,15 @@ impl Checker<'_> {
             && !is_duration(value)
         {
             self.push(
-                self.at(stack, at, Code::InvalidRoute, format!("`{value}` is not a duration"))
-                    .with_help("write a Go duration such as `10s`, `1m30s` or `500ms`, or whole seconds"),
+                self.at(
+                    stack,
+                    at,
+                    Code::InvalidRoute,
+                    format!("`{value}` is not a duration"),
+                )
+                .with_help(
+                    "write a Go duration such as `10s`, `1m30s` or `500ms`, or whole seconds",
+                ),
             );
         }
     }
@@ -365,8 +461,13 @@ impl Checker<'_> {
                 let here: Vec<&str> = [&at[..], &["loadBalancer"]].concat();
                 if lb.servers.is_empty() {
                     self.push(
-                        self.at(stack_name, &here, Code::InvalidRoute, format!("backend `{name}` has no `servers`"))
-                            .with_help("add `servers: [{ url: http://192.168.10.5:5000 }]`"),
+                        self.at(
+                            stack_name,
+                            &here,
+                            Code::InvalidRoute,
+                            format!("backend `{name}` has no `servers`"),
+                        )
+                        .with_help("add `servers: [{ url: http://192.168.10.5:5000 }]`"),
                     );
                 }
                 for (field, set) in [("port", lb.port.is_some()), ("scheme", lb.scheme.is_some())] {
@@ -387,8 +488,13 @@ impl Checker<'_> {
                     }
                     if server.weight.is_some_and(|w| w < 0) {
                         self.push(
-                            self.at(stack_name, &[&here[..], &["servers", index.as_str(), "weight"]].concat(), Code::InvalidRoute, "a server weight is negative".into())
-                                .with_help("use 0 (no traffic) or a positive share"),
+                            self.at(
+                                stack_name,
+                                &[&here[..], &["servers", index.as_str(), "weight"]].concat(),
+                                Code::InvalidRoute,
+                                "a server weight is negative".into(),
+                            )
+                            .with_help("use 0 (no traffic) or a positive share"),
                         );
                     }
                 }
@@ -406,13 +512,27 @@ impl Checker<'_> {
                     let index = i.to_string();
                     if member.weight <= 0 {
                         self.push(
-                            self.at(stack_name, &[&here[..], &["services", index.as_str(), "weight"]].concat(), Code::InvalidRoute, format!("weight {} of `{}` is not positive", member.weight, member.name))
-                                .with_help("use a positive integer; remove the service to send it nothing"),
+                            self.at(
+                                stack_name,
+                                &[&here[..], &["services", index.as_str(), "weight"]].concat(),
+                                Code::InvalidRoute,
+                                format!(
+                                    "weight {} of `{}` is not positive",
+                                    member.weight, member.name
+                                ),
+                            )
+                            .with_help(
+                                "use a positive integer; remove the service to send it nothing",
+                            ),
                         );
                     }
                 }
                 if let Some(cookie) = weighted.sticky.as_ref().map(|s| &s.cookie) {
-                    self.cookie(stack_name, &[&here[..], &["sticky", "cookie"]].concat(), cookie);
+                    self.cookie(
+                        stack_name,
+                        &[&here[..], &["sticky", "cookie"]].concat(),
+                        cookie,
+                    );
                 }
             }
             if let Some(mirroring) = &backend.mirroring {
@@ -421,15 +541,28 @@ impl Checker<'_> {
                     let index = i.to_string();
                     if !(0..=100).contains(&mirror.percent) {
                         self.push(
-                            self.at(stack_name, &[&here[..], &["mirrors", index.as_str(), "percent"]].concat(), Code::InvalidRoute, format!("mirror percent {} is not between 0 and 100", mirror.percent))
-                                .with_help("give the share of requests copied, 0 to 100"),
+                            self.at(
+                                stack_name,
+                                &[&here[..], &["mirrors", index.as_str(), "percent"]].concat(),
+                                Code::InvalidRoute,
+                                format!(
+                                    "mirror percent {} is not between 0 and 100",
+                                    mirror.percent
+                                ),
+                            )
+                            .with_help("give the share of requests copied, 0 to 100"),
                         );
                     }
                 }
                 if mirroring.max_body_size.is_some_and(|s| s < -1) {
                     self.push(
-                        self.at(stack_name, &[&here[..], &["maxBodySize"]].concat(), Code::InvalidRoute, "`maxBodySize` is below -1".into())
-                            .with_help("give a size in bytes, or -1 for no limit"),
+                        self.at(
+                            stack_name,
+                            &[&here[..], &["maxBodySize"]].concat(),
+                            Code::InvalidRoute,
+                            "`maxBodySize` is below -1".into(),
+                        )
+                        .with_help("give a size in bytes, or -1 for no limit"),
                     );
                 }
             }
@@ -439,17 +572,29 @@ impl Checker<'_> {
                 if route.provider == Some(Provider::Docker)
                     || (route.provider.is_none() && stack.provider == Some(Provider::Docker))
                 {
-                    let field = if route.provider.is_some() { vec!["provider"] } else { vec![] };
+                    let field = if route.provider.is_some() {
+                        vec!["provider"]
+                    } else {
+                        vec![]
+                    };
                     self.push(
                         self.at(stack_name, &[&here[..], &field[..]].concat(), Code::InvalidRoute, format!("backend `{name}` is not a container, so no Docker labels can declare its route"))
                             .with_help("write `provider: file` on the route: seisei writes backends and their routes to the file provider (Docker routes can still name the backend as `name@file`)"),
                     );
                 }
-                for (field, set) in [("service", route.service.is_some()), ("port", route.port.is_some())] {
+                for (field, set) in [
+                    ("service", route.service.is_some()),
+                    ("port", route.port.is_some()),
+                ] {
                     if set {
                         self.push(
-                            self.at(stack_name, &[&here[..], &[field]].concat(), Code::InvalidRoute, format!("a route of backend `{name}` sets `{field}`"))
-                                .with_help("a backend's routes go to the backend itself: remove it"),
+                            self.at(
+                                stack_name,
+                                &[&here[..], &[field]].concat(),
+                                Code::InvalidRoute,
+                                format!("a route of backend `{name}` sets `{field}`"),
+                            )
+                            .with_help("a backend's routes go to the backend itself: remove it"),
                         );
                     }
                 }
@@ -461,8 +606,11 @@ impl Checker<'_> {
 
     /// The services that weighted and mirroring backends name: known, and no cycle.
     fn service_references(&mut self, model: &Model) {
-        let names: BTreeMap<&str, &ProxyService> =
-            model.services.iter().map(|s| (s.name.as_str(), s)).collect();
+        let names: BTreeMap<&str, &ProxyService> = model
+            .services
+            .iter()
+            .map(|s| (s.name.as_str(), s))
+            .collect();
         for (stack_name, stack) in &self.resolved.stacks {
             for (name, backend) in &stack.backends {
                 let mut refs: Vec<(Vec<String>, &str)> = Vec::new();
@@ -475,20 +623,31 @@ impl Checker<'_> {
                 };
                 if let Some(weighted) = &backend.weighted {
                     for (i, member) in weighted.services.iter().enumerate() {
-                        refs.push((base(&["weighted", "services", &i.to_string(), "name"]), &member.name));
+                        refs.push((
+                            base(&["weighted", "services", &i.to_string(), "name"]),
+                            &member.name,
+                        ));
                     }
                 }
                 if let Some(mirroring) = &backend.mirroring {
                     refs.push((base(&["mirroring", "service"]), &mirroring.service));
                     for (i, mirror) in mirroring.mirrors.iter().enumerate() {
-                        refs.push((base(&["mirroring", "mirrors", &i.to_string(), "name"]), &mirror.name));
+                        refs.push((
+                            base(&["mirroring", "mirrors", &i.to_string(), "name"]),
+                            &mirror.name,
+                        ));
                     }
                 }
                 for (path, target) in refs {
                     if target == name {
                         self.push(
-                            self.at(stack_name, &seg(&path), Code::UnknownTraefikObject, format!("backend `{name}` names itself"))
-                                .with_help("name the services it sends traffic to"),
+                            self.at(
+                                stack_name,
+                                &seg(&path),
+                                Code::UnknownTraefikObject,
+                                format!("backend `{name}` names itself"),
+                            )
+                            .with_help("name the services it sends traffic to"),
                         );
                     } else if !names.contains_key(target) {
                         self.push(
@@ -514,7 +673,11 @@ impl Checker<'_> {
             if let Some(why) = traefik_name_problem(name) {
                 self.push(
                     self.source
-                        .at_key(Code::InvalidName, &at, format!("servers transport name `{name}` is invalid: {why}"))
+                        .at_key(
+                            Code::InvalidName,
+                            &at,
+                            format!("servers transport name `{name}` is invalid: {why}"),
+                        )
                         .with_help("use ASCII letters, digits, `-` and `_`"),
                 );
             }
@@ -533,7 +696,17 @@ impl Checker<'_> {
                     ("responseHeaderTimeout", &t.response_header_timeout),
                     ("idleConnTimeout", &t.idle_conn_timeout),
                 ] {
-                    self.duration("", &["traefik", "servers_transports", name, "forwardingTimeouts", field], value.as_deref());
+                    self.duration(
+                        "",
+                        &[
+                            "traefik",
+                            "servers_transports",
+                            name,
+                            "forwardingTimeouts",
+                            field,
+                        ],
+                        value.as_deref(),
+                    );
                 }
             }
         }
@@ -541,18 +714,31 @@ impl Checker<'_> {
             if let Some(why) = traefik_name_problem(name) {
                 self.push(
                     self.source
-                        .at_key(Code::InvalidName, &["traefik", "tls_options", name], format!("TLS options name `{name}` is invalid: {why}"))
+                        .at_key(
+                            Code::InvalidName,
+                            &["traefik", "tls_options", name],
+                            format!("TLS options name `{name}` is invalid: {why}"),
+                        )
                         .with_help("use ASCII letters, digits, `-` and `_`"),
                 );
             }
-            for (field, value) in [("minVersion", &options.min_version), ("maxVersion", &options.max_version)] {
+            for (field, value) in [
+                ("minVersion", &options.min_version),
+                ("maxVersion", &options.max_version),
+            ] {
                 if let Some(value) = value
                     && !spec::TLS_VERSIONS.contains(&value.as_str())
                 {
                     self.push(
                         self.source
-                            .at(Code::InvalidRoute, &["traefik", "tls_options", name, field], format!("`{value}` is not a TLS version Traefik knows"))
-                            .with_help(did_you_mean(value, spec::TLS_VERSIONS).unwrap_or_else(|| format!("use one of: {}", spec::TLS_VERSIONS.join(", ")))),
+                            .at(
+                                Code::InvalidRoute,
+                                &["traefik", "tls_options", name, field],
+                                format!("`{value}` is not a TLS version Traefik knows"),
+                            )
+                            .with_help(did_you_mean(value, spec::TLS_VERSIONS).unwrap_or_else(
+                                || format!("use one of: {}", spec::TLS_VERSIONS.join(", ")),
+                            )),
                     );
                 }
             }
@@ -560,8 +746,21 @@ impl Checker<'_> {
                 if !CIPHER_SUITES.contains(&suite.as_str()) {
                     self.push(
                         self.source
-                            .at(Code::InvalidRoute, &["traefik", "tls_options", name, "cipherSuites", &i.to_string()], format!("`{suite}` is not a cipher suite Traefik knows"))
-                            .with_help(did_you_mean(suite, CIPHER_SUITES).unwrap_or_else(|| "use Go's names, e.g. `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`".into())),
+                            .at(
+                                Code::InvalidRoute,
+                                &[
+                                    "traefik",
+                                    "tls_options",
+                                    name,
+                                    "cipherSuites",
+                                    &i.to_string(),
+                                ],
+                                format!("`{suite}` is not a cipher suite Traefik knows"),
+                            )
+                            .with_help(did_you_mean(suite, CIPHER_SUITES).unwrap_or_else(|| {
+                                "use Go's names, e.g. `TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384`"
+                                    .into()
+                            })),
                     );
                 }
             }
@@ -589,24 +788,62 @@ impl Checker<'_> {
                 .services
                 .iter()
                 .map(|(n, s)| ("services", n, s.routes.as_deref().unwrap_or_default()))
-                .chain(stack.backends.iter().map(|(n, b)| ("backends", n, b.routes.as_slice())));
+                .chain(
+                    stack
+                        .backends
+                        .iter()
+                        .map(|(n, b)| ("backends", n, b.routes.as_slice())),
+                );
             for (section, owner, routes) in owners {
                 for (i, route) in routes.iter().enumerate() {
-                    let Some(options) = &route.tls_options else { continue };
+                    let Some(options) = &route.tls_options else {
+                        continue;
+                    };
                     let index = i.to_string();
-                    let at = ["stacks", stack_name, section, owner, "routes", index.as_str(), "tls_options"];
+                    let at = [
+                        "stacks",
+                        stack_name,
+                        section,
+                        owner,
+                        "routes",
+                        index.as_str(),
+                        "tls_options",
+                    ];
                     if !traefik.tls_options.contains_key(options) {
                         self.push(
-                            self.at(stack_name, &at, Code::UnknownTraefikObject, format!("unknown TLS options `{options}`"))
-                                .with_help(did_you_mean(options, traefik.tls_options.keys().map(String::as_str)).unwrap_or_else(|| "define them under `traefik.tls_options`".into())),
+                            self.at(
+                                stack_name,
+                                &at,
+                                Code::UnknownTraefikObject,
+                                format!("unknown TLS options `{options}`"),
+                            )
+                            .with_help(
+                                did_you_mean(
+                                    options,
+                                    traefik.tls_options.keys().map(String::as_str),
+                                )
+                                .unwrap_or_else(|| {
+                                    "define them under `traefik.tls_options`".into()
+                                }),
+                            ),
                         );
                     }
-                    let entrypoints = route.entrypoints.as_ref().unwrap_or(&traefik.default_entrypoints);
-                    let tls = entrypoints.iter().any(|e| traefik.entrypoints.get(e).is_some_and(|e| e.tls));
+                    let entrypoints = route
+                        .entrypoints
+                        .as_ref()
+                        .unwrap_or(&traefik.default_entrypoints);
+                    let tls = entrypoints
+                        .iter()
+                        .any(|e| traefik.entrypoints.get(e).is_some_and(|e| e.tls));
                     if !tls {
                         self.push(
-                            self.at(stack_name, &at, Code::InvalidRoute, "TLS options on a route that is not on a TLS entry point".into())
-                                .with_help("route on a TLS entry point, or remove `tls_options`"),
+                            self.at(
+                                stack_name,
+                                &at,
+                                Code::InvalidRoute,
+                                "TLS options on a route that is not on a TLS entry point".into(),
+                            )
+                            .with_help("route on a TLS entry point, or remove `tls_options`"),
                         );
                     }
                 }
@@ -628,10 +865,14 @@ fn reaches(services: &BTreeMap<&str, &ProxyService>, from: &str, target: &str) -
             continue;
         }
         match services.get(bare).map(|s| &s.kind) {
-            Some(ServiceKind::Weighted { services: members, .. }) => {
+            Some(ServiceKind::Weighted {
+                services: members, ..
+            }) => {
                 stack.extend(members.iter().map(|(n, _)| n.clone()));
             }
-            Some(ServiceKind::Mirroring { service, mirrors, .. }) => {
+            Some(ServiceKind::Mirroring {
+                service, mirrors, ..
+            }) => {
                 stack.push(service.clone());
                 stack.extend(mirrors.iter().map(|(n, _)| n.clone()));
             }
@@ -661,7 +902,11 @@ fn url_problem(url: &str) -> Option<&'static str> {
 
 /// Path of the route a router comes from.
 pub(super) fn route_path(router: &Router) -> Vec<String> {
-    let section = if router.on_backend { "backends" } else { "services" };
+    let section = if router.on_backend {
+        "backends"
+    } else {
+        "services"
+    };
     vec![
         "stacks".into(),
         router.stack.clone(),
