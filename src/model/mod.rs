@@ -9,10 +9,12 @@ pub mod routing;
 pub use crate::spec::secrets;
 mod output_paths;
 pub use crate::spec::secrets::is_placeholder;
+mod l4;
 mod proxy;
 mod services;
 mod validate;
 
+pub use l4::L4Router;
 pub use services::{ProxyService, ServerUrl, ServiceKind};
 
 pub use validate::{folder_problem, name_problem};
@@ -43,6 +45,8 @@ pub struct Model {
     pub routers: Vec<Router>,
     /// Every Traefik service of the platform, sorted by name.
     pub services: Vec<ProxyService>,
+    /// Every TCP and UDP router (each with its service), sorted by protocol and name.
+    pub l4_routers: Vec<L4Router>,
 }
 
 #[derive(Debug, Clone)]
@@ -347,6 +351,7 @@ impl Builder<'_> {
         routers.sort_by(|a, b| a.name.cmp(&b.name));
         services::qualify_members(&mut proxy_services);
         proxy_services.sort_by(|a, b| a.name.cmp(&b.name));
+        let l4_routers = self.l4_routers();
         let mut services_of: HashMap<(&str, &str), Vec<&ProxyService>> = HashMap::new();
         for service in &proxy_services {
             if let Some(container) = &service.container {
@@ -373,6 +378,9 @@ impl Builder<'_> {
                     &spec.traefik,
                     own.into_iter().flatten().copied(),
                     services_of.get(&key).into_iter().flatten().copied(),
+                    l4_routers
+                        .iter()
+                        .filter(|r| r.stack == stack.name && r.service == service.name),
                     &service.networks,
                 );
             }
@@ -407,11 +415,12 @@ impl Builder<'_> {
             description: spec.platform.description.clone(),
             output: spec.platform.output.clone(),
             inventory: spec.platform.inventory.clone(),
-            traefik: traefik_model(&spec.traefik, &routers),
+            traefik: traefik_model(&spec.traefik, &routers, &l4_routers),
             networks,
             stacks,
             routers,
             services: proxy_services,
+            l4_routers,
         }
     }
 
@@ -691,10 +700,15 @@ fn uses_docker_provider(source: &Source) -> bool {
     spec.traefik.default_provider == Provider::Docker
         || spec.stacks.values().any(|s| {
             s.provider == Some(Provider::Docker)
-                || s.services
-                    .values()
-                    .flat_map(|svc| svc.routes.iter().flatten())
-                    .any(|r| r.provider == Some(Provider::Docker))
+                || s.services.values().any(|svc| {
+                    svc.routes
+                        .iter()
+                        .flatten()
+                        .map(|r| r.provider)
+                        .chain(svc.tcp_routes.iter().map(|r| r.provider))
+                        .chain(svc.udp_routes.iter().map(|r| r.provider))
+                        .any(|p| p == Some(Provider::Docker))
+                })
         })
 }
 

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::l4::L4Router;
 use super::services::ProxyService;
 use super::{Builder, CertResolver, Entrypoint, Middleware, Router, Traefik};
 
@@ -169,9 +170,13 @@ pub(super) fn docker_labels<'a>(
     traefik: &spec::Traefik,
     routers: impl Iterator<Item = &'a Router>,
     services: impl Iterator<Item = &'a ProxyService>,
+    l4_routers: impl Iterator<Item = &'a L4Router>,
     networks: &[String],
 ) -> Vec<(String, String)> {
     let mut labels = BTreeMap::new();
+    for router in l4_routers.filter(|r| r.provider == Provider::Docker) {
+        labels.extend(router.labels());
+    }
     for service in services.filter(|s| s.provider == Provider::Docker) {
         labels.extend(service.labels());
     }
@@ -225,7 +230,11 @@ pub(super) fn docker_labels<'a>(
     labels.into_iter().collect()
 }
 
-pub(super) fn traefik_model(spec: &spec::Traefik, routers: &[Router]) -> Traefik {
+pub(super) fn traefik_model(
+    spec: &spec::Traefik,
+    routers: &[Router],
+    l4_routers: &[L4Router],
+) -> Traefik {
     Traefik {
         version: spec.version.clone(),
         stack: spec.stack.clone(),
@@ -275,7 +284,8 @@ pub(super) fn traefik_model(spec: &spec::Traefik, routers: &[Router]) -> Traefik
         tls_options: named_values(&spec.tls_options),
         tls_stores: named_values(&spec.tls_stores),
         uses_docker_provider: spec.default_provider == Provider::Docker
-            || routers.iter().any(|r| r.provider == Provider::Docker),
+            || routers.iter().any(|r| r.provider == Provider::Docker)
+            || l4_routers.iter().any(|r| r.provider == Provider::Docker),
     }
 }
 

@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 
-use crate::model::{self, Model, ProxyService, Router, ServiceKind, Stack};
+use crate::model::{self, L4Router, Model, ProxyService, Router, ServiceKind, Stack};
+use crate::spec::Protocol;
 use crate::spec::{Middleware, Provider};
 use escape::filters;
 
@@ -90,6 +91,17 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
                 .or_default()
                 .push(service);
         }
+        let mut file_l4: HashMap<&str, Vec<&L4Router>> = HashMap::new();
+        for router in model
+            .l4_routers
+            .iter()
+            .filter(|r| r.provider == Provider::File)
+        {
+            file_l4
+                .entry(router.stack.as_str())
+                .or_default()
+                .push(router);
+        }
         let mut file_routers: HashMap<&str, Vec<&Router>> = HashMap::new();
         for router in model
             .routers
@@ -106,7 +118,12 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
             let services = file_services
                 .remove(stack.name.as_str())
                 .unwrap_or_default();
-            if !routers.is_empty() || !services.is_empty() {
+            let (tcp, udp): (Vec<&L4Router>, Vec<&L4Router>) = file_l4
+                .remove(stack.name.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .partition(|r| r.protocol == Protocol::Tcp);
+            if !routers.is_empty() || !services.is_empty() || !tcp.is_empty() || !udp.is_empty() {
                 artifacts.push(artifact(
                     format!("{}/dynamic/{}.yml", proxy.dir, stack.name),
                     &StackDynamicView {
@@ -114,6 +131,10 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
                         stack,
                         routers,
                         services,
+                        l4: [("tcp", tcp), ("udp", udp)]
+                            .into_iter()
+                            .filter(|(_, list)| !list.is_empty())
+                            .collect(),
                     },
                 )?);
             }
@@ -224,6 +245,8 @@ struct StackDynamicView<'a> {
     stack: &'a Stack,
     routers: Vec<&'a Router>,
     services: Vec<&'a ProxyService>,
+    /// `tcp` and `udp` sections, each only when it has routers.
+    l4: Vec<(&'static str, Vec<&'a L4Router>)>,
 }
 
 #[derive(Template)]

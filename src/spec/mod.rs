@@ -6,6 +6,7 @@ mod backend;
 pub mod de;
 mod document;
 mod include;
+mod l4;
 pub mod secrets;
 mod tls;
 mod types;
@@ -17,6 +18,7 @@ pub use document::{
     Document, MAX_ALIAS_NODES, MAX_DEPTH, NodePosition, SEPARATOR as PATH_SEPARATOR,
     display as display_path, key as path_key,
 };
+pub use l4::*;
 pub use tls::*;
 pub use types::*;
 

@@ -364,6 +364,12 @@ pub struct Service {
     /// settings; routes pick one with `service`, and several routes may share one.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub traefik_services: BTreeMap<String, crate::spec::LoadBalancer>,
+    /// Traefik TCP routes to this service (databases, TLS passthrough).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tcp_routes: Vec<crate::spec::TcpRoute>,
+    /// Traefik UDP routes to this service (VPN, DNS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub udp_routes: Vec<crate::spec::UdpRoute>,
     /// Stack variables passed to the container under their own name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,

@@ -55,6 +55,12 @@ fn flatten(prefix: &str, value: &Value, out: &mut Flat) {
 fn file_service(service: &Value) -> Flat {
     let mut flat = Flat::new();
     flatten("", service, &mut flat);
+    // TCP and UDP servers have an `address` (`host:port`) instead of a URL.
+    if let Some(address) = flat.remove("loadbalancer.servers[0].address") {
+        let port = address.rsplit_once(':').expect("a port").1;
+        flat.insert("loadbalancer.server.port".into(), port.to_owned());
+        return flat;
+    }
     let url = flat
         .remove("loadbalancer.servers[0].url")
         .expect("a container service has one server");
@@ -74,15 +80,20 @@ fn label_objects(labels: &BTreeMap<String, String>) -> BTreeMap<(String, String)
     let mut objects: BTreeMap<(String, String), Flat> = BTreeMap::new();
     for (key, value) in labels {
         let key = key.to_ascii_lowercase();
-        let Some(rest) = key.strip_prefix("traefik.http.") else {
+        let Some(rest) = key.strip_prefix("traefik.") else {
             continue;
         };
-        let mut parts = rest.splitn(3, '.');
-        let (kind, name, field) = (
+        let mut parts = rest.splitn(4, '.');
+        let (protocol, kind, name) = (
             parts.next().unwrap(),
-            parts.next().unwrap(),
-            parts.next().unwrap(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
         );
+        let Some(field) = parts.next() else { continue };
+        if !matches!(protocol, "http" | "tcp" | "udp") {
+            continue;
+        }
+        let kind = format!("{protocol}.{kind}");
         // Compose doubles `$` in label values; Traefik sees one.
         let value = value
             .replace("$$", "$")
@@ -91,7 +102,7 @@ fn label_objects(labels: &BTreeMap<String, String>) -> BTreeMap<(String, String)
             .collect::<Vec<_>>()
             .join(",");
         objects
-            .entry((kind.to_owned(), name.to_owned()))
+            .entry((kind, name.to_owned()))
             .or_default()
             .insert(field.to_owned(), value);
     }
@@ -135,11 +146,13 @@ fn docker_labels_and_the_file_provider_describe_the_same_routers_and_services() 
         .filter(|a| a.path.contains("/dynamic/"))
     {
         let doc: Value = serde_yaml::from_slice(&artifact.bytes).unwrap();
-        for kind in ["routers", "services"] {
-            if let Some(Value::Mapping(map)) = doc.get("http").and_then(|h| h.get(kind)) {
-                for (name, object) in map {
-                    let name = name.as_str().unwrap().to_ascii_lowercase();
-                    from_file.insert((kind.to_owned(), name), object.clone());
+        for protocol in ["http", "tcp", "udp"] {
+            for kind in ["routers", "services"] {
+                if let Some(Value::Mapping(map)) = doc.get(protocol).and_then(|h| h.get(kind)) {
+                    for (name, object) in map {
+                        let name = name.as_str().unwrap().to_ascii_lowercase();
+                        from_file.insert((format!("{protocol}.{kind}"), name), object.clone());
+                    }
                 }
             }
         }
@@ -165,7 +178,7 @@ fn docker_labels_and_the_file_provider_describe_the_same_routers_and_services() 
                 let object = from_file
                     .get(&(kind.clone(), name.clone()))
                     .unwrap_or_else(|| panic!("{kind} {name} is in labels only"));
-                let expected = if kind == "routers" {
+                let expected = if kind.ends_with(".routers") {
                     routers += 1;
                     let mut flat = Flat::new();
                     flatten("", object, &mut flat);
@@ -174,7 +187,7 @@ fn docker_labels_and_the_file_provider_describe_the_same_routers_and_services() 
                     services += 1;
                     file_service(object)
                 };
-                fields.extend(from_labels.keys().cloned());
+                fields.extend(from_labels.keys().map(|k| format!("{kind}.{k}")));
                 assert_eq!(
                     from_labels, expected,
                     "{kind} {name} in stack {}",
@@ -187,16 +200,22 @@ fn docker_labels_and_the_file_provider_describe_the_same_routers_and_services() 
     assert!(services >= 12, "services compared: {services}");
     // The comparison covered the new fields, not only rules and ports.
     for field in [
-        "loadbalancer.sticky.cookie.httponly",
-        "loadbalancer.sticky.cookie.samesite",
-        "loadbalancer.sticky.cookie.maxage",
-        "loadbalancer.healthcheck.path",
-        "loadbalancer.healthcheck.interval",
-        "loadbalancer.passhostheader",
-        "loadbalancer.serverstransport",
-        "loadbalancer.server.scheme",
-        "tls.options",
-        "tls.domains[0].sans",
+        "http.services.loadbalancer.sticky.cookie.httponly",
+        "http.services.loadbalancer.sticky.cookie.samesite",
+        "http.services.loadbalancer.sticky.cookie.maxage",
+        "http.services.loadbalancer.healthcheck.path",
+        "http.services.loadbalancer.healthcheck.interval",
+        "http.services.loadbalancer.passhostheader",
+        "http.services.loadbalancer.serverstransport",
+        "http.services.loadbalancer.server.scheme",
+        "http.routers.tls.options",
+        "http.routers.tls.domains[0].sans",
+        "tcp.routers.rule",
+        "tcp.routers.tls.passthrough",
+        "tcp.routers.tls.options",
+        "tcp.services.loadbalancer.server.port",
+        "udp.routers.entrypoints",
+        "udp.services.loadbalancer.server.port",
     ] {
         assert!(
             fields.contains(field),

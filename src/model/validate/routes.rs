@@ -212,6 +212,17 @@ impl Checker<'_> {
     /// Parses a raw rule as Traefik v3 would, pointing errors at the bad token inside the
     /// rule in platform.yaml.
     pub(super) fn raw_rule(&mut self, stack: &str, path: &[&str], text: &str) {
+        self.rule_of_kind(stack, path, text, rule::Kind::Http);
+    }
+
+    /// [`Self::raw_rule`] for a rule of `kind` (TCP routers have their own matchers).
+    pub(super) fn rule_of_kind(
+        &mut self,
+        stack: &str,
+        path: &[&str],
+        text: &str,
+        kind: rule::Kind,
+    ) {
         let owner = self.owner(stack, path);
         let segments: Vec<&str> = owner.iter().map(String::as_str).collect();
         let mut report = |error: &rule::RuleError, code: Code| {
@@ -225,7 +236,7 @@ impl Checker<'_> {
             d.help.clone_from(&error.help);
             self.problems.push(d);
         };
-        match rule::parse(text, rule::Kind::Http) {
+        match rule::parse(text, kind) {
             Err(error) => report(&error, Code::InvalidRoute),
             Ok(expr) => {
                 for lint in rule::lints(&expr) {
