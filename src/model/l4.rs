@@ -119,7 +119,7 @@ impl Builder<'_> {
                         .filter(|p| p.protocol == protocol)
                         .map(|p| p.container)
                         .collect();
-                    (ports.len() == 1).then(|| ports[0]).unwrap_or(0)
+                    if ports.len() == 1 { ports[0] } else { 0 }
                 };
                 let name = |router: &Option<String>, suffix: &Option<String>, count: usize| {
                     match (router, suffix) {

@@ -474,7 +474,7 @@ impl Builder<'_> {
                 ));
             }
         }
-        let own_services = self.stack_services(name, stack, &own_routers);
+        let own_services = services::stack_services(name, stack, &own_routers);
         for router in &mut own_routers {
             if let Some(service) = own_services.iter().find(|s| s.name == router.service_name) {
                 router.url = service.backend();

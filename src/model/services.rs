@@ -5,7 +5,7 @@
 
 use serde_yaml::{Mapping, Value};
 
-use super::{Builder, Router};
+use super::Router;
 use crate::spec::{self, Provider, Scheme};
 
 /// One Traefik service.
@@ -177,121 +177,116 @@ fn to_value(value: &impl serde::Serialize) -> Value {
     serde_yaml::to_value(value).unwrap_or(Value::Mapping(Mapping::new()))
 }
 
-impl Builder<'_> {
-    /// The Traefik services of one stack, given the routers built from its routes.
-    pub(super) fn stack_services(
-        &mut self,
-        stack_name: &str,
-        stack: &spec::Stack,
-        routers: &[Router],
-    ) -> Vec<ProxyService> {
-        let mut services = Vec::new();
-        for (service_name, service) in &stack.services {
-            let container = service
-                .container_name
-                .clone()
-                .unwrap_or_else(|| format!("{stack_name}-{service_name}"));
-            let listening: Vec<u16> = service
-                .ports
+/// The Traefik services of one stack, given the routers built from its routes.
+pub(super) fn stack_services(
+    stack_name: &str,
+    stack: &spec::Stack,
+    routers: &[Router],
+) -> Vec<ProxyService> {
+    let mut services = Vec::new();
+    for (service_name, service) in &stack.services {
+        let container = service
+            .container_name
+            .clone()
+            .unwrap_or_else(|| format!("{stack_name}-{service_name}"));
+        let listening: Vec<u16> = service
+            .ports
+            .iter()
+            .flatten()
+            .map(|p| p.container)
+            .collect();
+        let only_port = (listening.len() == 1).then(|| listening[0]);
+        for (name, lb) in &service.traefik_services {
+            // The provider of the routes that use it; validation refuses a mix. One that no
+            // route of its container uses (a weighted backend's member) goes to the file
+            // provider: Docker labels with a service and no router make Traefik invent a
+            // router from its `defaultRule` (`Host(`<container>`)`).
+            let provider = routers
                 .iter()
-                .flatten()
-                .map(|p| p.container)
-                .collect();
-            let only_port = (listening.len() == 1).then(|| listening[0]);
-            for (name, lb) in &service.traefik_services {
-                // The provider of the routes that use it; validation refuses a mix. One that no
-                // route of its container uses (a weighted backend's member) goes to the file
-                // provider: Docker labels with a service and no router make Traefik invent a
-                // router from its `defaultRule` (`Host(`<container>`)`).
-                let provider = routers
-                    .iter()
-                    .find(|r| {
-                        r.service == *service_name && !r.on_backend && r.service_name == *name
-                    })
-                    .map_or(Provider::File, |r| r.provider);
-                let port = lb.port.or(only_port).unwrap_or(0);
-                services.push(container_service(
-                    name,
-                    stack_name,
-                    service_name,
-                    &container,
-                    provider,
-                    port,
-                    lb,
-                ));
-            }
-            for router in routers
-                .iter()
-                .filter(|r| r.service == *service_name && !r.on_backend && r.implicit_service)
-            {
-                services.push(container_service(
-                    &router.name,
-                    stack_name,
-                    service_name,
-                    &container,
-                    router.provider,
-                    router.port,
-                    &spec::LoadBalancer::default(),
-                ));
-            }
+                .find(|r| r.service == *service_name && !r.on_backend && r.service_name == *name)
+                .map_or(Provider::File, |r| r.provider);
+            let port = lb.port.or(only_port).unwrap_or(0);
+            services.push(container_service(
+                name,
+                stack_name,
+                service_name,
+                &container,
+                provider,
+                port,
+                lb,
+            ));
         }
-        for (name, backend) in &stack.backends {
-            let kind = if let Some(weighted) = &backend.weighted {
-                let mut options = Vec::new();
-                if let Some(sticky) = &weighted.sticky {
-                    options.push(("sticky".to_owned(), to_value(sticky)));
-                }
-                ServiceKind::Weighted {
-                    services: weighted
-                        .services
-                        .iter()
-                        .map(|s| (s.name.clone(), s.weight))
-                        .collect(),
-                    options,
-                }
-            } else if let Some(mirroring) = &backend.mirroring {
-                let mut options = Vec::new();
-                if let Some(body) = mirroring.mirror_body {
-                    options.push(("mirrorBody".to_owned(), Value::Bool(body)));
-                }
-                if let Some(size) = mirroring.max_body_size {
-                    options.push(("maxBodySize".to_owned(), Value::Number(size.into())));
-                }
-                ServiceKind::Mirroring {
-                    service: mirroring.service.clone(),
-                    mirrors: mirroring
-                        .mirrors
-                        .iter()
-                        .map(|m| (m.name.clone(), m.percent))
-                        .collect(),
-                    options,
-                }
-            } else {
-                let lb = backend.load_balancer.clone().unwrap_or_default();
-                ServiceKind::LoadBalancer {
-                    servers: lb
-                        .servers
-                        .iter()
-                        .map(|s| ServerUrl {
-                            url: s.url.clone(),
-                            weight: s.weight,
-                        })
-                        .collect(),
-                    port: None,
-                    scheme: Scheme::Http,
-                    options: load_balancer_options(&lb, Provider::File),
-                }
-            };
-            services.push(ProxyService {
-                name: name.clone(),
-                stack: stack_name.to_owned(),
-                container: None,
-                provider: Provider::File,
-                kind,
-            });
+        for router in routers
+            .iter()
+            .filter(|r| r.service == *service_name && !r.on_backend && r.implicit_service)
+        {
+            services.push(container_service(
+                &router.name,
+                stack_name,
+                service_name,
+                &container,
+                router.provider,
+                router.port,
+                &spec::LoadBalancer::default(),
+            ));
         }
-        services
     }
+    for (name, backend) in &stack.backends {
+        let kind = if let Some(weighted) = &backend.weighted {
+            let mut options = Vec::new();
+            if let Some(sticky) = &weighted.sticky {
+                options.push(("sticky".to_owned(), to_value(sticky)));
+            }
+            ServiceKind::Weighted {
+                services: weighted
+                    .services
+                    .iter()
+                    .map(|s| (s.name.clone(), s.weight))
+                    .collect(),
+                options,
+            }
+        } else if let Some(mirroring) = &backend.mirroring {
+            let mut options = Vec::new();
+            if let Some(body) = mirroring.mirror_body {
+                options.push(("mirrorBody".to_owned(), Value::Bool(body)));
+            }
+            if let Some(size) = mirroring.max_body_size {
+                options.push(("maxBodySize".to_owned(), Value::Number(size.into())));
+            }
+            ServiceKind::Mirroring {
+                service: mirroring.service.clone(),
+                mirrors: mirroring
+                    .mirrors
+                    .iter()
+                    .map(|m| (m.name.clone(), m.percent))
+                    .collect(),
+                options,
+            }
+        } else {
+            let lb = backend.load_balancer.clone().unwrap_or_default();
+            ServiceKind::LoadBalancer {
+                servers: lb
+                    .servers
+                    .iter()
+                    .map(|s| ServerUrl {
+                        url: s.url.clone(),
+                        weight: s.weight,
+                    })
+                    .collect(),
+                port: None,
+                scheme: Scheme::Http,
+                options: load_balancer_options(&lb, Provider::File),
+            }
+        };
+        services.push(ProxyService {
+            name: name.clone(),
+            stack: stack_name.to_owned(),
+            container: None,
+            provider: Provider::File,
+            kind,
+        });
+    }
+    services
 }
 
 fn container_service(
@@ -338,13 +333,17 @@ pub(super) fn qualify_members(services: &mut [ProxyService]) {
     for service in services {
         match &mut service.kind {
             ServiceKind::Weighted { services, .. } => {
-                services.iter_mut().for_each(|(n, _)| qualify(n));
+                for (n, _) in services.iter_mut() {
+                    qualify(n);
+                }
             }
             ServiceKind::Mirroring {
                 service, mirrors, ..
             } => {
                 qualify(service);
-                mirrors.iter_mut().for_each(|(n, _)| qualify(n));
+                for (n, _) in mirrors.iter_mut() {
+                    qualify(n);
+                }
             }
             ServiceKind::LoadBalancer { .. } => {}
         }

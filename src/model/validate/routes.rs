@@ -8,6 +8,7 @@ use crate::diagnostics::{Code, did_you_mean};
 use crate::traefik::rule;
 
 impl Checker<'_> {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn route(
         &mut self,
         stack: &str,

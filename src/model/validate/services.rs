@@ -121,8 +121,8 @@ impl Checker<'_> {
         }
         let mut services: HashMap<String, &ProxyService> = HashMap::new();
         for service in &model.services {
-            let path = self.service_path(service, model);
-            if service.container.is_some() && !self.is_implicit(service, model) {
+            let path = Self::service_path(service, model);
+            if service.container.is_some() && !Self::is_implicit(service, model) {
                 if let Some(why) = traefik_name_problem(&service.name) {
                     self.push(
                         self.source
@@ -156,7 +156,7 @@ impl Checker<'_> {
         }
     }
 
-    fn is_implicit(&self, service: &ProxyService, model: &Model) -> bool {
+    fn is_implicit(service: &ProxyService, model: &Model) -> bool {
         model
             .routers
             .iter()
@@ -165,7 +165,7 @@ impl Checker<'_> {
 
     /// Where a service is declared: its `traefik_services` key, its backend, or the route
     /// whose own service it is.
-    fn service_path(&self, service: &ProxyService, model: &Model) -> Vec<String> {
+    fn service_path(service: &ProxyService, model: &Model) -> Vec<String> {
         let base = vec!["stacks".to_owned(), service.stack.clone()];
         match &service.container {
             None => [base, vec!["backends".into(), service.name.clone()]].concat(),

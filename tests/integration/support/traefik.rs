@@ -640,7 +640,9 @@ fn point_certificates_at(doc: &mut Value, backend: &TlsBackend) {
     {
         for transport in transports.values_mut() {
             if let Some(cas) = transport.get_mut("rootCAs").and_then(Value::as_array_mut) {
-                cas.iter_mut().for_each(|ca| *ca = cert.clone());
+                for ca in cas.iter_mut() {
+                    *ca = cert.clone();
+                }
             }
         }
     }
