@@ -53,6 +53,8 @@ pub enum Code {
     UnknownCertResolver,
     UnknownVariable,
     ExtendsCycle,
+    /// A servers transport, TLS options or Traefik service reference that names nothing.
+    UnknownTraefikObject,
     // 03xx: collisions.
     DuplicateContainerName,
     DuplicateRouter,
@@ -100,6 +102,7 @@ impl Code {
             Code::UnknownCertResolver => "E0209",
             Code::UnknownVariable => "E0210",
             Code::ExtendsCycle => "E0211",
+            Code::UnknownTraefikObject => "E0212",
             Code::DuplicateContainerName => "E0301",
             Code::DuplicateRouter => "E0302",
             Code::HostPortCollision => "E0303",
@@ -143,6 +146,7 @@ impl Code {
             Code::UnknownCertResolver => "unknown-cert-resolver",
             Code::UnknownVariable => "unknown-variable",
             Code::ExtendsCycle => "extends-cycle",
+            Code::UnknownTraefikObject => "unknown-traefik-object",
             Code::DuplicateContainerName => "duplicate-container-name",
             Code::DuplicateRouter => "duplicate-router",
             Code::HostPortCollision => "host-port-collision",

@@ -9,8 +9,13 @@ pub mod routing;
 pub use crate::spec::secrets;
 mod output_paths;
 pub use crate::spec::secrets::is_placeholder;
+mod l4;
 mod proxy;
+mod services;
 mod validate;
+
+pub use l4::L4Router;
+pub use services::{ProxyService, ServerUrl, ServiceKind};
 
 pub use validate::{folder_problem, name_problem};
 
@@ -20,7 +25,7 @@ use crate::diagnostics::{self, Code, Diagnostic};
 use crate::spec::{self, Protocol, Provider, Source, Status};
 use crate::traefik::Version;
 
-use proxy::{docker_labels, traefik_model};
+use proxy::{Owner, docker_labels, traefik_model};
 
 /// The whole platform, ready to render.
 #[derive(Debug, Clone)]
@@ -38,6 +43,10 @@ pub struct Model {
     pub stacks: Vec<Stack>,
     /// Every router of the platform, sorted by name.
     pub routers: Vec<Router>,
+    /// Every Traefik service of the platform, sorted by name.
+    pub services: Vec<ProxyService>,
+    /// Every TCP and UDP router (each with its service), sorted by protocol and name.
+    pub l4_routers: Vec<L4Router>,
 }
 
 #[derive(Debug, Clone)]
@@ -56,6 +65,11 @@ pub struct Traefik {
     /// Entry point of the dashboard router, when the dashboard is on.
     pub dashboard: Option<String>,
     pub uses_docker_provider: bool,
+    /// Servers transports, TLS options and TLS stores by name, as the file provider writes
+    /// them (Traefik's field names).
+    pub servers_transports: Vec<(String, serde_yaml::Value)>,
+    pub tls_options: Vec<(String, serde_yaml::Value)>,
+    pub tls_stores: Vec<(String, serde_yaml::Value)>,
 }
 
 #[derive(Debug, Clone)]
@@ -236,8 +250,18 @@ pub const SECRET_PLACEHOLDER: &str = "change-me";
 
 #[derive(Debug, Clone)]
 pub struct Router {
-    /// Unique across the platform; also the Traefik service name.
+    /// Unique across the platform.
     pub name: String,
+    /// The Traefik service it sends to, as its `service` field says.
+    pub service_name: String,
+    /// Whether that service is the router's own (named after it), not a named one.
+    pub implicit_service: bool,
+    /// A route of a stack's backend (`backends`), not of a container; `service` is then the
+    /// backend's name.
+    pub on_backend: bool,
+    /// Name of the TLS options, qualified (`name@file`) when the router is not in the file
+    /// provider.
+    pub tls_options: Option<String>,
     pub stack: String,
     pub service: String,
     pub provider: Provider,
@@ -320,10 +344,23 @@ impl Builder<'_> {
         });
         let mut stacks = Vec::new();
         let mut routers = Vec::new();
+        let mut proxy_services = Vec::new();
         for (name, stack) in &self.resolved.stacks {
-            stacks.push(self.stack(name, stack, version, &mut routers));
+            stacks.push(self.stack(name, stack, version, &mut routers, &mut proxy_services));
         }
         routers.sort_by(|a, b| a.name.cmp(&b.name));
+        services::qualify_members(&mut proxy_services);
+        proxy_services.sort_by(|a, b| a.name.cmp(&b.name));
+        let l4_routers = self.l4_routers();
+        let mut services_of: HashMap<(&str, &str), Vec<&ProxyService>> = HashMap::new();
+        for service in &proxy_services {
+            if let Some(container) = &service.container {
+                services_of
+                    .entry((service.stack.as_str(), container.as_str()))
+                    .or_default()
+                    .push(service);
+            }
+        }
         // Docker labels need the router list, which is complete only now. Indexed by service
         // so a platform of thousands of stacks is not scanned once per service.
         let mut by_service: HashMap<(&str, &str), Vec<&Router>> = HashMap::new();
@@ -335,10 +372,15 @@ impl Builder<'_> {
         }
         for stack in &mut stacks {
             for service in &mut stack.services {
-                let own = by_service.get(&(stack.name.as_str(), service.name.as_str()));
+                let key = (stack.name.as_str(), service.name.as_str());
+                let own = by_service.get(&key);
                 service.labels = docker_labels(
                     &spec.traefik,
                     own.into_iter().flatten().copied(),
+                    services_of.get(&key).into_iter().flatten().copied(),
+                    l4_routers
+                        .iter()
+                        .filter(|r| r.stack == stack.name && r.service == service.name),
                     &service.networks,
                 );
             }
@@ -373,10 +415,12 @@ impl Builder<'_> {
             description: spec.platform.description.clone(),
             output: spec.platform.output.clone(),
             inventory: spec.platform.inventory.clone(),
-            traefik: traefik_model(&spec.traefik, &routers),
+            traefik: traefik_model(&spec.traefik, &routers, &l4_routers),
             networks,
             stacks,
             routers,
+            services: proxy_services,
+            l4_routers,
         }
     }
 
@@ -386,6 +430,7 @@ impl Builder<'_> {
         stack: &spec::Stack,
         version: Version,
         routers: &mut Vec<Router>,
+        proxy_services: &mut Vec<ProxyService>,
     ) -> Stack {
         let platform = &self.source.spec.platform;
         let dir = stack
@@ -399,16 +444,44 @@ impl Builder<'_> {
             );
         let stack_networks = stack.networks.clone().unwrap_or_default();
         let mut services = Vec::new();
+        let mut own_routers = Vec::new();
         for (service_name, service) in &stack.services {
             services.push(self.service(name, stack, service_name, service, &stack_networks));
+            let owner = Owner::Container(service);
             for (index, route) in service.routes.iter().flatten().enumerate() {
-                if let Some(router) =
-                    self.router(name, stack, service_name, service, index, route, version)
-                {
-                    routers.push(router);
-                }
+                own_routers.extend(self.router(
+                    name,
+                    stack,
+                    service_name,
+                    owner,
+                    index,
+                    route,
+                    version,
+                ));
             }
         }
+        for (backend_name, backend) in &stack.backends {
+            let owner = Owner::Backend(backend);
+            for (index, route) in backend.routes.iter().enumerate() {
+                own_routers.extend(self.router(
+                    name,
+                    stack,
+                    backend_name,
+                    owner,
+                    index,
+                    route,
+                    version,
+                ));
+            }
+        }
+        let own_services = services::stack_services(name, stack, &own_routers);
+        for router in &mut own_routers {
+            if let Some(service) = own_services.iter().find(|s| s.name == router.service_name) {
+                router.url = service.backend();
+            }
+        }
+        routers.extend(own_routers);
+        proxy_services.extend(own_services);
         // A dependency with a healthcheck is waited for until healthy, not just started.
         let healthy: BTreeSet<String> = services
             .iter()
@@ -649,10 +722,15 @@ fn uses_docker_provider(source: &Source) -> bool {
     spec.traefik.default_provider == Provider::Docker
         || spec.stacks.values().any(|s| {
             s.provider == Some(Provider::Docker)
-                || s.services
-                    .values()
-                    .flat_map(|svc| svc.routes.iter().flatten())
-                    .any(|r| r.provider == Some(Provider::Docker))
+                || s.services.values().any(|svc| {
+                    svc.routes
+                        .iter()
+                        .flatten()
+                        .map(|r| r.provider)
+                        .chain(svc.tcp_routes.iter().map(|r| r.provider))
+                        .chain(svc.udp_routes.iter().map(|r| r.provider))
+                        .any(|p| p == Some(Provider::Docker))
+                })
         })
 }
 

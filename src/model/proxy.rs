@@ -3,7 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use super::l4::L4Router;
+use super::services::ProxyService;
 use super::{Builder, CertResolver, Entrypoint, Middleware, Router, Traefik};
+
+/// What a route belongs to: a container, or a backend that is not one.
+#[derive(Clone, Copy)]
+pub(super) enum Owner<'a> {
+    Container(&'a spec::Service),
+    Backend(&'a spec::Backend),
+}
 use crate::diagnostics::Code;
 use crate::spec::{self, Provider};
 use crate::traefik::{self, RouteMatch, Version};
@@ -15,21 +24,28 @@ impl Builder<'_> {
         stack_name: &str,
         stack: &spec::Stack,
         service_name: &str,
-        service: &spec::Service,
+        owner: Owner<'_>,
         index: usize,
         route: &spec::Route,
         version: Version,
     ) -> Option<Router> {
         let spec = &self.source.spec;
-        let routes = service.routes.as_deref().unwrap_or_default();
-        let name = match (&route.name, routes.len()) {
-            (Some(suffix), _) => format!("{stack_name}-{service_name}-{suffix}"),
-            (None, 1) => format!("{stack_name}-{service_name}"),
-            (None, _) => {
+        let (section, routes_len) = match owner {
+            Owner::Container(service) => (
+                "services",
+                service.routes.as_deref().unwrap_or_default().len(),
+            ),
+            Owner::Backend(backend) => ("backends", backend.routes.len()),
+        };
+        let name = match (&route.router, &route.name, routes_len) {
+            (Some(chosen), _, _) => chosen.clone(),
+            (None, Some(suffix), _) => format!("{stack_name}-{service_name}-{suffix}"),
+            (None, None, 1) => format!("{stack_name}-{service_name}"),
+            (None, None, _) => {
                 let at = [
                     "stacks",
                     stack_name,
-                    "services",
+                    section,
                     service_name,
                     "routes",
                     &index.to_string(),
@@ -65,25 +81,56 @@ impl Builder<'_> {
         let tls = entrypoints
             .iter()
             .any(|e| spec.traefik.entrypoints.get(e).is_some_and(|e| e.tls));
-        let provider = route
-            .provider
-            .or(stack.provider)
-            .unwrap_or(spec.traefik.default_provider);
-        let listening: Vec<u16> = service
-            .ports
-            .iter()
-            .flatten()
-            .map(|p| p.container)
-            .collect();
-        let port = route
-            .port
-            .or_else(|| (listening.len() == 1).then(|| listening[0]))
-            .unwrap_or(0);
-        let container = service
-            .container_name
-            .clone()
-            .unwrap_or_else(|| format!("{stack_name}-{service_name}"));
+        // A backend that is not a container exists only in the file provider (validation
+        // refuses `provider: docker` on its routes).
+        let provider = match owner {
+            Owner::Backend(_) => Provider::File,
+            Owner::Container(_) => route
+                .provider
+                .or(stack.provider)
+                .unwrap_or(spec.traefik.default_provider),
+        };
+        let (port, service_ref, implicit_service) = match owner {
+            Owner::Container(service) => {
+                let listening: Vec<u16> = service
+                    .ports
+                    .iter()
+                    .flatten()
+                    .map(|p| p.container)
+                    .collect();
+                let only = (listening.len() == 1).then(|| listening[0]);
+                match route.service.as_ref() {
+                    Some(chosen) => (
+                        service
+                            .traefik_services
+                            .get(chosen)
+                            .and_then(|lb| lb.port)
+                            .or(only)
+                            .unwrap_or(0),
+                        chosen.clone(),
+                        false,
+                    ),
+                    None => (route.port.or(only).unwrap_or(0), name.clone(), true),
+                }
+            }
+            Owner::Backend(_) => (0, service_name.to_owned(), false),
+        };
+        let qualify = |m: &String| {
+            if provider == Provider::File {
+                m.clone()
+            } else {
+                format!("{m}@file")
+            }
+        };
         Some(Router {
+            service_name: service_ref,
+            implicit_service,
+            on_backend: matches!(owner, Owner::Backend(_)),
+            tls_options: if tls {
+                route.tls_options.as_ref().map(qualify)
+            } else {
+                None
+            },
             name,
             stack: stack_name.to_owned(),
             service: service_name.to_owned(),
@@ -92,17 +139,7 @@ impl Builder<'_> {
             rule,
             priority: route.priority.filter(|p| *p != 0),
             entrypoints,
-            middlewares: route
-                .middlewares
-                .iter()
-                .map(|m| {
-                    if provider == Provider::File {
-                        m.clone()
-                    } else {
-                        format!("{m}@file")
-                    }
-                })
-                .collect(),
+            middlewares: route.middlewares.iter().map(qualify).collect(),
             tls,
             cert_resolver: if tls {
                 route
@@ -112,7 +149,8 @@ impl Builder<'_> {
             } else {
                 None
             },
-            url: format!("http://{container}:{port}"),
+            // Filled in from the router's service once the stack's services are known.
+            url: String::new(),
             port,
             hosts: route.hosts.iter().map(|h| h.to_ascii_lowercase()).collect(),
             path_prefix: route.path_prefix.clone(),
@@ -131,9 +169,17 @@ impl Builder<'_> {
 pub(super) fn docker_labels<'a>(
     traefik: &spec::Traefik,
     routers: impl Iterator<Item = &'a Router>,
+    services: impl Iterator<Item = &'a ProxyService>,
+    l4_routers: impl Iterator<Item = &'a L4Router>,
     networks: &[String],
 ) -> Vec<(String, String)> {
     let mut labels = BTreeMap::new();
+    for router in l4_routers.filter(|r| r.provider == Provider::Docker) {
+        labels.extend(router.labels());
+    }
+    for service in services.filter(|s| s.provider == Provider::Docker) {
+        labels.extend(service.labels());
+    }
     for router in routers.filter(|r| r.provider == Provider::Docker) {
         let prefix = format!("traefik.http.routers.{}", router.name);
         labels.insert(format!("{prefix}.rule"), router.rule.clone());
@@ -141,7 +187,7 @@ pub(super) fn docker_labels<'a>(
             format!("{prefix}.entrypoints"),
             router.entrypoints.join(","),
         );
-        labels.insert(format!("{prefix}.service"), router.name.clone());
+        labels.insert(format!("{prefix}.service"), router.service_name.clone());
         if let Some(priority) = router.priority {
             labels.insert(format!("{prefix}.priority"), priority.to_string());
         }
@@ -156,6 +202,9 @@ pub(super) fn docker_labels<'a>(
             if let Some(resolver) = &router.cert_resolver {
                 labels.insert(format!("{prefix}.tls.certresolver"), resolver.clone());
             }
+            if let Some(options) = &router.tls_options {
+                labels.insert(format!("{prefix}.tls.options"), options.clone());
+            }
             for (i, domain) in router.tls_domains.iter().enumerate() {
                 labels.insert(
                     format!("{prefix}.tls.domains[{i}].main"),
@@ -169,13 +218,6 @@ pub(super) fn docker_labels<'a>(
                 }
             }
         }
-        labels.insert(
-            format!(
-                "traefik.http.services.{}.loadbalancer.server.port",
-                router.name
-            ),
-            router.port.to_string(),
-        );
     }
     if !labels.is_empty() {
         labels.insert("traefik.enable".into(), "true".into());
@@ -188,7 +230,11 @@ pub(super) fn docker_labels<'a>(
     labels.into_iter().collect()
 }
 
-pub(super) fn traefik_model(spec: &spec::Traefik, routers: &[Router]) -> Traefik {
+pub(super) fn traefik_model(
+    spec: &spec::Traefik,
+    routers: &[Router],
+    l4_routers: &[L4Router],
+) -> Traefik {
     Traefik {
         version: spec.version.clone(),
         stack: spec.stack.clone(),
@@ -234,7 +280,25 @@ pub(super) fn traefik_model(spec: &spec::Traefik, routers: &[Router]) -> Traefik
             })
             .collect(),
         dashboard: spec.dashboard.as_ref().map(|d| d.entrypoint.clone()),
+        servers_transports: named_values(&spec.servers_transports),
+        tls_options: named_values(&spec.tls_options),
+        tls_stores: named_values(&spec.tls_stores),
         uses_docker_provider: spec.default_provider == Provider::Docker
-            || routers.iter().any(|r| r.provider == Provider::Docker),
+            || routers.iter().any(|r| r.provider == Provider::Docker)
+            || l4_routers.iter().any(|r| r.provider == Provider::Docker),
     }
+}
+
+/// Named definitions as the file provider writes them: serde gives Traefik's field names.
+fn named_values<T: serde::Serialize>(
+    definitions: &BTreeMap<String, T>,
+) -> Vec<(String, serde_yaml::Value)> {
+    definitions
+        .iter()
+        .map(|(name, d)| {
+            let value = serde_yaml::to_value(d)
+                .unwrap_or(serde_yaml::Value::Mapping(serde_yaml::Mapping::new()));
+            (name.clone(), value)
+        })
+        .collect()
 }

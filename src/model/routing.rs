@@ -74,7 +74,7 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
                 tls: r.tls,
                 rule: r.rule.clone(),
                 priority: r.effective_priority,
-                service: format!("{}@{provider}", r.name),
+                service: qualify(&r.service_name, provider),
                 middlewares,
                 backend: Some(r.url.clone()),
                 router: Some(index),

@@ -86,6 +86,11 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
                     .get(stack.name.as_str())
                     .cloned()
                     .unwrap_or_default(),
+                l4_routers: model
+                    .l4_routers
+                    .iter()
+                    .filter(|r| r.stack == stack.name)
+                    .collect(),
                 env_link: format!("{}{}", links.to_output, stack.env_path()),
                 compose_link,
                 anchor_prefix,
@@ -146,6 +151,8 @@ struct OverviewView<'a> {
 struct StackView<'a> {
     stack: &'a Stack,
     routers: Vec<&'a Router>,
+    /// TCP and UDP routers of the stack.
+    l4_routers: Vec<&'a crate::model::L4Router>,
     compose_link: String,
     env_link: String,
     anchor_prefix: &'a str,

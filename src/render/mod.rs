@@ -10,7 +10,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 
-use crate::model::{self, Model, Router, Stack};
+use crate::model::{self, L4Router, Model, ProxyService, Router, ServiceKind, Stack};
+use crate::spec::Protocol;
 use crate::spec::{Middleware, Provider};
 use escape::filters;
 
@@ -69,6 +70,38 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
                 dashboard_rule: model::routing::DASHBOARD_RULE,
             },
         )?);
+        let traefik = &model.traefik;
+        if !(traefik.servers_transports.is_empty()
+            && traefik.tls_options.is_empty()
+            && traefik.tls_stores.is_empty())
+        {
+            artifacts.push(artifact(
+                format!("{}/dynamic/_transport.yml", proxy.dir),
+                &TransportView { header, traefik },
+            )?);
+        }
+        let mut file_services: HashMap<&str, Vec<&ProxyService>> = HashMap::new();
+        for service in model
+            .services
+            .iter()
+            .filter(|s| s.provider == Provider::File)
+        {
+            file_services
+                .entry(service.stack.as_str())
+                .or_default()
+                .push(service);
+        }
+        let mut file_l4: HashMap<&str, Vec<&L4Router>> = HashMap::new();
+        for router in model
+            .l4_routers
+            .iter()
+            .filter(|r| r.provider == Provider::File)
+        {
+            file_l4
+                .entry(router.stack.as_str())
+                .or_default()
+                .push(router);
+        }
         let mut file_routers: HashMap<&str, Vec<&Router>> = HashMap::new();
         for router in model
             .routers
@@ -82,13 +115,26 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
         }
         for stack in &model.stacks {
             let routers = file_routers.remove(stack.name.as_str()).unwrap_or_default();
-            if !routers.is_empty() {
+            let services = file_services
+                .remove(stack.name.as_str())
+                .unwrap_or_default();
+            let (tcp, udp): (Vec<&L4Router>, Vec<&L4Router>) = file_l4
+                .remove(stack.name.as_str())
+                .unwrap_or_default()
+                .into_iter()
+                .partition(|r| r.protocol == Protocol::Tcp);
+            if !routers.is_empty() || !services.is_empty() || !tcp.is_empty() || !udp.is_empty() {
                 artifacts.push(artifact(
                     format!("{}/dynamic/{}.yml", proxy.dir, stack.name),
                     &StackDynamicView {
                         header,
                         stack,
                         routers,
+                        services,
+                        l4: [("tcp", tcp), ("udp", udp)]
+                            .into_iter()
+                            .filter(|(_, list)| !list.is_empty())
+                            .collect(),
                     },
                 )?);
             }
@@ -198,4 +244,14 @@ struct StackDynamicView<'a> {
     header: Header<'a>,
     stack: &'a Stack,
     routers: Vec<&'a Router>,
+    services: Vec<&'a ProxyService>,
+    /// `tcp` and `udp` sections, each only when it has routers.
+    l4: Vec<(&'static str, Vec<&'a L4Router>)>,
+}
+
+#[derive(Template)]
+#[template(path = "traefik/transport.yaml", escape = "traefik-yaml")]
+struct TransportView<'a> {
+    header: Header<'a>,
+    traefik: &'a model::Traefik,
 }

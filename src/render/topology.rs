@@ -190,7 +190,11 @@ pub fn graph(model: &Model) -> Graph {
         }
     }
     for router in &model.routers {
-        let target = &service_ids[&(router.stack.as_str(), router.service.as_str())];
+        // A backend outside Docker has no container node to point at.
+        let Some(target) = service_ids.get(&(router.stack.as_str(), router.service.as_str()))
+        else {
+            continue;
+        };
         let mut text = router.hosts.join(" ");
         if let Some(prefix) = &router.path_prefix {
             text.push_str(prefix);

@@ -2,18 +2,24 @@
 //! the file into typed [`Spec`] values plus the parsed [`Document`] that says where every node
 //! is written, or into diagnostics that point at the line to fix.
 
+mod backend;
 pub mod de;
 mod document;
 mod include;
+mod l4;
 pub mod secrets;
+mod tls;
 mod types;
 
 use std::path::{Path, PathBuf};
 
+pub use backend::*;
 pub use document::{
     Document, MAX_ALIAS_NODES, MAX_DEPTH, NodePosition, SEPARATOR as PATH_SEPARATOR,
     display as display_path, key as path_key,
 };
+pub use l4::*;
+pub use tls::*;
 pub use types::*;
 
 use crate::diagnostics::{Code, Diagnostic, Related, Span, did_you_mean};

@@ -110,6 +110,17 @@ pub struct Traefik {
     /// Traefik's own log level.
     #[serde(default = "default_log_level")]
     pub log_level: String,
+    /// How Traefik connects to HTTPS servers (TLS verification, timeouts), by name; services
+    /// name one in `serversTransport`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub servers_transports: BTreeMap<String, crate::spec::ServersTransport>,
+    /// TLS options by name; routers pick one with `tls_options`, and `default` applies to
+    /// every other router.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tls_options: BTreeMap<String, crate::spec::TlsOptions>,
+    /// Certificate stores by name; Traefik uses only `default`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tls_stores: BTreeMap<String, crate::spec::TlsStore>,
 }
 
 fn default_config_dir() -> String {
@@ -292,6 +303,10 @@ pub struct Stack {
     /// Named volumes by name.
     #[serde(default)]
     pub volumes: BTreeMap<String, Volume>,
+    /// Traefik services that are not one container (servers on the LAN, weighted canaries,
+    /// mirrors), by Traefik service name; file provider only.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub backends: BTreeMap<String, crate::spec::Backend>,
     /// Variables read from the stack's `.env`, by name.
     #[serde(default)]
     pub env: BTreeMap<String, Variable>,
@@ -345,6 +360,16 @@ pub struct Service {
     /// Traefik routes to this service.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub routes: Option<Vec<Route>>,
+    /// Named Traefik services of this container, one port each, with their load-balancer
+    /// settings; routes pick one with `service`, and several routes may share one.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub traefik_services: BTreeMap<String, crate::spec::LoadBalancer>,
+    /// Traefik TCP routes to this service (databases, TLS passthrough).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tcp_routes: Vec<crate::spec::TcpRoute>,
+    /// Traefik UDP routes to this service (VPN, DNS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub udp_routes: Vec<crate::spec::UdpRoute>,
     /// Stack variables passed to the container under their own name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<Vec<String>>,
@@ -420,6 +445,17 @@ pub struct Route {
     /// Suffix that makes the router name unique when a service has several routes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The router's whole name, instead of `<stack>-<service>[-<name>]` (an imported platform
+    /// keeps the names its dashboards and logs know).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub router: Option<String>,
+    /// One of the container's `traefik_services`, instead of a service of the route's own
+    /// (named after the router, on `port`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// Name of a `traefik.tls_options` entry for this router (TLS routes only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_options: Option<String>,
     /// Host names; `*.example.com` matches exactly one extra label.
     #[serde(default)]
     pub hosts: Vec<String>,

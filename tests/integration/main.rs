@@ -13,6 +13,7 @@ mod kill_loop;
 mod mermaid;
 mod output_world;
 mod properties;
+mod provider_equivalence;
 mod real_compose;
 mod real_oracles;
 mod real_swarm;

@@ -47,7 +47,7 @@ const USERS_FILE: &str = "the basicAuth middleware reads /etc/traefik/users.htpa
 )]
 fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
     let mut differences: Vec<(String, String, String)> = Vec::new();
-    let mut counts = (0, 0, 0);
+    let mut counts = (0, 0, 0, 0);
     for spec in all_specs() {
         let platform = case_name(&spec);
         let model = compile(&spec).model;
@@ -170,6 +170,17 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
                     ),
                 );
             }
+            // A sticky service answers with its cookie, named as the spec says.
+            if let Some(cookie) = sticky_cookie(&model, short) {
+                let wanted = format!("set-cookie: {}=", cookie.to_ascii_lowercase());
+                if !answer.head.to_ascii_lowercase().contains(&wanted) {
+                    report(
+                        &router.name,
+                        format!("no sticky cookie `{cookie}` in the answer: {}", answer.head),
+                    );
+                }
+                counts.3 += 1;
+            }
             counts.2 += 1;
         }
         counts.0 += 1;
@@ -179,8 +190,8 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
         }
     }
     eprintln!(
-        "real Traefik: {} platforms, {} routers, {} probes",
-        counts.0, counts.1, counts.2
+        "real Traefik: {} platforms, {} routers, {} probes, {} sticky cookies",
+        counts.0, counts.1, counts.2, counts.3
     );
 
     let mut used = vec![false; KNOWN_DIFFERENCES.len()];
@@ -215,6 +226,29 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
         stale.is_empty(),
         "known differences that no longer occur (remove them from KNOWN_DIFFERENCES): {stale:?}"
     );
+}
+
+/// The sticky cookie name the service of router `name` sets, if it has one.
+fn sticky_cookie(model: &seisei::model::Model, name: &str) -> Option<String> {
+    use seisei::model::ServiceKind;
+    let router = model.routers.iter().find(|r| r.name == name)?;
+    let service = model
+        .services
+        .iter()
+        .find(|s| s.name == router.service_name)?;
+    let options = match &service.kind {
+        ServiceKind::LoadBalancer { options, .. } | ServiceKind::Weighted { options, .. } => {
+            options
+        }
+        ServiceKind::Mirroring { .. } => return None,
+    };
+    let sticky = options.iter().find(|(k, _)| k == "sticky")?;
+    sticky
+        .1
+        .get("cookie")?
+        .get("name")?
+        .as_str()
+        .map(str::to_owned)
 }
 
 /// The entry point other tests use (differential tests of `seisei route`): raw requests in,

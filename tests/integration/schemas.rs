@@ -148,21 +148,38 @@ impl Kind {
     }
 
     /// How many files of this kind a platform must produce: one compose file per stack;
-    /// `_platform.yml` plus one file per stack with file-provider routes; one `traefik.yml`.
+    /// `_platform.yml`, `_transport.yml` when there are servers transports or TLS
+    /// definitions, and one file per stack with file-provider routers or services; one
+    /// `traefik.yml`.
     fn expected(self, compiled: &Compiled) -> usize {
         let model = &compiled.model;
+        let file = seisei::spec::Provider::File;
+        let traefik = &model.traefik;
+        let transport = !(traefik.servers_transports.is_empty()
+            && traefik.tls_options.is_empty()
+            && traefik.tls_stores.is_empty());
         match self {
             Kind::Compose => model.stacks.len(),
             Kind::Dynamic => {
-                1 + model
-                    .stacks
-                    .iter()
-                    .filter(|s| {
-                        model.routers.iter().any(|r| {
-                            r.stack == s.name && r.provider == seisei::spec::Provider::File
+                1 + usize::from(transport)
+                    + model
+                        .stacks
+                        .iter()
+                        .filter(|s| {
+                            model
+                                .routers
+                                .iter()
+                                .any(|r| r.stack == s.name && r.provider == file)
+                                || model
+                                    .services
+                                    .iter()
+                                    .any(|v| v.stack == s.name && v.provider == file)
+                                || model
+                                    .l4_routers
+                                    .iter()
+                                    .any(|r| r.stack == s.name && r.provider == file)
                         })
-                    })
-                    .count()
+                        .count()
             }
             Kind::Static => 1,
         }

@@ -146,29 +146,19 @@ impl Checker<'_> {
         for router in &model.routers {
             if let Some(first) = routers.insert(&router.name, router) {
                 let other = &first.stack;
-                let first_at = [
-                    "stacks",
-                    first.stack.as_str(),
-                    "services",
-                    first.service.as_str(),
-                    "routes",
-                ];
+                let mut first_at = super::services::route_path(first);
+                first_at.pop();
                 let first = self.related(
                     other,
-                    &first_at,
+                    &super::seg(&first_at),
                     format!("`{}` is first defined here", router.name),
                 );
-                let at = [
-                    "stacks",
-                    router.stack.as_str(),
-                    "services",
-                    router.service.as_str(),
-                    "routes",
-                ];
+                let mut at = super::services::route_path(router);
+                at.pop();
                 self.push(
                     self.at(
                         &router.stack,
-                        &at,
+                        &super::seg(&at),
                         Code::DuplicateRouter,
                         format!(
                             "router `{}` is also defined by stack `{other}`",

@@ -2,9 +2,12 @@
 //! routing. Every check appends to one list so a run reports every problem at once.
 
 mod collisions;
+mod l4;
 mod names;
 mod routes;
+mod services;
 mod stack;
+mod tls;
 mod traefik;
 mod variables;
 
@@ -33,6 +36,8 @@ pub fn platform(
         check.stack(name, stack);
     }
     check.collisions(model);
+    check.services(model);
+    check.l4_routes(model);
     check.credentials();
     check.routing_table(model);
     check.published_databases(model);

@@ -8,6 +8,7 @@ use crate::diagnostics::{Code, did_you_mean};
 use crate::traefik::rule;
 
 impl Checker<'_> {
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn route(
         &mut self,
         stack: &str,
@@ -16,6 +17,7 @@ impl Checker<'_> {
         route: &crate::spec::Route,
         listening: &[u16],
         networks: &[String],
+        container: bool,
     ) {
         let spec = &self.source.spec;
         match (&route.rule, route.hosts.is_empty()) {
@@ -122,7 +124,11 @@ impl Checker<'_> {
                 }
             }
         }
+        // A route to a named service takes that service's port (checked with the service);
+        // a backend's route has no container at all.
+        let own_port = container && route.service.is_none();
         match route.port {
+            _ if !own_port => {}
             Some(port) if !listening.contains(&port) => self.push(
                 self.at(stack, &child(path, "port"), Code::RoutePort, format!("route port {port} is not a port `{service}` listens on"))
                     .with_help(format!("add `{{ container: {port} }}` to the service's `ports`, or route to one of: {}", join_ports(listening))),
@@ -133,7 +139,7 @@ impl Checker<'_> {
             ),
             _ => {}
         }
-        if !networks.contains(&spec.traefik.network) {
+        if container && !networks.contains(&spec.traefik.network) {
             self.push(
                 self.at(
                     stack,
@@ -207,6 +213,17 @@ impl Checker<'_> {
     /// Parses a raw rule as Traefik v3 would, pointing errors at the bad token inside the
     /// rule in platform.yaml.
     pub(super) fn raw_rule(&mut self, stack: &str, path: &[&str], text: &str) {
+        self.rule_of_kind(stack, path, text, rule::Kind::Http);
+    }
+
+    /// [`Self::raw_rule`] for a rule of `kind` (TCP routers have their own matchers).
+    pub(super) fn rule_of_kind(
+        &mut self,
+        stack: &str,
+        path: &[&str],
+        text: &str,
+        kind: rule::Kind,
+    ) {
         let owner = self.owner(stack, path);
         let segments: Vec<&str> = owner.iter().map(String::as_str).collect();
         let mut report = |error: &rule::RuleError, code: Code| {
@@ -220,7 +237,7 @@ impl Checker<'_> {
             d.help.clone_from(&error.help);
             self.problems.push(d);
         };
-        match rule::parse(text, rule::Kind::Http) {
+        match rule::parse(text, kind) {
             Err(error) => report(&error, Code::InvalidRoute),
             Ok(expr) => {
                 for lint in rule::lints(&expr) {

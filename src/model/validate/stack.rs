@@ -336,6 +336,7 @@ impl Checker<'_> {
                     route,
                     &listening,
                     &service_networks,
+                    true,
                 );
             }
         }

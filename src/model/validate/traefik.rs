@@ -217,23 +217,11 @@ impl Checker<'_> {
             let route_of = |name: &str| {
                 let row = rows.iter().find(|r| r.name == name)?;
                 let router = crate::model::routing::router_of(model, row)?;
-                let index = router.route_index.to_string();
-                Some((
-                    router.stack.clone(),
-                    [
-                        "stacks".to_owned(),
-                        router.stack.clone(),
-                        "services".to_owned(),
-                        router.service.clone(),
-                        "routes".to_owned(),
-                        index,
-                    ],
-                ))
+                Some((router.stack.clone(), super::services::route_path(router)))
             };
             let diagnostic = match route_of(subject) {
                 Some((stack, at)) => {
-                    let at: Vec<&str> = at.iter().map(String::as_str).collect();
-                    self.at(&stack, &at, code, finding.to_string())
+                    self.at(&stack, &super::seg(&at), code, finding.to_string())
                 }
                 None => self.source.at(code, &["traefik"], finding.to_string()),
             };

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use seisei::Compiled;
-use seisei::model::{Router, Service, Stack};
+use seisei::model::{Router, Service, ServiceKind, Stack};
 use seisei::spec::{Middleware, Provider};
 use serde_yaml::{Mapping, Value};
 
@@ -207,15 +207,28 @@ pub(crate) fn check_docker_labels(
                 format!("{prefix}.entrypoints"),
                 router.entrypoints.join(","),
             ),
-            (format!("{prefix}.service"), router.name.clone()),
-            (
+            (format!("{prefix}.service"), router.service_name.clone()),
+        ];
+        let mut expected = expected.to_vec();
+        // The router's service carries the port when Docker labels declare it too.
+        let service = model
+            .services
+            .iter()
+            .find(|s| s.name == router.service_name);
+        if let Some(ServiceKind::LoadBalancer {
+            port: Some(port), ..
+        }) = service
+            .filter(|s| s.provider == Provider::Docker)
+            .map(|s| &s.kind)
+        {
+            expected.push((
                 format!(
                     "traefik.http.services.{}.loadbalancer.server.port",
-                    router.name
+                    router.service_name
                 ),
-                router.port.to_string(),
-            ),
-        ];
+                port.to_string(),
+            ));
+        }
         for (label, value) in expected {
             findings.same(
                 format!("{path}: services.{}.labels.{label}", router.service),
@@ -242,9 +255,33 @@ pub(crate) fn check_dynamic(compiled: &Compiled, findings: &mut Findings) {
             .filter(|r| r.stack == stack && r.provider == Provider::File)
             .collect()
     };
+    let file_services = |stack: &str| -> Vec<&seisei::model::ProxyService> {
+        model
+            .services
+            .iter()
+            .filter(|s| s.stack == stack && s.provider == Provider::File)
+            .collect()
+    };
+    let file_l4 = |stack: &str| -> Vec<&seisei::model::L4Router> {
+        model
+            .l4_routers
+            .iter()
+            .filter(|r| r.stack == stack && r.provider == Provider::File)
+            .collect()
+    };
     let mut expected_files = set(["_platform.yml"]);
+    let traefik = &model.traefik;
+    if !(traefik.servers_transports.is_empty()
+        && traefik.tls_options.is_empty()
+        && traefik.tls_stores.is_empty())
+    {
+        expected_files.insert("_transport.yml".to_owned());
+    }
     for stack in &model.stacks {
-        if !file_routers(&stack.name).is_empty() {
+        if !file_routers(&stack.name).is_empty()
+            || !file_services(&stack.name).is_empty()
+            || !file_l4(&stack.name).is_empty()
+        {
             expected_files.insert(format!("{}.yml", stack.name));
         }
     }
@@ -257,29 +294,96 @@ pub(crate) fn check_dynamic(compiled: &Compiled, findings: &mut Findings) {
 
     for stack in &model.stacks {
         let routers = file_routers(&stack.name);
-        if routers.is_empty() {
+        let services = file_services(&stack.name);
+        let l4 = file_l4(&stack.name);
+        if routers.is_empty() && services.is_empty() && l4.is_empty() {
             continue;
         }
         let path = format!("{dir}{}.yml", stack.name);
         let Some(doc) = yaml_artifact(compiled, &path, true, findings) else {
             continue;
         };
-        findings.same(format!("{path}: top-level keys"), keys(&doc), set(["http"]));
+        let mut top = BTreeSet::new();
+        if !routers.is_empty() || !services.is_empty() {
+            top.insert("http".to_owned());
+        }
+        for r in &l4 {
+            top.insert(r.section().to_owned());
+            let at = format!("{path}: {}.routers.{}", r.section(), r.name);
+            let actual = doc
+                .get(r.section())
+                .and_then(|d| d.get("routers"))
+                .and_then(|d| d.get(&r.name));
+            findings.same(
+                format!("{at}.rule"),
+                actual.and_then(|a| a.get("rule")).cloned(),
+                r.rule.as_deref().map(s),
+            );
+            let address = doc
+                .get(r.section())
+                .and_then(|d| d.get("services"))
+                .and_then(|d| d.get(&r.name))
+                .and_then(|d| d.get("loadBalancer"))
+                .and_then(|d| d.get("servers"));
+            findings.same(
+                format!("{at}: servers"),
+                address.cloned(),
+                Some(Value::Sequence(vec![mapping([(
+                    "address".to_owned(),
+                    s(&r.address),
+                )])])),
+            );
+        }
+        findings.same(format!("{path}: top-level keys"), keys(&doc), top);
+        if routers.is_empty() && services.is_empty() {
+            continue;
+        }
         let http = doc.get("http").unwrap_or(&Value::Null);
-        findings.same(
-            format!("{path}: http"),
-            keys(http),
-            set(["routers", "services"]),
-        );
+        let mut sections = BTreeSet::new();
+        if !routers.is_empty() {
+            sections.insert("routers".to_owned());
+        }
+        if !services.is_empty() {
+            sections.insert("services".to_owned());
+        }
+        findings.same(format!("{path}: http"), keys(http), sections);
         let names: BTreeSet<String> = routers.iter().map(|r| r.name.clone()).collect();
         let actual_routers = http.get("routers").unwrap_or(&Value::Null);
         let actual_services = http.get("services").unwrap_or(&Value::Null);
+        findings.same(format!("{path}: routers"), keys(actual_routers), names);
         findings.same(
-            format!("{path}: routers"),
-            keys(actual_routers),
-            names.clone(),
+            format!("{path}: services"),
+            keys(actual_services),
+            services.iter().map(|s| s.name.clone()).collect(),
         );
-        findings.same(format!("{path}: services"), keys(actual_services), names);
+        for service in &services {
+            let ServiceKind::LoadBalancer { servers, .. } = &service.kind else {
+                continue;
+            };
+            let expected_servers = Value::Sequence(
+                servers
+                    .iter()
+                    .map(|server| {
+                        let mut entry = vec![("url".to_owned(), s(&server.url))];
+                        if let Some(weight) = server.weight {
+                            entry.push(("weight".to_owned(), Value::Number(weight.into())));
+                        }
+                        mapping(entry)
+                    })
+                    .collect(),
+            );
+            findings.same(
+                format!(
+                    "{path}: http.services.{}.loadBalancer.servers",
+                    service.name
+                ),
+                actual_services
+                    .get(&service.name)
+                    .and_then(|s| s.get("loadBalancer"))
+                    .and_then(|l| l.get("servers")),
+                Some(&expected_servers),
+            );
+        }
         for router in routers {
             let at = format!("{path}: http.routers.{}", router.name);
             let actual = actual_routers.get(&router.name).unwrap_or(&Value::Null);
@@ -292,17 +396,6 @@ pub(crate) fn check_dynamic(compiled: &Compiled, findings: &mut Findings) {
             for (key, value) in &expected {
                 findings.same(format!("{at}.{key}"), actual.get(key), Some(value));
             }
-            let servers = actual_services
-                .get(&router.name)
-                .and_then(|s| s.get("loadBalancer"))
-                .and_then(|l| l.get("servers"));
-            let expected_servers =
-                Value::Sequence(vec![mapping([("url".to_owned(), s(&router.url))])]);
-            findings.same(
-                format!("{path}: http.services.{}.loadBalancer.servers", router.name),
-                servers,
-                Some(&expected_servers),
-            );
         }
     }
 
@@ -349,7 +442,7 @@ pub(crate) fn expected_router(router: &Router) -> Vec<(String, Value)> {
     let mut out = vec![
         ("rule".to_owned(), s(&router.rule)),
         ("entryPoints".to_owned(), strings(&router.entrypoints)),
-        ("service".to_owned(), s(&router.name)),
+        ("service".to_owned(), s(&router.service_name)),
     ];
     if let Some(priority) = router.priority {
         out.push(("priority".to_owned(), Value::Number(priority.into())));
@@ -363,6 +456,9 @@ pub(crate) fn expected_router(router: &Router) -> Vec<(String, Value)> {
             .iter()
             .map(|r| ("certResolver".to_owned(), s(r)))
             .collect();
+        if let Some(options) = &router.tls_options {
+            entries.push(("options".to_owned(), s(options)));
+        }
         if !router.tls_domains.is_empty() {
             let domains = router.tls_domains.iter().map(|d| {
                 let mut domain = vec![("main".to_owned(), s(&d.main))];

@@ -7,6 +7,7 @@ pub mod findings;
 pub mod hostile_platform;
 pub mod oracle;
 pub mod readers;
+pub mod tls_backend;
 pub mod traefik;
 
 pub use oracle::*;

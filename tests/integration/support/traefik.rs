@@ -12,7 +12,10 @@
 //!   container become a file-provider document of the same tree (`traefik.http.routers.X.rule`
 //!   is `http.routers.X.rule`), whose names then end in `@file` instead of `@docker`;
 //! - every service's servers are one local HTTP backend that answers 200 (`url` for HTTP,
-//!   `address` for TCP and UDP services, which are then only checked to load);
+//!   `address` for TCP and UDP services, which are then only checked to load), and every
+//!   `https://` server one local HTTPS backend (`support/tls_backend.rs`) whose self-signed
+//!   certificate, valid for `nas.lan`, replaces every `rootCAs` file and the TLS store's default
+//!   certificate: a servers transport that verifies its server does so for real;
 //! - a JSON access log (internal routers included) records `RouterName` per request.
 //!
 //! [`answering_routers`] is the entry point for differential tests of `seisei route`.
@@ -32,6 +35,7 @@ use serde_json::{Map, Value, json};
 use crate::compile;
 use crate::schemas::Kind;
 use crate::support::readers::render_go_template;
+use crate::support::tls_backend::TlsBackend;
 use crate::support::{SETUP, tool};
 
 /// How long Traefik may take to load the configuration.
@@ -97,6 +101,7 @@ pub struct Traefik {
     api_port: u16,
     access_log: PathBuf,
     _backend: Backend,
+    _tls_backend: TlsBackend,
     /// Every HTTP router seisei wrote, as Traefik names it (`name@file`).
     pub routers: Vec<WrittenRouter>,
     /// Every object seisei wrote, HTTP, TCP and UDP: the `/api/rawdata` section that lists
@@ -122,6 +127,7 @@ impl Traefik {
         let dynamic_dir = scratch.path().join("dynamic");
         std::fs::create_dir(&dynamic_dir).expect("create the dynamic folder");
         let backend = Backend::start();
+        let tls_backend = TlsBackend::start(scratch.path(), free_port());
 
         let mut documents: Vec<(String, Value)> = Vec::new();
         for artifact in compiled
@@ -151,7 +157,8 @@ impl Traefik {
 
         let (mut routers, mut objects) = (Vec::new(), Vec::new());
         for (name, doc) in &mut documents {
-            point_servers_at(doc, backend.port);
+            point_servers_at(doc, backend.port, tls_backend.port);
+            point_certificates_at(doc, &tls_backend);
             collect_names(doc, &mut routers, &mut objects);
             let path = dynamic_dir.join(name.as_str());
             std::fs::write(&path, serde_yaml::to_string(doc).expect("serialise"))
@@ -195,6 +202,7 @@ impl Traefik {
             api_port,
             access_log,
             _backend: backend,
+            _tls_backend: tls_backend,
             routers,
             objects,
         };
@@ -537,16 +545,23 @@ pub fn labels_as_file_document(labels: &[(String, String)]) -> Option<Value> {
         else {
             continue;
         };
-        let server = if protocol == "http" {
-            json!({"url": "http://placeholder"})
-        } else {
-            json!({"address": "placeholder:1"})
-        };
         for service in services.values_mut() {
             if let Some(lb) = service
                 .get_mut("loadbalancer")
                 .and_then(Value::as_object_mut)
             {
+                // `server.scheme` is the scheme of the URL Docker would build.
+                let scheme = lb
+                    .get("server")
+                    .and_then(|s| s.get("scheme"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("http")
+                    .to_owned();
+                let server = if protocol == "http" {
+                    json!({"url": format!("{scheme}://placeholder")})
+                } else {
+                    json!({"address": "placeholder:1"})
+                };
                 lb.remove("server");
                 lb.insert("servers".into(), json!([server]));
             }
@@ -579,7 +594,7 @@ fn number_keyed_maps_to_lists(value: &mut Value) {
 
 /// Points every load-balancer server of a dynamic document at the backend: `url` for HTTP,
 /// `address` for TCP and UDP (which then only load: the backend speaks HTTP over TCP).
-fn point_servers_at(doc: &mut Value, port: u16) {
+fn point_servers_at(doc: &mut Value, port: u16, tls_port: u16) {
     for protocol in ["http", "tcp", "udp"] {
         let Some(services) = doc
             .pointer_mut(&format!("/{protocol}/services"))
@@ -597,12 +612,51 @@ fn point_servers_at(doc: &mut Value, port: u16) {
                     continue;
                 };
                 for server in servers {
-                    if protocol == "http" {
+                    let https = server
+                        .get("url")
+                        .and_then(Value::as_str)
+                        .is_some_and(|u| u.starts_with("https://"));
+                    if https {
+                        server["url"] = json!(format!("https://127.0.0.1:{tls_port}"));
+                    } else if protocol == "http" {
                         server["url"] = json!(format!("http://127.0.0.1:{port}"));
                     } else {
                         server["address"] = json!(format!("127.0.0.1:{port}"));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Points every `rootCAs` file and the TLS stores' default certificates at the HTTPS backend's
+/// certificate, which is its own CA.
+fn point_certificates_at(doc: &mut Value, backend: &TlsBackend) {
+    let cert = json!(backend.cert.display().to_string());
+    let key = json!(backend.key.display().to_string());
+    if let Some(transports) = doc
+        .pointer_mut("/http/serversTransports")
+        .and_then(Value::as_object_mut)
+    {
+        for transport in transports.values_mut() {
+            if let Some(cas) = transport.get_mut("rootCAs").and_then(Value::as_array_mut) {
+                for ca in cas.iter_mut() {
+                    *ca = cert.clone();
+                }
+            }
+        }
+    }
+    if let Some(stores) = doc
+        .pointer_mut("/tls/stores")
+        .and_then(Value::as_object_mut)
+    {
+        for store in stores.values_mut() {
+            if let Some(default) = store
+                .get_mut("defaultCertificate")
+                .and_then(Value::as_object_mut)
+            {
+                default.insert("certFile".into(), cert.clone());
+                default.insert("keyFile".into(), key.clone());
             }
         }
     }
