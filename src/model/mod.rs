@@ -2,14 +2,17 @@
 //! and every value the templates print computed here. Input: a [`Source`]; output: a
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
+mod defaults;
 mod extends;
 pub mod hosts;
 pub mod routing;
 /// The credential detector, kept with the spec reader that runs it on every scalar.
 pub use crate::spec::secrets;
+mod interpolate;
 mod output_paths;
 pub use crate::spec::secrets::is_placeholder;
 mod proxy;
+mod service_fields;
 mod validate;
 
 pub use validate::{folder_problem, name_problem};
@@ -141,16 +144,54 @@ pub struct Service {
     /// variables, the spec's own text for `environment`.
     pub environment: Vec<(String, String)>,
     pub mounts: Vec<Mount>,
-    /// Dependency and the condition Compose waits for.
-    pub depends_on: Vec<(String, &'static str)>,
-    pub healthcheck: Option<spec::Healthcheck>,
+    /// Dependencies and what Compose waits for, sorted by name.
+    pub depends_on: Vec<Dependency>,
+    pub healthcheck: Option<Healthcheck>,
     /// Docker provider labels, sorted by key; values are literal (the template escapes `$`).
     pub labels: Vec<(String, String)>,
+    /// The spec's own labels (defaults merged), sorted, in Compose syntax (guarded).
+    pub user_labels: Vec<(String, String)>,
+    /// Typed fields beyond the core ones, as Compose keys and values, sorted by key.
+    pub fields: Vec<(String, serde_yaml::Value)>,
+    /// Compose profiles (also in `fields`), for the inventory.
+    pub profiles: Vec<String>,
     /// Escape-hatch keys, sorted, merged into the generated service.
     pub extra: Vec<(String, serde_yaml::Value)>,
 }
 
+/// One `depends_on` entry.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub service: String,
+    pub condition: &'static str,
+    /// Restart this service when Compose restarts the dependency.
+    pub restart: bool,
+}
+
+/// A healthcheck with its test in exec form (a string test is `["CMD-SHELL", text]`).
+#[derive(Debug, Clone)]
+pub struct Healthcheck {
+    pub test: Vec<String>,
+    pub interval: String,
+    pub timeout: String,
+    pub retries: u32,
+    pub start_period: Option<String>,
+}
+
 impl Service {
+    /// Every label as the compose file writes it, sorted by key: Traefik's with `$` doubled
+    /// (they are literal), the spec's own as written (Compose interpolates them).
+    pub fn compose_labels(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.replace('$', "$$")))
+            .chain(self.user_labels.iter().cloned())
+            .collect();
+        all.sort();
+        all
+    }
+
     /// Ports published on the host (`ports:`).
     pub fn published_ports(&self) -> Vec<&Port> {
         self.ports.iter().filter(|p| p.publish).collect()
@@ -278,7 +319,8 @@ pub fn provider_name(provider: Provider) -> &'static str {
 pub fn build(source: &Source) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
     diagnostics::reset_suggestion_budget();
     let mut problems = Vec::new();
-    let resolved = extends::resolve(source, &mut problems);
+    let mut resolved = extends::resolve(source, &mut problems);
+    defaults::apply(source, &mut resolved);
     let mut builder = Builder {
         source,
         resolved: &resolved,
@@ -417,15 +459,27 @@ impl Builder<'_> {
             .collect();
         for (service_name, service) in &stack.services {
             let deps = service.depends_on.iter().flatten().map(|d| {
-                let condition = if healthy.contains(d) {
+                let (condition, restart) = match d {
+                    spec::Dependency::Full(detail) => (
+                        detail.condition.map(spec::Condition::as_str),
+                        detail.restart,
+                    ),
+                    spec::Dependency::Name(_) => (None, false),
+                };
+                let condition = condition.unwrap_or(if healthy.contains(d.service()) {
                     "service_healthy"
                 } else {
                     "service_started"
-                };
-                (d.clone(), condition)
+                });
+                Dependency {
+                    service: d.service().to_owned(),
+                    condition,
+                    restart,
+                }
             });
             if let Some(model) = services.iter_mut().find(|s| &s.name == service_name) {
                 model.depends_on = deps.collect();
+                model.depends_on.sort_by(|a, b| a.service.cmp(&b.service));
             }
         }
         let networks: Vec<String> = services
@@ -455,9 +509,20 @@ impl Builder<'_> {
                     .collect(),
             })
             .collect();
-        let variables = stack
-            .env
-            .iter()
+        // The platform's shared variables this stack refers to join its own in `.env.example`.
+        let shared = &self.source.spec.env;
+        let mut declared: BTreeMap<&String, &spec::Variable> = stack.env.iter().collect();
+        if !shared.is_empty() {
+            for service in stack.services.values() {
+                for name in interpolate::referenced(service) {
+                    if let Some((key, v)) = shared.get_key_value(&name) {
+                        declared.entry(key).or_insert(v);
+                    }
+                }
+            }
+        }
+        let variables = declared
+            .into_iter()
             .map(|(var, v)| Variable {
                 name: var.clone(),
                 description: v.description.clone(),
@@ -492,10 +557,16 @@ impl Builder<'_> {
         stack_networks: &[String],
     ) -> Service {
         let traefik = &self.source.spec.traefik;
-        let mut environment: BTreeMap<String, String> =
-            service.environment.clone().into_iter().collect();
+        let shared = &self.source.spec.env;
+        let lookup = |var: &str| stack.env.get(var).or_else(|| shared.get(var));
+        let lookup: &interpolate::Lookup<'_> = &lookup;
+        let mut environment: BTreeMap<String, String> = service
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), interpolate::guard(v, lookup)))
+            .collect();
         for var in service.env.iter().flatten() {
-            let reference = match stack.env.get(var) {
+            let reference = match lookup(var) {
                 Some(v) => variable_reference(var, v),
                 None => format!("${{{var}}}"),
             };
@@ -562,18 +633,30 @@ impl Builder<'_> {
                 .container_name
                 .clone()
                 .unwrap_or_else(|| format!("{stack_name}-{name}")),
-            image: service.image.clone().unwrap_or_default(),
+            image: service
+                .image
+                .as_deref()
+                .map(|i| interpolate::guard(i, lookup))
+                .unwrap_or_default(),
             role: service.role.clone(),
-            command: service.command.clone(),
+            command: service
+                .command
+                .as_ref()
+                .map(|c| c.iter().map(|a| interpolate::guard(a, lookup)).collect()),
             restart: service
                 .restart
                 .clone()
                 .unwrap_or_else(|| "unless-stopped".into()),
             networks: {
-                let mut n = service
-                    .networks
-                    .clone()
-                    .unwrap_or_else(|| stack_networks.to_vec());
+                // `network_mode` replaces networks: Compose refuses a service with both.
+                let mut n = if service.network_mode.is_some() {
+                    Vec::new()
+                } else {
+                    service
+                        .networks
+                        .clone()
+                        .unwrap_or_else(|| stack_networks.to_vec())
+                };
                 n.sort();
                 n.dedup();
                 n
@@ -582,12 +665,30 @@ impl Builder<'_> {
             environment: environment.into_iter().collect(),
             mounts,
             depends_on: Vec::new(),
-            healthcheck: service.healthcheck.clone(),
+            healthcheck: service.healthcheck.as_ref().map(|h| Healthcheck {
+                test: h
+                    .test
+                    .parts()
+                    .iter()
+                    .map(|t| interpolate::guard(t, lookup))
+                    .collect(),
+                interval: h.interval.clone(),
+                timeout: h.timeout.clone(),
+                retries: h.retries,
+                start_period: h.start_period.clone(),
+            }),
             labels: Vec::new(),
+            user_labels: service
+                .labels
+                .iter()
+                .map(|(k, v)| (k.clone(), interpolate::guard(v, lookup)))
+                .collect(),
+            fields: service_fields::compose_fields(service, lookup),
+            profiles: service.profiles.clone().unwrap_or_default(),
             extra: service
                 .compose
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.clone(), interpolate::guard_value(v, lookup)))
                 .collect(),
         }
     }

@@ -6,6 +6,7 @@ pub mod de;
 mod document;
 mod include;
 pub mod secrets;
+mod service_fields;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ pub use document::{
     Document, MAX_ALIAS_NODES, MAX_DEPTH, NodePosition, SEPARATOR as PATH_SEPARATOR,
     display as display_path, key as path_key,
 };
+pub use service_fields::*;
 pub use types::*;
 
 use crate::diagnostics::{Code, Diagnostic, Span, did_you_mean};

@@ -197,17 +197,9 @@ fn the_comparison_reports_each_changed_field() {
 
 /// Variables the unset-variable test tolerates Compose reading as blank: (platform, stack,
 /// variable, why). A listed case that no longer occurs fails the test.
-const KNOWN_UNGUARDED: &[(&str, &str, &str, &str)] = &[
-    ("seisei", "odoo18-prod", "ODOO_DB_PASSWORD", BARE),
-    ("seisei", "odoo18-test", "ODOO_DB_PASSWORD", BARE),
-    ("seisei", "erp-seisei", "ERP_DB_PASSWORD", BARE),
-    ("seisei", "ocr", "OCR_DB_PASSWORD", BARE),
-];
-
-/// Why a required variable can start blank today.
-const BARE: &str = "a required variable written as `${VAR}` in the spec's `environment` is \
-     emitted bare, so Compose starts the service with a blank password instead of refusing \
-     (issue 15, \"Variables used anywhere\"; oracle-findings.md)";
+/// (Empty since every reference seisei writes is guarded: the four required passwords that
+/// `generated/` wrote bare in `environment` are now refused by name when unset.)
+const KNOWN_UNGUARDED: &[(&str, &str, &str, &str)] = &[];
 
 /// With one variable left unset (every other at its sentinel), Compose must refuse the file
 /// naming it when the spec says it is required, and must read it without a warning when the
@@ -512,7 +504,9 @@ fn expected_service(
     project_dir: &Path,
 ) -> BTreeMap<String, Value> {
     let mut fields = BTreeMap::new();
-    fields.insert("image".into(), json!(service.image));
+    if !service.image.is_empty() {
+        fields.insert("image".into(), json!(interpolate(&service.image)));
+    }
     fields.insert("container_name".into(), json!(service.container_name));
     fields.insert("restart".into(), json!(service.restart));
     fields.insert(
@@ -561,13 +555,17 @@ fn expected_service(
         .iter()
         .map(|n| (n.clone(), Value::Null))
         .collect();
-    // A service that names no network is put on the project's `default` one.
-    let networks = if networks.is_empty() {
-        serde_json::Map::from_iter([("default".to_owned(), Value::Null)])
-    } else {
-        networks
-    };
-    fields.insert("networks".into(), Value::Object(networks));
+    // A service that names no network is put on the project's `default` one, unless its
+    // `network_mode` says otherwise.
+    let network_mode = service.fields.iter().any(|(k, _)| k == "network_mode");
+    if !network_mode {
+        let networks = if networks.is_empty() {
+            serde_json::Map::from_iter([("default".to_owned(), Value::Null)])
+        } else {
+            networks
+        };
+        fields.insert("networks".into(), Value::Object(networks));
+    }
     let volumes: Vec<Value> = service
         .mounts
         .iter()
@@ -595,11 +593,12 @@ fn expected_service(
         let deps: serde_json::Map<String, Value> = service
             .depends_on
             .iter()
-            .map(|(name, condition)| {
-                (
-                    name.clone(),
-                    json!({"condition": condition, "required": true}),
-                )
+            .map(|d| {
+                let mut entry = json!({"condition": d.condition, "required": true});
+                if d.restart {
+                    entry["restart"] = json!(true);
+                }
+                (d.service.clone(), entry)
             })
             .collect();
         fields.insert("depends_on".into(), Value::Object(deps));
@@ -616,15 +615,101 @@ fn expected_service(
         }
         fields.insert("healthcheck".into(), health);
     }
-    if !service.labels.is_empty() {
-        let labels: serde_json::Map<String, Value> = service
-            .labels
+    let labels = service.compose_labels();
+    if !labels.is_empty() {
+        let labels: serde_json::Map<String, Value> = labels
             .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
+            .map(|(k, v)| (k.clone(), json!(interpolate(v))))
             .collect();
         fields.insert("labels".into(), Value::Object(labels));
     }
+    for (key, value) in &service.fields {
+        fields.insert(key.clone(), canonical_field(key, value, project_dir));
+    }
     fields
+}
+
+/// A typed field as Compose's canonical model prints it (learned from Compose 2.40.3):
+/// sizes in bytes as strings, `cpus` a number, devices as objects, `extra_hosts` with `=`,
+/// a build context resolved against the project folder with its default Dockerfile, and
+/// `deploy.placement` always present.
+fn canonical_field(key: &str, value: &serde_yaml::Value, project_dir: &Path) -> Value {
+    let mut json = serde_json::to_value(value).expect("a YAML value is JSON");
+    interpolate_all(&mut json);
+    match key {
+        "build" => {
+            let context = json["context"].as_str().unwrap_or_default().to_owned();
+            json["context"] = json!(bind_source(project_dir, &context));
+            if json.get("dockerfile").is_none() {
+                json["dockerfile"] = json!("Dockerfile");
+            }
+        }
+        "shm_size" => json = json!(bytes(json.as_str().unwrap_or_default()).to_string()),
+        "extra_hosts" => {
+            for host in json.as_array_mut().into_iter().flatten() {
+                let text = host.as_str().unwrap_or_default().replacen(':', "=", 1);
+                *host = json!(text);
+            }
+        }
+        "devices" => {
+            for device in json.as_array_mut().into_iter().flatten() {
+                let text = device.as_str().unwrap_or_default().to_owned();
+                let parts: Vec<&str> = text.split(':').collect();
+                *device = json!({
+                    "source": parts[0],
+                    "target": parts.get(1).unwrap_or(&parts[0]),
+                    "permissions": parts.get(2).unwrap_or(&"rwm"),
+                });
+            }
+        }
+        "deploy" => {
+            for kind in ["limits", "reservations"] {
+                if let Some(set) = json.pointer_mut(&format!("/resources/{kind}")) {
+                    if let Some(cpus) = set.get("cpus").and_then(Value::as_str) {
+                        set["cpus"] = json!(cpus.parse::<f64>().expect("cpus is a number"));
+                    }
+                    if let Some(memory) = set.get("memory").and_then(Value::as_str) {
+                        set["memory"] = json!(bytes(memory).to_string());
+                    }
+                }
+            }
+            json["placement"] = json!({});
+        }
+        _ => {}
+    }
+    json
+}
+
+/// Every string of a JSON value interpolated with the sentinels.
+fn interpolate_all(value: &mut Value) {
+    match value {
+        Value::String(s) => *s = interpolate(s),
+        Value::Array(items) => items.iter_mut().for_each(interpolate_all),
+        Value::Object(map) => map.values_mut().for_each(interpolate_all),
+        _ => {}
+    }
+}
+
+/// A size such as `512m` in bytes, as Compose reads it (binary units).
+fn bytes(text: &str) -> u64 {
+    let lower = text.to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = lower[digits.len()..].trim_end_matches('b');
+    let scale: u64 = match unit {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        other => panic!("unit {other}"),
+    };
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let n = (digits.parse::<f64>().expect("a number") * scale as f64) as u64;
+    n
 }
 
 fn protocol(port: &seisei::model::Port) -> &'static str {

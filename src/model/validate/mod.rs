@@ -2,6 +2,7 @@
 //! routing. Every check appends to one list so a run reports every problem at once.
 
 mod collisions;
+mod fields;
 mod names;
 mod routes;
 mod stack;
@@ -14,6 +15,8 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::spec::Source;
 
 pub use names::{folder_problem, name_problem};
+pub(crate) use stack::strings_in;
+pub(crate) use variables::variables_in;
 
 pub fn platform(
     source: &Source,
@@ -31,7 +34,9 @@ pub fn platform(
     check.names();
     for (name, stack) in &resolved.stacks {
         check.stack(name, stack);
+        check.service_fields(name, stack);
     }
+    check.shared_variables();
     check.collisions(model);
     check.credentials();
     check.routing_table(model);
