@@ -31,14 +31,30 @@ fn under(service: &mut Service, defaults: &ServiceDefaults) {
             *slot = value.cloned();
         }
     }
-    fill(&mut service.restart, defaults.restart.as_ref());
-    fill(&mut service.logging, defaults.logging.as_ref());
-    fill(&mut service.security_opt, defaults.security_opt.as_ref());
-    fill(
-        &mut service.stop_grace_period,
-        defaults.stop_grace_period.as_ref(),
+    // A key the service sets through the escape hatch is its own value: no default under it.
+    let hatch = |key: &str| service.compose.contains_key(key);
+    let (logging, security_opt, stop_grace_period, deploy) = (
+        hatch("logging"),
+        hatch("security_opt"),
+        hatch("stop_grace_period"),
+        hatch("deploy"),
     );
-    fill(&mut service.resources, defaults.resources.as_ref());
+    fill(&mut service.restart, defaults.restart.as_ref());
+    if !logging {
+        fill(&mut service.logging, defaults.logging.as_ref());
+    }
+    if !security_opt {
+        fill(&mut service.security_opt, defaults.security_opt.as_ref());
+    }
+    if !stop_grace_period {
+        fill(
+            &mut service.stop_grace_period,
+            defaults.stop_grace_period.as_ref(),
+        );
+    }
+    if !deploy {
+        fill(&mut service.resources, defaults.resources.as_ref());
+    }
     let listed: Vec<&String> = service.env.iter().flatten().collect();
     for (key, value) in &defaults.environment {
         // A variable the service passes by name (`env: [TZ]`) is its own value of the key.

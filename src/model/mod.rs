@@ -94,8 +94,22 @@ pub struct Network {
     pub purpose: String,
     pub external: bool,
     pub internal: bool,
+    /// The stack that creates it under its real name, when it is shared that way.
+    pub owner: Option<String>,
     /// Stacks with at least one service on it, sorted.
     pub stacks: Vec<String>,
+}
+
+impl Network {
+    /// Whether `stack` uses the network as created elsewhere (external, or another stack's).
+    pub fn external_in(&self, stack: &str) -> bool {
+        self.external || self.owner.as_deref().is_some_and(|o| o != stack)
+    }
+
+    /// Whether the network keeps its own name in `stack` instead of `<stack>_<name>`.
+    pub fn named(&self) -> bool {
+        self.external || self.owner.is_some()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -402,6 +416,7 @@ impl Builder<'_> {
                 purpose: n.purpose.clone(),
                 external: n.external,
                 internal: n.internal,
+                owner: n.owner.clone(),
                 stacks: stacks_on.remove(name.as_str()).unwrap_or_default(),
             })
             .collect();

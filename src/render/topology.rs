@@ -121,7 +121,7 @@ pub fn graph(model: &Model) -> Graph {
     let private_networks: HashSet<&str> = model
         .networks
         .iter()
-        .filter(|n| !n.external)
+        .filter(|n| !n.named())
         .map(|n| n.name.as_str())
         .collect();
     let depended_on: HashSet<(&str, &str)> = model

@@ -403,7 +403,9 @@ fn unparsed_secrets(text: &str, line: usize) -> Vec<Span> {
 }
 
 /// The top-level keys of the spec.
-const SECTIONS: [&str; 5] = ["platform", "traefik", "networks", "stacks", "include"];
+const SECTIONS: [&str; 7] = [
+    "platform", "traefik", "networks", "stacks", "include", "env", "defaults",
+];
 
 /// Every shape error of the spec, not just the first one serde stops at: each section and
 /// each network and stack is deserialized on its own from the document tree, and each error
@@ -501,6 +503,16 @@ fn shape_errors(path: &Path, document: &Document, first: &de::Error) -> Vec<Diag
     }
     if let Some(v) = document.lookup(root, "include") {
         section(&["include"], v, section_error::<Vec<String>>);
+    }
+    if let Some(v) = document.lookup(root, "env") {
+        section(
+            &["env"],
+            v,
+            section_error::<std::collections::BTreeMap<String, Variable>>,
+        );
+    }
+    if let Some(v) = document.lookup(root, "defaults") {
+        section(&["defaults"], v, section_error::<ServiceDefaults>);
     }
     if found.is_empty() {
         return fallback();

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor, value};
 use serde::{Deserialize, Serialize};
 
 /// Values every service of the platform (or of one stack) starts from; a service's own value
@@ -75,7 +76,7 @@ pub struct ResourceSet {
 
 /// A service this one waits for: its name (seisei picks `service_healthy` when it has a
 /// healthcheck, else `service_started`), or the name with a condition.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Dependency {
     /// Just the service's name.
@@ -131,7 +132,7 @@ impl Condition {
 
 /// A healthcheck command: a string is run by the container's shell (`CMD-SHELL`); a list is
 /// the exec form, starting with `CMD` or `CMD-SHELL`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum HealthTest {
     /// Shell form: `pg_isready -U odoo`.
@@ -168,7 +169,7 @@ pub struct Build {
 }
 
 /// One `ulimits` entry: a single number for both limits, or soft and hard apart.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Ulimit {
     /// Soft and hard limit alike.
@@ -180,4 +181,92 @@ pub enum Ulimit {
         /// Hard limit.
         hard: i64,
     },
+}
+
+// The three two-form fields read each form with its own error, instead of serde's untagged
+// "data did not match any variant", so a typo inside the long form is pointed at and named.
+
+/// The visitor of one two-form field, with what it expects.
+struct TwoForms<T>(&'static str, std::marker::PhantomData<T>);
+
+impl<'de> Deserialize<'de> for Dependency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TwoForms::<Dependency>(
+            "a service name or `{ service, condition, restart }`",
+            std::marker::PhantomData,
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for HealthTest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TwoForms::<HealthTest>(
+            "a shell command or an exec-form list",
+            std::marker::PhantomData,
+        ))
+    }
+}
+
+impl<'de> Deserialize<'de> for Ulimit {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(TwoForms::<Ulimit>(
+            "a number or `{ soft, hard }`",
+            std::marker::PhantomData,
+        ))
+    }
+}
+
+impl<'de> Visitor<'de> for TwoForms<Dependency> {
+    type Value = Dependency;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Dependency, E> {
+        Ok(Dependency::Name(v.to_owned()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Dependency, A::Error> {
+        DependencyDetail::deserialize(value::MapAccessDeserializer::new(map)).map(Dependency::Full)
+    }
+}
+
+impl<'de> Visitor<'de> for TwoForms<HealthTest> {
+    type Value = HealthTest;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<HealthTest, E> {
+        Ok(HealthTest::Shell(v.to_owned()))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<HealthTest, A::Error> {
+        Vec::<String>::deserialize(value::SeqAccessDeserializer::new(seq)).map(HealthTest::Exec)
+    }
+}
+
+impl<'de> Visitor<'de> for TwoForms<Ulimit> {
+    type Value = Ulimit;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Ulimit, E> {
+        Ok(Ulimit::Both(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Ulimit, E> {
+        i64::try_from(v)
+            .map(Ulimit::Both)
+            .map_err(|_| E::custom("limit too large"))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Ulimit, A::Error> {
+        Apart::deserialize(value::MapAccessDeserializer::new(map)).map(|a| Ulimit::Apart {
+            soft: a.soft,
+            hard: a.hard,
+        })
+    }
+}
+
+/// The long form of a ulimit.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Apart {
+    soft: i64,
+    hard: i64,
 }

@@ -261,6 +261,11 @@ pub struct Network {
     /// Containers on it cannot reach the outside world.
     #[serde(default)]
     pub internal: bool,
+    /// The stack that creates the network, under its own name; every other stack that joins
+    /// it uses it as external. Without an owner (or `external`), each stack that joins the
+    /// network gets a private copy, `<stack>_<name>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// Lifecycle status of a stack.

@@ -23,6 +23,7 @@ mod routing;
 mod rule_cases;
 mod safety;
 mod schemas;
+mod selfhosted;
 mod support;
 mod workflow;
 

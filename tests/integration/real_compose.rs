@@ -294,8 +294,8 @@ struct ComposeFile {
     scratch: tempfile::TempDir,
     /// Variables the file interpolates that its `.env.example` does not list.
     undocumented: Vec<String>,
-    /// The platform's networks that are external (created outside any stack).
-    external_networks: Vec<String>,
+    /// The platform's networks (external, owned by one stack, or private per stack).
+    networks: Vec<seisei::model::Network>,
 }
 
 impl ComposeFile {
@@ -351,13 +351,7 @@ fn compose_files() -> Vec<ComposeFile> {
                 env_file,
                 scratch,
                 undocumented,
-                external_networks: compiled
-                    .model
-                    .networks
-                    .iter()
-                    .filter(|n| n.external)
-                    .map(|n| n.name.clone())
-                    .collect(),
+                networks: compiled.model.networks.clone(),
             });
         }
     }
@@ -429,9 +423,11 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
     }
     for network in &stack.networks {
         let got = actual.pointer(&format!("/networks/{network}"));
-        let external = file.external_networks.contains(network);
-        // An external network keeps its name; a stack's own is prefixed with the project.
-        let name = if external {
+        let model = file.networks.iter().find(|n| &n.name == network);
+        let external = model.is_some_and(|n| n.external_in(&stack.name));
+        // An external or owned network keeps its name; a stack's own is prefixed with the
+        // project.
+        let name = if model.is_some_and(seisei::model::Network::named) {
             network.clone()
         } else {
             format!("{}_{network}", stack.name)
@@ -473,8 +469,14 @@ fn canonical(value: &mut Value) {
         Value::Object(map) => {
             for (key, item) in map.iter_mut() {
                 if let (true, Value::String(text)) = (
-                    ["interval", "timeout", "start_period", "start_interval"]
-                        .contains(&key.as_str()),
+                    [
+                        "interval",
+                        "timeout",
+                        "start_period",
+                        "start_interval",
+                        "stop_grace_period",
+                    ]
+                    .contains(&key.as_str()),
                     &*item,
                 ) {
                     *item = seconds(text);
@@ -645,6 +647,7 @@ fn canonical_field(key: &str, value: &serde_yaml::Value, project_dir: &Path) -> 
             }
         }
         "shm_size" => json = json!(bytes(json.as_str().unwrap_or_default()).to_string()),
+        "stop_grace_period" => json = seconds(json.as_str().unwrap_or_default()),
         "extra_hosts" => {
             for host in json.as_array_mut().into_iter().flatten() {
                 let text = host.as_str().unwrap_or_default().replacen(':', "=", 1);
@@ -666,7 +669,11 @@ fn canonical_field(key: &str, value: &serde_yaml::Value, project_dir: &Path) -> 
             for kind in ["limits", "reservations"] {
                 if let Some(set) = json.pointer_mut(&format!("/resources/{kind}")) {
                     if let Some(cpus) = set.get("cpus").and_then(Value::as_str) {
-                        set["cpus"] = json!(cpus.parse::<f64>().expect("cpus is a number"));
+                        // Compose prints a whole number of CPUs as an integer.
+                        set["cpus"] = match cpus.parse::<i64>() {
+                            Ok(whole) => json!(whole),
+                            Err(_) => json!(cpus.parse::<f64>().expect("cpus is a number")),
+                        };
                     }
                     if let Some(memory) = set.get("memory").and_then(Value::as_str) {
                         set["memory"] = json!(bytes(memory).to_string());

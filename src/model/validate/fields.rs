@@ -99,6 +99,24 @@ impl Checker<'_> {
                     self.resources(&owner, resources);
                 }
             }
+            // A typed field and the escape hatch would write the same key twice.
+            let none = |_: &str| None;
+            let typed = crate::model::service_fields::compose_fields(service, &none);
+            for key in service.compose.keys() {
+                if typed.iter().any(|(k, _)| k == key) {
+                    let field = if key == "deploy" {
+                        "resources"
+                    } else {
+                        key.as_str()
+                    };
+                    let p = at(&["compose", key]);
+                    self.push(
+                        self.source
+                            .at_key(Code::EscapeHatchCollision, &seg(&self.owner(name, &seg(&p))), format!("`compose.{key}` collides with the typed `{field}` of service `{service_name}`"))
+                            .with_help(format!("keep one: the typed `{field}` is checked, `compose.{key}` is not")),
+                    );
+                }
+            }
             for (i, profile) in service.profiles.iter().flatten().enumerate() {
                 if !is_profile_name(profile) {
                     let p = at(&["profiles", &i.to_string()]);

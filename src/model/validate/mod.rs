@@ -4,6 +4,7 @@
 mod collisions;
 mod fields;
 mod names;
+mod networks;
 mod routes;
 mod stack;
 mod traefik;
@@ -38,6 +39,7 @@ pub fn platform(
     }
     check.shared_variables();
     check.collisions(model);
+    check.shared_networks(model);
     check.credentials();
     check.routing_table(model);
     check.published_databases(model);

@@ -69,7 +69,9 @@ pub(crate) fn check_compose(compiled: &Compiled, findings: &mut Findings) {
             .filter(|n| stack.networks.contains(&n.name))
         {
             let actual = networks.get(&network.name).and_then(|n| n.get("external"));
-            let expected = network.external.then_some(Value::Bool(true));
+            let expected = network
+                .external_in(&stack.name)
+                .then_some(Value::Bool(true));
             findings.same(
                 format!("{path}: networks.{}.external", network.name),
                 actual,
