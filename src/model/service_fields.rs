@@ -187,3 +187,76 @@ pub(crate) fn interpolated(service: &spec::Service) -> Vec<String> {
     );
     out
 }
+
+/// Summaries of the effective settings (defaults merged) for the inventory.
+impl super::Service {
+    fn field(&self, key: &str) -> Option<&Value> {
+        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// `json-file (max-file=3, max-size=10m)`, or empty.
+    pub fn logging_summary(&self) -> String {
+        let Some(logging) = self.field("logging") else {
+            return String::new();
+        };
+        let driver = logging.get("driver").and_then(Value::as_str).unwrap_or("");
+        let options: Vec<String> = logging
+            .get("options")
+            .and_then(Value::as_mapping)
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{}={}", k.as_str().unwrap_or(""), v.as_str().unwrap_or("")))
+            .collect();
+        if options.is_empty() {
+            driver.to_owned()
+        } else {
+            format!("{driver} ({})", options.join(", "))
+        }
+    }
+
+    /// `limits cpus 1, memory 256m; reservations memory 512m`, or empty.
+    pub fn resources_summary(&self) -> String {
+        let Some(resources) = self.field("deploy").and_then(|d| d.get("resources")) else {
+            return String::new();
+        };
+        let mut parts = Vec::new();
+        for kind in ["limits", "reservations"] {
+            if let Some(Value::Mapping(set)) = resources.get(kind) {
+                let values: Vec<String> = set
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = match v {
+                            Value::String(s) => s.clone(),
+                            Value::Number(n) => n.to_string(),
+                            _ => String::new(),
+                        };
+                        format!("{} {v}", k.as_str().unwrap_or(""))
+                    })
+                    .collect();
+                parts.push(format!("{kind} {}", values.join(", ")));
+            }
+        }
+        parts.join("; ")
+    }
+
+    /// The spec's own labels as `key=value`, comma-separated.
+    pub fn labels_summary(&self) -> String {
+        self.user_labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// Any typed setting worth a row in the inventory.
+    pub fn has_settings(&self) -> bool {
+        !self.fields.is_empty() || !self.user_labels.is_empty()
+    }
+}
+
+impl super::Stack {
+    /// Whether any service has typed settings for the inventory's settings table.
+    pub fn has_settings(&self) -> bool {
+        self.services.iter().any(super::Service::has_settings)
+    }
+}

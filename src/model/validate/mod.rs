@@ -2,6 +2,7 @@
 //! routing. Every check appends to one list so a run reports every problem at once.
 
 mod collisions;
+mod crosschecks;
 mod fields;
 mod names;
 mod networks;
@@ -40,6 +41,7 @@ pub fn platform(
     check.shared_variables();
     check.collisions(model);
     check.shared_networks(model);
+    check.cross_checks(model);
     check.credentials();
     check.routing_table(model);
     check.published_databases(model);
