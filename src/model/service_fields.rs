@@ -248,6 +248,11 @@ impl super::Service {
             .join(", ")
     }
 
+    /// Whether the image is built from source (`image` may then be left out).
+    pub fn builds(&self) -> bool {
+        self.field("build").is_some()
+    }
+
     /// Any typed setting worth a row in the inventory.
     pub fn has_settings(&self) -> bool {
         !self.fields.is_empty() || !self.user_labels.is_empty()

@@ -506,7 +506,7 @@ fn expected_service(
     project_dir: &Path,
 ) -> BTreeMap<String, Value> {
     let mut fields = BTreeMap::new();
-    if !service.image.is_empty() {
+    if !service.image.is_empty() || !service.builds() {
         fields.insert("image".into(), json!(interpolate(&service.image)));
     }
     fields.insert("container_name".into(), json!(service.container_name));

@@ -3,6 +3,7 @@
 
 mod collisions;
 mod crosschecks;
+mod escape_hatch;
 mod fields;
 mod names;
 mod networks;
@@ -37,6 +38,7 @@ pub fn platform(
     for (name, stack) in &resolved.stacks {
         check.stack(name, stack);
         check.service_fields(name, stack);
+        check.escape_hatch(name, stack);
     }
     check.shared_variables();
     check.collisions(model);

@@ -106,7 +106,7 @@ pub(crate) fn expected_service(service: &Service) -> Vec<(String, Value)> {
         ("restart".to_owned(), s(&literal(&service.restart))),
     ];
     // The image is Compose text: a variable in it is interpolated (and guarded).
-    if !service.image.is_empty() {
+    if !service.image.is_empty() || !service.builds() {
         out.push(("image".to_owned(), s(&service.image)));
     }
     let mut push = |key: &str, value: Value| out.push((key.to_owned(), value));

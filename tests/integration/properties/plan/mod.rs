@@ -213,8 +213,18 @@ pub(super) fn stack_plan() -> impl Strategy<Value = StackPlan> {
 pub(super) fn service_plan() -> impl Strategy<Value = ServicePlan> {
     let head = (
         name_part(),
-        literal_text(),
-        prop::option::of(literal_text()),
+        // The image is Compose text (a variable may pin its tag); restart is a policy.
+        compose_text(),
+        prop::option::of(
+            prop::sample::select(vec![
+                "no",
+                "always",
+                "on-failure",
+                "on-failure:3",
+                "unless-stopped",
+            ])
+            .prop_map(str::to_owned),
+        ),
         prop::option::of(literal_text()),
         // An empty command has a test of its own.
         prop::option::of(prop::collection::vec(compose_text(), 1..4)),
