@@ -195,6 +195,69 @@ fn the_comparison_reports_each_changed_field() {
     }
 }
 
+/// The comparison covers the typed fields too: on the `selfhosted-compose` shop stack, a
+/// change to any of them in Compose's model is reported at that field alone.
+#[test]
+#[cfg_attr(
+    not(seisei_compose),
+    ignore = "needs SEISEI_COMPOSE (the real docker compose): eval \"$(bash tests/oracle/setup.sh)\""
+)]
+fn the_comparison_reports_each_changed_typed_field() {
+    let compose = tool("SEISEI_COMPOSE");
+    let file = compose_files()
+        .into_iter()
+        .find(|f| f.platform == "selfhosted-compose" && f.stack.name == "shop")
+        .expect("the fixture has the shop stack");
+    let output = file.run(&compose, &["config", "--format", "json"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let mut model: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    canonical(&mut model);
+    assert_eq!(compare_stack(&file, &model), Vec::<String>::new());
+    let cases = [
+        ("/services/api/init", json!(false), "services.api.init"),
+        (
+            "/services/api/build/target",
+            json!("dev"),
+            "services.api.build",
+        ),
+        (
+            "/services/api/labels/team",
+            json!("ops"),
+            "services.api.labels",
+        ),
+        (
+            "/services/api/depends_on/migrate/condition",
+            json!("service_started"),
+            "services.api.depends_on",
+        ),
+        ("/services/db/ipc", json!("host"), "services.db.ipc"),
+        (
+            "/services/db/logging/driver",
+            json!("local"),
+            "services.db.logging",
+        ),
+        (
+            "/services/migrate/stop_grace_period",
+            json!(5),
+            "services.migrate.stop_grace_period",
+        ),
+    ];
+    for (pointer, value, reported) in cases {
+        let mut changed = model.clone();
+        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+        changed
+            .pointer_mut(parent)
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("{parent} is a mapping"))
+            .insert(key.to_owned(), value);
+        let found = compare_stack(&file, &changed);
+        assert!(
+            found.len() == 1 && found[0].starts_with(&format!("{reported}: ")),
+            "changing {pointer} must be reported at {reported} alone, got {found:?}"
+        );
+    }
+}
+
 /// Variables the unset-variable test tolerates Compose reading as blank: (platform, stack,
 /// variable, why). A listed case that no longer occurs fails the test.
 /// (Empty since every reference seisei writes is guarded: the four required passwords that
