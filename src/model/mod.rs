@@ -270,6 +270,9 @@ pub struct Volume {
     pub purpose: String,
     pub external: bool,
     pub docker_name: Option<String>,
+    pub driver: Option<String>,
+    /// Driver options, sorted by key.
+    pub driver_opts: Vec<(String, String)>,
     /// Container paths it is mounted at, as `service:/path`, sorted.
     pub mounted_at: Vec<String>,
 }
@@ -511,6 +514,12 @@ impl Builder<'_> {
                 purpose: v.purpose.clone(),
                 external: v.external,
                 docker_name: v.name.clone(),
+                driver: v.driver.clone(),
+                driver_opts: v
+                    .driver_opts
+                    .iter()
+                    .map(|(k, o)| (k.clone(), o.clone()))
+                    .collect(),
                 mounted_at: services
                     .iter()
                     .flat_map(|s| {

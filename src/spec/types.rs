@@ -627,6 +627,13 @@ pub struct Volume {
     /// The volume's real Docker name, when it must not be prefixed with the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Volume driver; `local` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
+    /// Driver options, e.g. an NFS or CIFS share for `local`:
+    /// `{ type: nfs, o: "addr=10.0.0.5,nfsvers=4,rw", device: ":/export/media" }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub driver_opts: BTreeMap<String, String>,
 }
 
 /// A container healthcheck.

@@ -512,6 +512,24 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
             }
         });
         let external = got.and_then(|g| g.get("external")) == Some(&json!(true));
+        let driver = volume
+            .driver
+            .clone()
+            .or_else(|| (!volume.external && volume.docker_name.is_none()).then(|| "local".into()));
+        let opts: serde_json::Map<String, Value> = volume
+            .driver_opts
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        let got_opts = got.and_then(|g| g.get("driver_opts"));
+        if got.and_then(|g| g.get("driver")).and_then(Value::as_str) != driver.as_deref()
+            || got_opts.cloned().unwrap_or_else(|| json!({})) != Value::Object(opts)
+        {
+            out.push(format!(
+                "volumes.{}: expected driver {driver:?} with options {:?}, got {got:?}",
+                volume.name, volume.driver_opts
+            ));
+        }
         if got.and_then(|g| g.get("name")) != Some(&json!(name)) || external != volume.external {
             out.push(format!(
                 "volumes.{}: expected name {name} external {}, got {got:?}",

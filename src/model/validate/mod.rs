@@ -39,6 +39,7 @@ pub fn platform(
         check.stack(name, stack);
         check.service_fields(name, stack);
         check.escape_hatch(name, stack);
+        check.volume_drivers(name, stack);
     }
     check.shared_variables();
     check.collisions(model);

@@ -1,6 +1,7 @@
 //! Networks several stacks join: an owner must be a stack that joins the network (else no
 //! stack creates it), and Traefik's network, when neither external nor owned, would be split
-//! into one private `<stack>_<name>` per stack, so Traefik would reach none of the others.
+//! into one private `<stack>_<name>` per stack, so Traefik would reach none of the others;
+//! and volumes whose driver would be ignored because they are external.
 
 use super::{Checker, Model};
 use crate::diagnostics::{Code, did_you_mean};
@@ -49,6 +50,33 @@ impl Checker<'_> {
                     self.source
                         .at_key(Code::SplitNetwork, &path, format!("Traefik's network `{}` is joined by {} stacks ({}) but is neither external nor owned, so Compose creates one private `<stack>_{}` per stack and Traefik reaches only its own", network.name, network.stacks.len(), network.stacks.join(", "), network.name))
                         .with_help(format!("set `owner: {}` (that stack creates it; the others use it as external) or `external: true` (create it with `docker network create {}`)", spec.traefik.stack, network.name)),
+                );
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// An external volume is created elsewhere: a driver of its own would be ignored.
+    pub(super) fn volume_drivers(&mut self, name: &str, stack: &crate::spec::Stack) {
+        for (volume, v) in &stack.volumes {
+            if v.external && (v.driver.is_some() || !v.driver_opts.is_empty()) {
+                let field = if v.driver.is_some() {
+                    "driver"
+                } else {
+                    "driver_opts"
+                };
+                let p = ["stacks", name, "volumes", volume.as_str(), field];
+                self.push(
+                    self.at(
+                        name,
+                        &p,
+                        Code::InvalidShape,
+                        format!("volume `{volume}` is external, so its `{field}` would be ignored"),
+                    )
+                    .with_help(
+                        "set the driver where the volume is created, or drop `external: true`",
+                    ),
                 );
             }
         }
