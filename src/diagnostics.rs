@@ -61,6 +61,12 @@ pub enum Code {
     HostPortCollision,
     EscapeHatchCollision,
     DuplicatePath,
+    /// A key set both by `env` and by `environment` of one service.
+    DuplicateEnvironment,
+    /// A `traefik.` label outside routes.
+    TraefikLabel,
+    /// A non-external network that several stacks join (Compose would split it).
+    SplitNetwork,
     // 04xx: routing.
     RouteNetwork,
     RoutePort,
@@ -108,6 +114,9 @@ impl Code {
             Code::HostPortCollision => "E0303",
             Code::EscapeHatchCollision => "E0304",
             Code::DuplicatePath => "E0305",
+            Code::DuplicateEnvironment => "E0311",
+            Code::TraefikLabel => "E0312",
+            Code::SplitNetwork => "E0313",
             Code::RouteNetwork => "E0401",
             Code::RoutePort => "E0402",
             Code::InvalidRoute => "E0403",
@@ -152,6 +161,9 @@ impl Code {
             Code::HostPortCollision => "host-port-collision",
             Code::EscapeHatchCollision => "escape-hatch-collision",
             Code::DuplicatePath => "duplicate-path",
+            Code::DuplicateEnvironment => "duplicate-environment",
+            Code::TraefikLabel => "traefik-label",
+            Code::SplitNetwork => "split-network",
             Code::RouteNetwork => "route-network",
             Code::RoutePort => "route-port",
             Code::InvalidRoute => "invalid-route",

@@ -2,17 +2,27 @@
 //! and every value the templates print computed here. Input: a [`Source`]; output: a
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
+mod defaults;
 mod extends;
 pub mod hosts;
 pub mod routing;
 /// The credential detector, kept with the spec reader that runs it on every scalar.
 pub use crate::spec::secrets;
+mod interpolate;
 mod output_paths;
 pub use crate::spec::secrets::is_placeholder;
 mod l4;
+mod locate;
 mod proxy;
+mod service;
+mod service_fields;
 mod services;
 mod validate;
+mod variables;
+
+pub(crate) use locate::{locate, locate_related};
+pub use service::{Dependency, Healthcheck, Mount, Port, Service};
+use variables::{example_for, variable_reference};
 
 pub use l4::L4Router;
 pub use services::{ProxyService, ServerUrl, ServiceKind};
@@ -22,7 +32,7 @@ pub use validate::{folder_problem, name_problem};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{self, Code, Diagnostic};
-use crate::spec::{self, Protocol, Provider, Source, Status};
+use crate::spec::{self, Provider, Source, Status};
 use crate::traefik::Version;
 
 use proxy::{Owner, docker_labels, traefik_model};
@@ -105,8 +115,22 @@ pub struct Network {
     pub purpose: String,
     pub external: bool,
     pub internal: bool,
+    /// The stack that creates it under its real name, when it is shared that way.
+    pub owner: Option<String>,
     /// Stacks with at least one service on it, sorted.
     pub stacks: Vec<String>,
+}
+
+impl Network {
+    /// Whether `stack` uses the network as created elsewhere (external, or another stack's).
+    pub fn external_in(&self, stack: &str) -> bool {
+        self.external || self.owner.as_deref().is_some_and(|o| o != stack)
+    }
+
+    /// Whether the network keeps its own name in `stack` instead of `<stack>_<name>`.
+    pub fn named(&self) -> bool {
+        self.external || self.owner.is_some()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -142,93 +166,14 @@ impl Stack {
 }
 
 #[derive(Debug, Clone)]
-pub struct Service {
-    pub name: String,
-    pub container_name: String,
-    pub image: String,
-    pub role: Option<String>,
-    pub command: Option<Vec<String>>,
-    pub restart: String,
-    pub networks: Vec<String>,
-    pub ports: Vec<Port>,
-    /// Entries in Compose syntax, sorted by key: `${VAR:?…}` references for stack
-    /// variables, the spec's own text for `environment`.
-    pub environment: Vec<(String, String)>,
-    pub mounts: Vec<Mount>,
-    /// Dependency and the condition Compose waits for.
-    pub depends_on: Vec<(String, &'static str)>,
-    pub healthcheck: Option<spec::Healthcheck>,
-    /// Docker provider labels, sorted by key; values are literal (the template escapes `$`).
-    pub labels: Vec<(String, String)>,
-    /// Escape-hatch keys, sorted, merged into the generated service.
-    pub extra: Vec<(String, serde_yaml::Value)>,
-}
-
-impl Service {
-    /// Ports published on the host (`ports:`).
-    pub fn published_ports(&self) -> Vec<&Port> {
-        self.ports.iter().filter(|p| p.publish).collect()
-    }
-
-    /// Ports only other containers reach (`expose:`).
-    pub fn exposed_ports(&self) -> Vec<&Port> {
-        self.ports.iter().filter(|p| !p.publish).collect()
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Port {
-    pub container: u16,
-    pub publish: bool,
-    pub host: u16,
-    pub host_ip: Option<String>,
-    pub protocol: Protocol,
-    pub note: Option<String>,
-}
-
-impl Port {
-    /// Compose short syntax: `127.0.0.1:8888:8888/tcp`, or `3001/tcp` for `expose`.
-    pub fn compose(&self) -> String {
-        let protocol = match self.protocol {
-            Protocol::Tcp => "tcp",
-            Protocol::Udp => "udp",
-        };
-        if !self.publish {
-            return format!("{}/{protocol}", self.container);
-        }
-        match &self.host_ip {
-            Some(ip) if ip.contains(':') => {
-                format!("[{ip}]:{}:{}/{protocol}", self.host, self.container)
-            }
-            Some(ip) => format!("{ip}:{}:{}/{protocol}", self.host, self.container),
-            None => format!("{}:{}/{protocol}", self.host, self.container),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Mount {
-    /// Volume name or host path.
-    pub source: String,
-    pub target: String,
-    pub read_only: bool,
-    pub is_volume: bool,
-}
-
-impl Mount {
-    /// Compose short syntax, `source:target[:ro]`.
-    pub fn compose(&self) -> String {
-        let mode = if self.read_only { ":ro" } else { "" };
-        format!("{}:{}{mode}", self.source, self.target)
-    }
-}
-
-#[derive(Debug, Clone)]
 pub struct Volume {
     pub name: String,
     pub purpose: String,
     pub external: bool,
     pub docker_name: Option<String>,
+    pub driver: Option<String>,
+    /// Driver options, sorted by key.
+    pub driver_opts: Vec<(String, String)>,
     /// Container paths it is mounted at, as `service:/path`, sorted.
     pub mounted_at: Vec<String>,
 }
@@ -302,7 +247,8 @@ pub fn provider_name(provider: Provider) -> &'static str {
 pub fn build(source: &Source) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
     diagnostics::reset_suggestion_budget();
     let mut problems = Vec::new();
-    let resolved = extends::resolve(source, &mut problems);
+    let mut resolved = extends::resolve(source, &mut problems);
+    defaults::apply(source, &mut resolved);
     let mut builder = Builder {
         source,
         resolved: &resolved,
@@ -402,6 +348,7 @@ impl Builder<'_> {
                 purpose: n.purpose.clone(),
                 external: n.external,
                 internal: n.internal,
+                owner: n.owner.clone(),
                 stacks: stacks_on.remove(name.as_str()).unwrap_or_default(),
             })
             .collect();
@@ -490,15 +437,27 @@ impl Builder<'_> {
             .collect();
         for (service_name, service) in &stack.services {
             let deps = service.depends_on.iter().flatten().map(|d| {
-                let condition = if healthy.contains(d) {
+                let (condition, restart) = match d {
+                    spec::Dependency::Full(detail) => (
+                        detail.condition.map(spec::Condition::as_str),
+                        detail.restart,
+                    ),
+                    spec::Dependency::Name(_) => (None, false),
+                };
+                let condition = condition.unwrap_or(if healthy.contains(d.service()) {
                     "service_healthy"
                 } else {
                     "service_started"
-                };
-                (d.clone(), condition)
+                });
+                Dependency {
+                    service: d.service().to_owned(),
+                    condition,
+                    restart,
+                }
             });
             if let Some(model) = services.iter_mut().find(|s| &s.name == service_name) {
                 model.depends_on = deps.collect();
+                model.depends_on.sort_by(|a, b| a.service.cmp(&b.service));
             }
         }
         let networks: Vec<String> = services
@@ -515,6 +474,12 @@ impl Builder<'_> {
                 purpose: v.purpose.clone(),
                 external: v.external,
                 docker_name: v.name.clone(),
+                driver: v.driver.clone(),
+                driver_opts: v
+                    .driver_opts
+                    .iter()
+                    .map(|(k, o)| (k.clone(), o.clone()))
+                    .collect(),
                 mounted_at: services
                     .iter()
                     .flat_map(|s| {
@@ -528,9 +493,20 @@ impl Builder<'_> {
                     .collect(),
             })
             .collect();
-        let variables = stack
-            .env
-            .iter()
+        // The platform's shared variables this stack refers to join its own in `.env.example`.
+        let shared = &self.source.spec.env;
+        let mut declared: BTreeMap<&String, &spec::Variable> = stack.env.iter().collect();
+        if !shared.is_empty() {
+            for service in stack.services.values() {
+                for name in interpolate::referenced(service) {
+                    if let Some((key, v)) = shared.get_key_value(&name) {
+                        declared.entry(key).or_insert(v);
+                    }
+                }
+            }
+        }
+        let variables = declared
+            .into_iter()
             .map(|(var, v)| Variable {
                 name: var.clone(),
                 description: v.description.clone(),
@@ -565,10 +541,16 @@ impl Builder<'_> {
         stack_networks: &[String],
     ) -> Service {
         let traefik = &self.source.spec.traefik;
-        let mut environment: BTreeMap<String, String> =
-            service.environment.clone().into_iter().collect();
+        let shared = &self.source.spec.env;
+        let lookup = |var: &str| stack.env.get(var).or_else(|| shared.get(var));
+        let lookup: &interpolate::Lookup<'_> = &lookup;
+        let mut environment: BTreeMap<String, String> = service
+            .environment
+            .iter()
+            .map(|(k, v)| (k.clone(), interpolate::guard(v, lookup)))
+            .collect();
         for var in service.env.iter().flatten() {
-            let reference = match stack.env.get(var) {
+            let reference = match lookup(var) {
                 Some(v) => variable_reference(var, v),
                 None => format!("${{{var}}}"),
             };
@@ -635,18 +617,30 @@ impl Builder<'_> {
                 .container_name
                 .clone()
                 .unwrap_or_else(|| format!("{stack_name}-{name}")),
-            image: service.image.clone().unwrap_or_default(),
+            image: service
+                .image
+                .as_deref()
+                .map(|i| interpolate::guard(i, lookup))
+                .unwrap_or_default(),
             role: service.role.clone(),
-            command: service.command.clone(),
+            command: service
+                .command
+                .as_ref()
+                .map(|c| c.iter().map(|a| interpolate::guard(a, lookup)).collect()),
             restart: service
                 .restart
                 .clone()
                 .unwrap_or_else(|| "unless-stopped".into()),
             networks: {
-                let mut n = service
-                    .networks
-                    .clone()
-                    .unwrap_or_else(|| stack_networks.to_vec());
+                // `network_mode` replaces networks: Compose refuses a service with both.
+                let mut n = if service.network_mode.is_some() {
+                    Vec::new()
+                } else {
+                    service
+                        .networks
+                        .clone()
+                        .unwrap_or_else(|| stack_networks.to_vec())
+                };
                 n.sort();
                 n.dedup();
                 n
@@ -655,12 +649,30 @@ impl Builder<'_> {
             environment: environment.into_iter().collect(),
             mounts,
             depends_on: Vec::new(),
-            healthcheck: service.healthcheck.clone(),
+            healthcheck: service.healthcheck.as_ref().map(|h| Healthcheck {
+                test: h
+                    .test
+                    .parts()
+                    .iter()
+                    .map(|t| interpolate::guard(t, lookup))
+                    .collect(),
+                interval: h.interval.clone(),
+                timeout: h.timeout.clone(),
+                retries: h.retries,
+                start_period: h.start_period.clone(),
+            }),
             labels: Vec::new(),
+            user_labels: service
+                .labels
+                .iter()
+                .map(|(k, v)| (k.clone(), interpolate::guard(v, lookup)))
+                .collect(),
+            fields: service_fields::compose_fields(service, lookup),
+            profiles: service.profiles.clone().unwrap_or_default(),
             extra: service
                 .compose
                 .iter()
-                .map(|(k, v)| (k.clone(), v.clone()))
+                .map(|(k, v)| (k.clone(), interpolate::guard_value(v, lookup)))
                 .collect(),
         }
     }
@@ -670,51 +682,6 @@ impl Builder<'_> {
     fn locate(&self, stack: &str, segments: &[&str], code: Code, message: String) -> Diagnostic {
         locate(self.source, self.resolved, stack, segments, code, message)
     }
-}
-
-/// See [`Builder::locate`].
-pub(crate) fn locate(
-    source: &Source,
-    resolved: &extends::Resolved<'_>,
-    stack: &str,
-    segments: &[&str],
-    code: Code,
-    message: String,
-) -> Diagnostic {
-    if let Some(chain) = resolved.chains.get(stack) {
-        for owner in chain {
-            let mut path: Vec<&str> = segments.to_vec();
-            if path.len() > 1 && path[0] == "stacks" {
-                path[1] = owner;
-            }
-            if source.has(&path) {
-                return source.at(code, &path, message);
-            }
-        }
-    }
-    source.at(code, segments, message)
-}
-
-/// The place [`locate`] would point at, as the second place of another diagnostic.
-pub(crate) fn locate_related(
-    source: &Source,
-    resolved: &extends::Resolved<'_>,
-    stack: &str,
-    segments: &[&str],
-    label: String,
-) -> Option<diagnostics::Related> {
-    if let Some(chain) = resolved.chains.get(stack) {
-        for owner in chain {
-            let mut path: Vec<&str> = segments.to_vec();
-            if path.len() > 1 && path[0] == "stacks" {
-                path[1] = owner;
-            }
-            if source.has(&path) {
-                return source.related_at(&path, label);
-            }
-        }
-    }
-    source.related_at(segments, label)
 }
 
 fn uses_docker_provider(source: &Source) -> bool {
@@ -732,30 +699,4 @@ fn uses_docker_provider(source: &Source) -> bool {
                         .any(|p| p == Some(Provider::Docker))
                 })
         })
-}
-
-/// `${VAR:?…}` for a required variable, so Compose refuses to start without it;
-/// `${VAR:-default}` for an optional one.
-fn variable_reference(name: &str, variable: &spec::Variable) -> String {
-    match (&variable.default, variable.required) {
-        (Some(default), _) => format!(
-            "${{{name}:-{}}}",
-            default.replace('$', "$$").replace('}', "")
-        ),
-        (None, true) => format!("${{{name}:?set {name} in .env}}"),
-        (None, false) => format!("${{{name}:-}}"),
-    }
-}
-
-fn example_for(variable: &spec::Variable) -> String {
-    let example = variable
-        .example
-        .clone()
-        .or_else(|| variable.default.clone())
-        .unwrap_or_default();
-    if variable.secret && !is_placeholder(&example) {
-        SECRET_PLACEHOLDER.to_owned()
-    } else {
-        example
-    }
 }

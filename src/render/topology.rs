@@ -121,7 +121,7 @@ pub fn graph(model: &Model) -> Graph {
     let private_networks: HashSet<&str> = model
         .networks
         .iter()
-        .filter(|n| !n.external)
+        .filter(|n| !n.named())
         .map(|n| n.name.as_str())
         .collect();
     let depended_on: HashSet<(&str, &str)> = model
@@ -131,7 +131,7 @@ pub fn graph(model: &Model) -> Graph {
             s.services.iter().flat_map(move |svc| {
                 svc.depends_on
                     .iter()
-                    .map(move |(d, _)| (s.name.as_str(), d.as_str()))
+                    .map(move |d| (s.name.as_str(), d.service.as_str()))
             })
         })
         .collect();
@@ -213,8 +213,10 @@ pub fn graph(model: &Model) -> Graph {
     }
     for stack in &model.stacks {
         for service in &stack.services {
-            for (dependency, _) in &service.depends_on {
-                if let Some(to) = service_ids.get(&(stack.name.as_str(), dependency.as_str())) {
+            for dependency in &service.depends_on {
+                if let Some(to) =
+                    service_ids.get(&(stack.name.as_str(), dependency.service.as_str()))
+                {
                     edges.push(Edge {
                         from: service_ids[&(stack.name.as_str(), service.name.as_str())].clone(),
                         to: to.clone(),

@@ -8,6 +8,7 @@ mod document;
 mod include;
 mod l4;
 pub mod secrets;
+mod service_fields;
 mod tls;
 mod types;
 
@@ -19,6 +20,7 @@ pub use document::{
     display as display_path, key as path_key,
 };
 pub use l4::*;
+pub use service_fields::*;
 pub use tls::*;
 pub use types::*;
 
@@ -444,7 +446,9 @@ fn unparsed_secrets(text: &str, line: usize) -> Vec<Span> {
 }
 
 /// The top-level keys of the spec.
-const SECTIONS: [&str; 5] = ["platform", "traefik", "networks", "stacks", "include"];
+const SECTIONS: [&str; 7] = [
+    "platform", "traefik", "networks", "stacks", "include", "env", "defaults",
+];
 
 /// Every shape error of the spec, not just the first one serde stops at: each section and
 /// each network and stack is deserialized on its own from the document tree, and each error
@@ -542,6 +546,16 @@ fn shape_errors(path: &Path, document: &Document, first: &de::Error) -> Vec<Diag
     }
     if let Some(v) = document.lookup(root, "include") {
         section(&["include"], v, section_error::<Vec<String>>);
+    }
+    if let Some(v) = document.lookup(root, "env") {
+        section(
+            &["env"],
+            v,
+            section_error::<std::collections::BTreeMap<String, Variable>>,
+        );
+    }
+    if let Some(v) = document.lookup(root, "defaults") {
+        section(&["defaults"], v, section_error::<ServiceDefaults>);
     }
     if found.is_empty() {
         return fallback();

@@ -7,6 +7,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::service_fields::{
+    Build, Dependency, HealthTest, Logging, Resources, ServiceDefaults, Ulimit,
+};
+
 /// The whole platform: every stack behind one Traefik edge proxy.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -25,6 +29,14 @@ pub struct Spec {
     /// (`stacks/*.yaml`), one stack per file: `NAME:` with the stack's fields under it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
+    /// Variables shared by several stacks, declared once: each stack that uses one lists it
+    /// in its own `.env.example`. A stack's `env` entry of the same name takes precedence.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, Variable>,
+    /// Values every service of the platform starts from (a stack's `defaults`, then the
+    /// service's own value, win).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<ServiceDefaults>,
 }
 
 /// Platform-wide settings.
@@ -260,6 +272,11 @@ pub struct Network {
     /// Containers on it cannot reach the outside world.
     #[serde(default)]
     pub internal: bool,
+    /// The stack that creates the network, under its own name; every other stack that joins
+    /// it uses it as external. Without an owner (or `external`), each stack that joins the
+    /// network gets a private copy, `<stack>_<name>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
 }
 
 /// Lifecycle status of a stack.
@@ -319,6 +336,9 @@ pub struct Stack {
     /// Free-form notes for the inventory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<String>>,
+    /// Values every service of this stack starts from, over the platform's `defaults`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<ServiceDefaults>,
 }
 
 /// Which stack to extend and which of its services to take.
@@ -379,13 +399,91 @@ pub struct Service {
     /// Volumes and bind mounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<Mount>>,
-    /// Services of the same stack that must start first; a dependency with a healthcheck
-    /// must be healthy.
+    /// Services of the same stack that must start first: a name (a dependency with a
+    /// healthcheck must be healthy, else started) or `{ service, condition, restart }`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub depends_on: Option<Vec<String>>,
+    pub depends_on: Option<Vec<Dependency>>,
     /// Container healthcheck.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<Healthcheck>,
+    /// Container labels outside `traefik.` (which routes own), over the defaults' labels.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// Build the image from source; `image` then names the result and is optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<Build>,
+    /// Compose profiles the service belongs to; it starts only when one is enabled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profiles: Option<Vec<String>>,
+    /// Entrypoint, in Compose's interpolation syntax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entrypoint: Option<Vec<String>>,
+    /// User (and group) the process runs as, e.g. `1000:1000`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    /// Working directory inside the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub working_dir: Option<String>,
+    /// Host name inside the container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
+    /// Extra `/etc/hosts` entries as `host:address` (`host.docker.internal:host-gateway`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extra_hosts: Option<Vec<String>>,
+    /// DNS servers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<Vec<String>>,
+    /// Resource limits by name (`nofile`, `nproc`, `memlock`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub ulimits: BTreeMap<String, Ulimit>,
+    /// Kernel parameters, e.g. `net.core.somaxconn: "1024"`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sysctls: BTreeMap<String, String>,
+    /// Linux capabilities to add, e.g. `NET_ADMIN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_add: Option<Vec<String>>,
+    /// Linux capabilities to drop, e.g. `ALL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap_drop: Option<Vec<String>>,
+    /// Host devices, as `host-path:container-path[:permissions]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<String>>,
+    /// Run with every privilege of the host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privileged: Option<bool>,
+    /// Mount the container's root file system read-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_only: Option<bool>,
+    /// Run an init process that reaps zombies and forwards signals.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub init: Option<bool>,
+    /// Paths mounted as in-memory file systems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmpfs: Option<Vec<String>>,
+    /// Size of `/dev/shm`, e.g. `256m`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shm_size: Option<String>,
+    /// PID namespace mode, e.g. `host`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pid: Option<String>,
+    /// IPC namespace mode, e.g. `host` or `shareable`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ipc: Option<String>,
+    /// Network mode (`host`, `none`, `service:NAME`); the service then joins no network.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network_mode: Option<String>,
+    /// Log driver and options, over the defaults' `logging`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logging: Option<Logging>,
+    /// Security options, over the defaults'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub security_opt: Option<Vec<String>>,
+    /// Time Compose waits after SIGTERM before it kills the container, e.g. `30s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_grace_period: Option<String>,
+    /// CPU and memory limits and reservations (`deploy.resources`), over the defaults'.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
     /// Compose service keys the typed model does not cover, merged into the generated
     /// service. A key seisei generates itself cannot be set here.
     #[serde(default)]
@@ -565,14 +663,22 @@ pub struct Volume {
     /// The volume's real Docker name, when it must not be prefixed with the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// Volume driver; `local` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub driver: Option<String>,
+    /// Driver options, e.g. an NFS or CIFS share for `local`:
+    /// `{ type: nfs, o: "addr=10.0.0.5,nfsvers=4,rw", device: ":/export/media" }`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub driver_opts: BTreeMap<String, String>,
 }
 
 /// A container healthcheck.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Healthcheck {
-    /// Command, as exec form: `["CMD", "pg_isready"]` or `["CMD-SHELL", "..."]`.
-    pub test: Vec<String>,
+    /// Command: a string run by the shell (`pg_isready -U odoo`), or the exec form,
+    /// `["CMD", "pg_isready"]` or `["CMD-SHELL", "..."]`.
+    pub test: HealthTest,
     /// Time between checks, e.g. `30s`.
     #[serde(default = "default_interval")]
     pub interval: String,

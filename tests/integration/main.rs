@@ -4,6 +4,7 @@ mod architecture;
 mod broken;
 mod cli;
 mod golden;
+mod guarded_variables;
 mod hostile;
 mod hostile_input;
 mod hostile_output;
@@ -23,6 +24,7 @@ mod routing;
 mod rule_cases;
 mod safety;
 mod schemas;
+mod selfhosted;
 mod support;
 mod workflow;
 

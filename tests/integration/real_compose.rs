@@ -195,19 +195,74 @@ fn the_comparison_reports_each_changed_field() {
     }
 }
 
+/// The comparison covers the typed fields too: on the `selfhosted-compose` shop stack, a
+/// change to any of them in Compose's model is reported at that field alone.
+#[test]
+#[cfg_attr(
+    not(seisei_compose),
+    ignore = "needs SEISEI_COMPOSE (the real docker compose): eval \"$(bash tests/oracle/setup.sh)\""
+)]
+fn the_comparison_reports_each_changed_typed_field() {
+    let compose = tool("SEISEI_COMPOSE");
+    let file = compose_files()
+        .into_iter()
+        .find(|f| f.platform == "selfhosted-compose" && f.stack.name == "shop")
+        .expect("the fixture has the shop stack");
+    let output = file.run(&compose, &["config", "--format", "json"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let mut model: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    canonical(&mut model);
+    assert_eq!(compare_stack(&file, &model), Vec::<String>::new());
+    let cases = [
+        ("/services/api/init", json!(false), "services.api.init"),
+        (
+            "/services/api/build/target",
+            json!("dev"),
+            "services.api.build",
+        ),
+        (
+            "/services/api/labels/team",
+            json!("ops"),
+            "services.api.labels",
+        ),
+        (
+            "/services/api/depends_on/migrate/condition",
+            json!("service_started"),
+            "services.api.depends_on",
+        ),
+        ("/services/db/ipc", json!("host"), "services.db.ipc"),
+        (
+            "/services/db/logging/driver",
+            json!("local"),
+            "services.db.logging",
+        ),
+        (
+            "/services/migrate/stop_grace_period",
+            json!(5),
+            "services.migrate.stop_grace_period",
+        ),
+    ];
+    for (pointer, value, reported) in cases {
+        let mut changed = model.clone();
+        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+        changed
+            .pointer_mut(parent)
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("{parent} is a mapping"))
+            .insert(key.to_owned(), value);
+        let found = compare_stack(&file, &changed);
+        assert!(
+            found.len() == 1 && found[0].starts_with(&format!("{reported}: ")),
+            "changing {pointer} must be reported at {reported} alone, got {found:?}"
+        );
+    }
+}
+
 /// Variables the unset-variable test tolerates Compose reading as blank: (platform, stack,
 /// variable, why). A listed case that no longer occurs fails the test.
-const KNOWN_UNGUARDED: &[(&str, &str, &str, &str)] = &[
-    ("seisei", "odoo18-prod", "ODOO_DB_PASSWORD", BARE),
-    ("seisei", "odoo18-test", "ODOO_DB_PASSWORD", BARE),
-    ("seisei", "erp-seisei", "ERP_DB_PASSWORD", BARE),
-    ("seisei", "ocr", "OCR_DB_PASSWORD", BARE),
-];
-
-/// Why a required variable can start blank today.
-const BARE: &str = "a required variable written as `${VAR}` in the spec's `environment` is \
-     emitted bare, so Compose starts the service with a blank password instead of refusing \
-     (issue 15, \"Variables used anywhere\"; oracle-findings.md)";
+/// (Empty since every reference seisei writes is guarded: the four required passwords that
+/// `generated/` wrote bare in `environment` are now refused by name when unset.)
+const KNOWN_UNGUARDED: &[(&str, &str, &str, &str)] = &[];
 
 /// With one variable left unset (every other at its sentinel), Compose must refuse the file
 /// naming it when the spec says it is required, and must read it without a warning when the
@@ -302,8 +357,8 @@ struct ComposeFile {
     scratch: tempfile::TempDir,
     /// Variables the file interpolates that its `.env.example` does not list.
     undocumented: Vec<String>,
-    /// The platform's networks that are external (created outside any stack).
-    external_networks: Vec<String>,
+    /// The platform's networks (external, owned by one stack, or private per stack).
+    networks: Vec<seisei::model::Network>,
 }
 
 impl ComposeFile {
@@ -359,13 +414,7 @@ fn compose_files() -> Vec<ComposeFile> {
                 env_file,
                 scratch,
                 undocumented,
-                external_networks: compiled
-                    .model
-                    .networks
-                    .iter()
-                    .filter(|n| n.external)
-                    .map(|n| n.name.clone())
-                    .collect(),
+                networks: compiled.model.networks.clone(),
             });
         }
     }
@@ -437,9 +486,11 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
     }
     for network in &stack.networks {
         let got = actual.pointer(&format!("/networks/{network}"));
-        let external = file.external_networks.contains(network);
-        // An external network keeps its name; a stack's own is prefixed with the project.
-        let name = if external {
+        let model = file.networks.iter().find(|n| &n.name == network);
+        let external = model.is_some_and(|n| n.external_in(&stack.name));
+        // An external or owned network keeps its name; a stack's own is prefixed with the
+        // project.
+        let name = if model.is_some_and(seisei::model::Network::named) {
             network.clone()
         } else {
             format!("{}_{network}", stack.name)
@@ -461,6 +512,24 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
             }
         });
         let external = got.and_then(|g| g.get("external")) == Some(&json!(true));
+        let driver = volume
+            .driver
+            .clone()
+            .or_else(|| (!volume.external && volume.docker_name.is_none()).then(|| "local".into()));
+        let opts: serde_json::Map<String, Value> = volume
+            .driver_opts
+            .iter()
+            .map(|(k, v)| (k.clone(), json!(v)))
+            .collect();
+        let got_opts = got.and_then(|g| g.get("driver_opts"));
+        if got.and_then(|g| g.get("driver")).and_then(Value::as_str) != driver.as_deref()
+            || got_opts.cloned().unwrap_or_else(|| json!({})) != Value::Object(opts)
+        {
+            out.push(format!(
+                "volumes.{}: expected driver {driver:?} with options {:?}, got {got:?}",
+                volume.name, volume.driver_opts
+            ));
+        }
         if got.and_then(|g| g.get("name")) != Some(&json!(name)) || external != volume.external {
             out.push(format!(
                 "volumes.{}: expected name {name} external {}, got {got:?}",
@@ -481,8 +550,14 @@ fn canonical(value: &mut Value) {
         Value::Object(map) => {
             for (key, item) in map.iter_mut() {
                 if let (true, Value::String(text)) = (
-                    ["interval", "timeout", "start_period", "start_interval"]
-                        .contains(&key.as_str()),
+                    [
+                        "interval",
+                        "timeout",
+                        "start_period",
+                        "start_interval",
+                        "stop_grace_period",
+                    ]
+                    .contains(&key.as_str()),
                     &*item,
                 ) {
                     *item = seconds(text);
@@ -512,7 +587,9 @@ fn expected_service(
     project_dir: &Path,
 ) -> BTreeMap<String, Value> {
     let mut fields = BTreeMap::new();
-    fields.insert("image".into(), json!(service.image));
+    if !service.image.is_empty() || !service.builds() {
+        fields.insert("image".into(), json!(interpolate(&service.image)));
+    }
     fields.insert("container_name".into(), json!(service.container_name));
     fields.insert("restart".into(), json!(service.restart));
     fields.insert(
@@ -561,13 +638,17 @@ fn expected_service(
         .iter()
         .map(|n| (n.clone(), Value::Null))
         .collect();
-    // A service that names no network is put on the project's `default` one.
-    let networks = if networks.is_empty() {
-        serde_json::Map::from_iter([("default".to_owned(), Value::Null)])
-    } else {
-        networks
-    };
-    fields.insert("networks".into(), Value::Object(networks));
+    // A service that names no network is put on the project's `default` one, unless its
+    // `network_mode` says otherwise.
+    let network_mode = service.fields.iter().any(|(k, _)| k == "network_mode");
+    if !network_mode {
+        let networks = if networks.is_empty() {
+            serde_json::Map::from_iter([("default".to_owned(), Value::Null)])
+        } else {
+            networks
+        };
+        fields.insert("networks".into(), Value::Object(networks));
+    }
     let volumes: Vec<Value> = service
         .mounts
         .iter()
@@ -595,11 +676,12 @@ fn expected_service(
         let deps: serde_json::Map<String, Value> = service
             .depends_on
             .iter()
-            .map(|(name, condition)| {
-                (
-                    name.clone(),
-                    json!({"condition": condition, "required": true}),
-                )
+            .map(|d| {
+                let mut entry = json!({"condition": d.condition, "required": true});
+                if d.restart {
+                    entry["restart"] = json!(true);
+                }
+                (d.service.clone(), entry)
             })
             .collect();
         fields.insert("depends_on".into(), Value::Object(deps));
@@ -616,15 +698,106 @@ fn expected_service(
         }
         fields.insert("healthcheck".into(), health);
     }
-    if !service.labels.is_empty() {
-        let labels: serde_json::Map<String, Value> = service
-            .labels
+    let labels = service.compose_labels();
+    if !labels.is_empty() {
+        let labels: serde_json::Map<String, Value> = labels
             .iter()
-            .map(|(k, v)| (k.clone(), json!(v)))
+            .map(|(k, v)| (k.clone(), json!(interpolate(v))))
             .collect();
         fields.insert("labels".into(), Value::Object(labels));
     }
+    for (key, value) in &service.fields {
+        fields.insert(key.clone(), canonical_field(key, value, project_dir));
+    }
     fields
+}
+
+/// A typed field as Compose's canonical model prints it (learned from Compose 2.40.3):
+/// sizes in bytes as strings, `cpus` a number, devices as objects, `extra_hosts` with `=`,
+/// a build context resolved against the project folder with its default Dockerfile, and
+/// `deploy.placement` always present.
+fn canonical_field(key: &str, value: &serde_yaml::Value, project_dir: &Path) -> Value {
+    let mut json = serde_json::to_value(value).expect("a YAML value is JSON");
+    interpolate_all(&mut json);
+    match key {
+        "build" => {
+            let context = json["context"].as_str().unwrap_or_default().to_owned();
+            json["context"] = json!(bind_source(project_dir, &context));
+            if json.get("dockerfile").is_none() {
+                json["dockerfile"] = json!("Dockerfile");
+            }
+        }
+        "shm_size" => json = json!(bytes(json.as_str().unwrap_or_default()).to_string()),
+        "stop_grace_period" => json = seconds(json.as_str().unwrap_or_default()),
+        "extra_hosts" => {
+            for host in json.as_array_mut().into_iter().flatten() {
+                let text = host.as_str().unwrap_or_default().replacen(':', "=", 1);
+                *host = json!(text);
+            }
+        }
+        "devices" => {
+            for device in json.as_array_mut().into_iter().flatten() {
+                let text = device.as_str().unwrap_or_default().to_owned();
+                let parts: Vec<&str> = text.split(':').collect();
+                *device = json!({
+                    "source": parts[0],
+                    "target": parts.get(1).unwrap_or(&parts[0]),
+                    "permissions": parts.get(2).unwrap_or(&"rwm"),
+                });
+            }
+        }
+        "deploy" => {
+            for kind in ["limits", "reservations"] {
+                if let Some(set) = json.pointer_mut(&format!("/resources/{kind}")) {
+                    if let Some(cpus) = set.get("cpus").and_then(Value::as_str) {
+                        // Compose prints a whole number of CPUs as an integer.
+                        set["cpus"] = match cpus.parse::<i64>() {
+                            Ok(whole) => json!(whole),
+                            Err(_) => json!(cpus.parse::<f64>().expect("cpus is a number")),
+                        };
+                    }
+                    if let Some(memory) = set.get("memory").and_then(Value::as_str) {
+                        set["memory"] = json!(bytes(memory).to_string());
+                    }
+                }
+            }
+            json["placement"] = json!({});
+        }
+        _ => {}
+    }
+    json
+}
+
+/// Every string of a JSON value interpolated with the sentinels.
+fn interpolate_all(value: &mut Value) {
+    match value {
+        Value::String(s) => *s = interpolate(s),
+        Value::Array(items) => items.iter_mut().for_each(interpolate_all),
+        Value::Object(map) => map.values_mut().for_each(interpolate_all),
+        _ => {}
+    }
+}
+
+/// A size such as `512m` in bytes, as Compose reads it (binary units).
+fn bytes(text: &str) -> u64 {
+    let lower = text.to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let unit = lower[digits.len()..].trim_end_matches('b');
+    let scale: u64 = match unit {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        other => panic!("unit {other}"),
+    };
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let n = (digits.parse::<f64>().expect("a number") * scale as f64) as u64;
+    n
 }
 
 fn protocol(port: &seisei::model::Port) -> &'static str {

@@ -23,6 +23,10 @@ const SWARM_REFUSES: &[(&str, &str)] = &[
         "depends_on must be a list",
         "Swarm takes `depends_on` only as a list of names: it has no start conditions",
     ),
+    (
+        "Additional property profiles is not allowed",
+        "Swarm has no Compose profiles: a stack deploys every service (issue 19)",
+    ),
 ];
 
 /// What the Swarm loader warns about and accepts, with why.
@@ -128,7 +132,7 @@ fn stack_config(docker: &Path, file: &Path, text: &str) -> Output {
 }
 
 /// The file with the forms of [`SWARM_REFUSES`] written as a stack file writes them: no
-/// top-level `name`, `depends_on` as a list of names.
+/// top-level `name`, `depends_on` as a list of names, no `profiles`.
 fn as_stack_file(text: &str) -> String {
     let mut document: Value = serde_yaml::from_str(text).expect("a generated file is YAML");
     let root = document
@@ -140,6 +144,7 @@ fn as_stack_file(text: &str) -> String {
             let Some(service) = service.as_mapping_mut() else {
                 continue;
             };
+            service.remove("profiles");
             if let Some(Value::Mapping(deps)) = service.get("depends_on") {
                 let names: Vec<Value> = deps.keys().cloned().collect();
                 service.insert("depends_on".into(), Value::Sequence(names));

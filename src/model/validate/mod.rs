@@ -2,8 +2,12 @@
 //! routing. Every check appends to one list so a run reports every problem at once.
 
 mod collisions;
+mod crosschecks;
+mod escape_hatch;
+mod fields;
 mod l4;
 mod names;
+mod networks;
 mod routes;
 mod services;
 mod stack;
@@ -17,6 +21,8 @@ use crate::diagnostics::{Code, Diagnostic, Related};
 use crate::spec::Source;
 
 pub use names::{folder_problem, name_problem};
+pub(crate) use stack::strings_in;
+pub(crate) use variables::variables_in;
 
 pub fn platform(
     source: &Source,
@@ -34,10 +40,16 @@ pub fn platform(
     check.names();
     for (name, stack) in &resolved.stacks {
         check.stack(name, stack);
+        check.service_fields(name, stack);
+        check.escape_hatch(name, stack);
+        check.volume_drivers(name, stack);
     }
+    check.shared_variables();
     check.collisions(model);
     check.services(model);
     check.l4_routes(model);
+    check.shared_networks(model);
+    check.cross_checks(model);
     check.credentials();
     check.routing_table(model);
     check.published_databases(model);

@@ -87,6 +87,8 @@ impl Checker<'_> {
                 );
             }
             match &service.image {
+                // A built image needs no name: Compose names it after the project and service.
+                None if service.build.is_some() => {}
                 None => self.push(
                     self.at(
                         name,
@@ -94,8 +96,10 @@ impl Checker<'_> {
                         Code::InvalidShape,
                         format!("service `{service_name}` has no `image`"),
                     )
-                    .with_help("set `image:` to a pinned reference such as `postgres:15.8-alpine`"),
+                    .with_help("set `image:` to a pinned reference such as `postgres:15.8-alpine`, or `build:` to build it"),
                 ),
+                // The tag or digest comes from the deployed `.env`, pinned there.
+                Some(image) if image.contains('$') => {}
                 Some(image) => {
                     let last = image.rsplit('/').next().unwrap_or(image);
                     if !last.contains(':') && !image.contains('@') || last.ends_with(":latest") {
@@ -187,6 +191,7 @@ impl Checker<'_> {
                 }
             }
             for (i, d) in service.depends_on.iter().flatten().enumerate() {
+                let d = &d.service().to_owned();
                 if !stack.services.contains_key(d) || d == service_name {
                     let p = at(&["depends_on", &i.to_string()]);
                     self.push(
@@ -212,7 +217,7 @@ impl Checker<'_> {
             }
             for (i, var) in service.env.iter().flatten().enumerate() {
                 used_variables.insert(var.clone());
-                if !stack.env.contains_key(var) {
+                if !self.declared(stack, var) {
                     let p = at(&["env", &i.to_string()]);
                     self.push(
                         self.at(
@@ -234,12 +239,34 @@ impl Checker<'_> {
                 }
             }
             let mut interpolated: Vec<(Vec<String>, String)> = Vec::new();
+            if let Some(image) = &service.image {
+                interpolated.push((at(&["image"]), image.clone()));
+            }
             for (k, v) in &service.environment {
                 interpolated.push((at(&["environment", k]), v.clone()));
             }
+            for (k, v) in &service.labels {
+                interpolated.push((at(&["labels", k]), v.clone()));
+            }
+            for (field, text) in crate::model::service_fields::interpolated_fields(service) {
+                let field = if field == "deploy" {
+                    "resources"
+                } else {
+                    field.as_str()
+                };
+                interpolated.push((at(&[field]), text));
+            }
             if let Some(check) = &service.healthcheck {
-                for (i, t) in check.test.iter().enumerate() {
-                    interpolated.push((at(&["healthcheck", "test", &i.to_string()]), t.clone()));
+                match &check.test {
+                    crate::spec::HealthTest::Shell(t) => {
+                        interpolated.push((at(&["healthcheck", "test"]), t.clone()));
+                    }
+                    crate::spec::HealthTest::Exec(parts) => {
+                        for (i, t) in parts.iter().enumerate() {
+                            interpolated
+                                .push((at(&["healthcheck", "test", &i.to_string()]), t.clone()));
+                        }
+                    }
                 }
                 let durations = [
                     ("interval", Some(&check.interval)),
@@ -280,10 +307,10 @@ impl Checker<'_> {
                     Ok(vars) => {
                         for var in vars {
                             used_variables.insert(var.clone());
-                            if !stack.env.contains_key(&var) {
+                            if !self.declared(stack, &var) {
                                 self.push(
                                     self.at(name, &seg(&path), Code::UnknownVariable, format!("`${{{var}}}` refers to a variable not declared in stack `{name}`"))
-                                        .with_help(did_you_mean(&var, stack.env.keys().map(String::as_str)).unwrap_or_else(|| format!("declare `{var}` under `stacks.{name}.env`, or write `$$` for a literal `$`"))),
+                                        .with_help(did_you_mean(&var, stack.env.keys().map(String::as_str)).unwrap_or_else(|| format!("declare `{var}` under `stacks.{name}.env` (or the platform's `env`), or write `$$` for a literal `$`"))),
                                 );
                             }
                         }
@@ -455,7 +482,7 @@ pub(super) fn has_collection_key(value: &serde_yaml::Value) -> bool {
 }
 
 /// Every string inside an escape-hatch value.
-pub(super) fn strings_in(value: &serde_yaml::Value) -> Vec<String> {
+pub(crate) fn strings_in(value: &serde_yaml::Value) -> Vec<String> {
     match value {
         serde_yaml::Value::String(s) => vec![s.clone()],
         serde_yaml::Value::Sequence(items) => items.iter().flat_map(strings_in).collect(),

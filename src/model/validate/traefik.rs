@@ -220,9 +220,7 @@ impl Checker<'_> {
                 Some((router.stack.clone(), super::services::route_path(router)))
             };
             let diagnostic = match route_of(subject) {
-                Some((stack, at)) => {
-                    self.at(&stack, &super::seg(&at), code, finding.to_string())
-                }
+                Some((stack, at)) => self.at(&stack, &super::seg(&at), code, finding.to_string()),
                 None => self.source.at(code, &["traefik"], finding.to_string()),
             };
             // The other router of a tie, shown with its own snippet.

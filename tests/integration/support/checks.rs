@@ -69,7 +69,9 @@ pub(crate) fn check_compose(compiled: &Compiled, findings: &mut Findings) {
             .filter(|n| stack.networks.contains(&n.name))
         {
             let actual = networks.get(&network.name).and_then(|n| n.get("external"));
-            let expected = network.external.then_some(Value::Bool(true));
+            let expected = network
+                .external_in(&stack.name)
+                .then_some(Value::Bool(true));
             findings.same(
                 format!("{path}: networks.{}.external", network.name),
                 actual,
@@ -97,13 +99,16 @@ pub(crate) fn check_compose(compiled: &Compiled, findings: &mut Findings) {
 /// What the compose file must hold for one service, key by key.
 pub(crate) fn expected_service(service: &Service) -> Vec<(String, Value)> {
     let mut out = vec![
-        ("image".to_owned(), s(&literal(&service.image))),
         (
             "container_name".to_owned(),
             s(&literal(&service.container_name)),
         ),
         ("restart".to_owned(), s(&literal(&service.restart))),
     ];
+    // The image is Compose text: a variable in it is interpolated (and guarded).
+    if !service.image.is_empty() || !service.builds() {
+        out.push(("image".to_owned(), s(&service.image)));
+    }
     let mut push = |key: &str, value: Value| out.push((key.to_owned(), value));
     if let Some(command) = &service.command {
         push("command", strings(command));
@@ -144,11 +149,12 @@ pub(crate) fn expected_service(service: &Service) -> Vec<(String, Value)> {
     if !service.depends_on.is_empty() {
         push(
             "depends_on",
-            mapping(service.depends_on.iter().map(|(dependency, condition)| {
-                (
-                    dependency.clone(),
-                    mapping([("condition".to_owned(), s(condition))]),
-                )
+            mapping(service.depends_on.iter().map(|dependency| {
+                let mut fields = vec![("condition".to_owned(), s(dependency.condition))];
+                if dependency.restart {
+                    fields.push(("restart".to_owned(), Value::Bool(true)));
+                }
+                (dependency.service.clone(), mapping(fields))
             })),
         );
     }
@@ -164,16 +170,16 @@ pub(crate) fn expected_service(service: &Service) -> Vec<(String, Value)> {
         }
         push("healthcheck", mapping(fields));
     }
-    if !service.labels.is_empty() {
-        push(
-            "labels",
-            mapping(
-                service
-                    .labels
-                    .iter()
-                    .map(|(k, v)| (k.clone(), s(&literal(v)))),
-            ),
-        );
+    if !service.labels.is_empty() || !service.user_labels.is_empty() {
+        let traefik = service
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), s(&literal(v))));
+        let own = service.user_labels.iter().map(|(k, v)| (k.clone(), s(v)));
+        push("labels", mapping(traefik.chain(own)));
+    }
+    for (key, value) in &service.fields {
+        push(key, value.clone());
     }
     for (key, value) in &service.extra {
         push(key, value.clone());

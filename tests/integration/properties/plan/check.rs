@@ -77,21 +77,23 @@ impl PlatformPlan {
                     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
                     expect(problems, files, &compose, &keys, expected);
                 };
-                at_service(
-                    &["image"],
-                    &literal(service["image"].as_str().expect("image")),
-                );
+                let image = service["image"].as_str().expect("image");
+                at_service(&["image"], &Value::String(guarded(image, stack)));
                 if let Some(restart) = service["restart"].as_str() {
                     at_service(&["restart"], &literal(restart));
                 }
                 if !service["command"].is_null() {
-                    at_service(&["command"], &service["command"]);
+                    at_service(&["command"], &guarded_value(&service["command"], stack));
                 }
                 if let Some(test) = service.get("healthcheck") {
-                    at_service(&["healthcheck", "test"], &test["test"]);
+                    at_service(
+                        &["healthcheck", "test"],
+                        &guarded_value(&test["test"], stack),
+                    );
                 }
                 let environment = files.get(&compose, &["services", service_name, "environment"]);
                 for (key, value) in service["environment"].as_object().into_iter().flatten() {
+                    let value = &guarded_value(value, stack);
                     let actual = environment.and_then(|e| e.get(key));
                     if actual != Some(value) {
                         problems.push(format!(
@@ -110,6 +112,7 @@ impl PlatformPlan {
                     }
                 }
                 for (key, value) in service["compose"].as_object().into_iter().flatten() {
+                    let value = &guarded_value(value, stack);
                     let actual = files.get(&compose, &["services", service_name, key]);
                     if actual != Some(value) {
                         problems.push(format!(
@@ -239,6 +242,58 @@ fn check_rule(
 }
 
 /// The Compose reference seisei writes for a stack variable.
+/// `text` as seisei writes it: each bare `${NAME}` of a declared variable takes the
+/// variable's meaning (the generators write no other bare form).
+fn guarded(text: &str, stack: &Value) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        if let Some(tail) = after.strip_prefix("$$") {
+            out.push_str("$$");
+            rest = tail;
+            continue;
+        }
+        let name: String = after
+            .strip_prefix("${")
+            .map(|inner| {
+                inner
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect()
+            })
+            .unwrap_or_default();
+        let bare = !name.is_empty() && after[2 + name.len()..].starts_with('}');
+        let variable = &stack["env"][&name];
+        if bare && !variable.is_null() {
+            out.push_str(reference(&name, variable).as_str().unwrap_or_default());
+            rest = &after[3 + name.len()..];
+        } else {
+            out.push('$');
+            rest = &after[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`guarded`] on every string of a value.
+fn guarded_value(value: &Value, stack: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(guarded(s, stack)),
+        Value::Array(items) => {
+            Value::Array(items.iter().map(|v| guarded_value(v, stack)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), guarded_value(v, stack)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
 fn reference(name: &str, variable: &Value) -> Value {
     let required = variable["required"].as_bool().unwrap_or(true);
     let text = match variable["default"].as_str() {

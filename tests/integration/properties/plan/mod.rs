@@ -213,8 +213,18 @@ pub(super) fn stack_plan() -> impl Strategy<Value = StackPlan> {
 pub(super) fn service_plan() -> impl Strategy<Value = ServicePlan> {
     let head = (
         name_part(),
-        literal_text(),
-        prop::option::of(literal_text()),
+        // The image is Compose text (a variable may pin its tag); restart is a policy.
+        compose_text(),
+        prop::option::of(
+            prop::sample::select(vec![
+                "no",
+                "always",
+                "on-failure",
+                "on-failure:3",
+                "unless-stopped",
+            ])
+            .prop_map(str::to_owned),
+        ),
         prop::option::of(literal_text()),
         // An empty command has a test of its own.
         prop::option::of(prop::collection::vec(compose_text(), 1..4)),
@@ -232,7 +242,9 @@ pub(super) fn service_plan() -> impl Strategy<Value = ServicePlan> {
     let mount = (
         prop_oneof![
             (0..3_usize).prop_map(Ok),
-            text_without(':').prop_map(|t| Err(format!("./{t}")))
+            // A folder of its own beside the generated files: a bind of the stack's folder
+            // itself (`./`, `./..`) is refused, since it holds files seisei writes.
+            text_without(':').prop_map(|t| Err(format!("./m-{}", t.replace('/', "_"))))
         ],
         text_without(':'),
         any::<bool>(),

@@ -1,0 +1,124 @@
+//! One container of a stack as the compose file writes it: its ports, mounts, dependencies,
+//! healthcheck and labels, each ready to print.
+
+use crate::spec::Protocol;
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    pub container_name: String,
+    pub image: String,
+    pub role: Option<String>,
+    pub command: Option<Vec<String>>,
+    pub restart: String,
+    pub networks: Vec<String>,
+    pub ports: Vec<Port>,
+    /// Entries in Compose syntax, sorted by key: `${VAR:?…}` references for stack
+    /// variables, the spec's own text for `environment`.
+    pub environment: Vec<(String, String)>,
+    pub mounts: Vec<Mount>,
+    /// Dependencies and what Compose waits for, sorted by name.
+    pub depends_on: Vec<Dependency>,
+    pub healthcheck: Option<Healthcheck>,
+    /// Docker provider labels, sorted by key; values are literal (the template escapes `$`).
+    pub labels: Vec<(String, String)>,
+    /// The spec's own labels (defaults merged), sorted, in Compose syntax (guarded).
+    pub user_labels: Vec<(String, String)>,
+    /// Typed fields beyond the core ones, as Compose keys and values, sorted by key.
+    pub fields: Vec<(String, serde_yaml::Value)>,
+    /// Compose profiles (also in `fields`), for the inventory.
+    pub profiles: Vec<String>,
+    /// Escape-hatch keys, sorted, merged into the generated service.
+    pub extra: Vec<(String, serde_yaml::Value)>,
+}
+
+/// One `depends_on` entry.
+#[derive(Debug, Clone)]
+pub struct Dependency {
+    pub service: String,
+    pub condition: &'static str,
+    /// Restart this service when Compose restarts the dependency.
+    pub restart: bool,
+}
+
+/// A healthcheck with its test in exec form (a string test is `["CMD-SHELL", text]`).
+#[derive(Debug, Clone)]
+pub struct Healthcheck {
+    pub test: Vec<String>,
+    pub interval: String,
+    pub timeout: String,
+    pub retries: u32,
+    pub start_period: Option<String>,
+}
+
+impl Service {
+    /// Every label as the compose file writes it, sorted by key: Traefik's with `$` doubled
+    /// (they are literal), the spec's own as written (Compose interpolates them).
+    pub fn compose_labels(&self) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.replace('$', "$$")))
+            .chain(self.user_labels.iter().cloned())
+            .collect();
+        all.sort();
+        all
+    }
+
+    /// Ports published on the host (`ports:`).
+    pub fn published_ports(&self) -> Vec<&Port> {
+        self.ports.iter().filter(|p| p.publish).collect()
+    }
+
+    /// Ports only other containers reach (`expose:`).
+    pub fn exposed_ports(&self) -> Vec<&Port> {
+        self.ports.iter().filter(|p| !p.publish).collect()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Port {
+    pub container: u16,
+    pub publish: bool,
+    pub host: u16,
+    pub host_ip: Option<String>,
+    pub protocol: Protocol,
+    pub note: Option<String>,
+}
+
+impl Port {
+    /// Compose short syntax: `127.0.0.1:8888:8888/tcp`, or `3001/tcp` for `expose`.
+    pub fn compose(&self) -> String {
+        let protocol = match self.protocol {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+        };
+        if !self.publish {
+            return format!("{}/{protocol}", self.container);
+        }
+        match &self.host_ip {
+            Some(ip) if ip.contains(':') => {
+                format!("[{ip}]:{}:{}/{protocol}", self.host, self.container)
+            }
+            Some(ip) => format!("{ip}:{}:{}/{protocol}", self.host, self.container),
+            None => format!("{}:{}/{protocol}", self.host, self.container),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Mount {
+    /// Volume name or host path.
+    pub source: String,
+    pub target: String,
+    pub read_only: bool,
+    pub is_volume: bool,
+}
+
+impl Mount {
+    /// Compose short syntax, `source:target[:ro]`.
+    pub fn compose(&self) -> String {
+        let mode = if self.read_only { ":ro" } else { "" };
+        format!("{}:{}{mode}", self.source, self.target)
+    }
+}
