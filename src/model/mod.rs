@@ -2,6 +2,7 @@
 //! and every value the templates print computed here. Input: a [`Source`]; output: a
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
+pub mod edge;
 mod extends;
 pub mod hosts;
 pub mod routing;
@@ -56,6 +57,8 @@ pub struct Traefik {
     /// Entry point of the dashboard router, when the dashboard is on.
     pub dashboard: Option<String>,
     pub uses_docker_provider: bool,
+    /// The static blocks and the dashboard router (`edge.rs`).
+    pub edge: edge::Edge,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +70,9 @@ pub struct Entrypoint {
     pub cert_resolver: Option<String>,
     /// Qualified with `@file`: entry-point middlewares apply to routers of every provider.
     pub middlewares: Vec<String>,
+    pub tls_domains: Vec<spec::TlsDomain>,
+    /// `proxyProtocol`, `forwardedHeaders`, `transport`, `http3`, `udp`, as written.
+    pub options: Option<serde_yaml::Value>,
     pub purpose: Option<String>,
 }
 
@@ -77,12 +83,18 @@ pub struct CertResolver {
     pub storage: String,
     pub http_challenge_entrypoint: Option<String>,
     pub dns_challenge_provider: Option<String>,
+    /// `dnsChallenge`, from `dns_challenge_provider` or written whole.
+    pub dns_challenge: Option<serde_yaml::Value>,
+    pub ca_server: Option<String>,
+    pub key_type: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Middleware {
     pub name: String,
     pub kind: spec::Middleware,
+    /// `{ kind: { options } }`, as the dynamic file holds it.
+    pub tree: serde_yaml::Value,
 }
 
 #[derive(Debug, Clone)]
@@ -532,7 +544,14 @@ impl Builder<'_> {
                 read_only: true,
                 is_volume: false,
             });
-            if uses_docker_provider(self.source) {
+            let endpoint = traefik
+                .providers
+                .as_ref()
+                .and_then(|p| p.docker.as_ref())
+                .and_then(|d| d.endpoint.as_deref())
+                .unwrap_or(edge::DOCKER_SOCKET);
+            // A socket proxy (`tcp://socket-proxy:2375`) replaces the socket mount.
+            if uses_docker_provider(self.source) && endpoint == edge::DOCKER_SOCKET {
                 mounts.push(Mount {
                     source: "/var/run/docker.sock".into(),
                     target: "/var/run/docker.sock".into(),

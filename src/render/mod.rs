@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use askama::Template;
 
 use crate::model::{self, Model, Router, Stack};
-use crate::spec::{Middleware, Provider};
+use crate::spec::Provider;
 use escape::filters;
 
 /// One generated file.
@@ -66,7 +66,6 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
             &PlatformDynamicView {
                 header,
                 traefik: &model.traefik,
-                dashboard_rule: model::routing::DASHBOARD_RULE,
             },
         )?);
         let mut file_routers: HashMap<&str, Vec<&Router>> = HashMap::new();
@@ -189,7 +188,6 @@ struct StaticView<'a> {
 struct PlatformDynamicView<'a> {
     header: Header<'a>,
     traefik: &'a model::Traefik,
-    dashboard_rule: &'static str,
 }
 
 #[derive(Template)]

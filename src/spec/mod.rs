@@ -5,7 +5,10 @@
 pub mod de;
 mod document;
 mod include;
+mod middleware;
+mod middleware_tcp;
 pub mod secrets;
+mod traefik_static;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -14,6 +17,9 @@ pub use document::{
     Document, MAX_ALIAS_NODES, MAX_DEPTH, NodePosition, SEPARATOR as PATH_SEPARATOR,
     display as display_path, key as path_key,
 };
+pub use middleware::*;
+pub use middleware_tcp::*;
+pub use traefik_static::*;
 pub use types::*;
 
 use crate::diagnostics::{Code, Diagnostic, Span, did_you_mean};

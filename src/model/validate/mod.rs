@@ -2,6 +2,8 @@
 //! routing. Every check appends to one list so a run reports every problem at once.
 
 mod collisions;
+mod edge;
+mod middleware;
 mod names;
 mod routes;
 mod stack;
@@ -27,6 +29,8 @@ pub fn platform(
         problems,
     };
     check.traefik(model);
+    check.middlewares(model);
+    check.edge(model);
     check.platform_paths();
     check.names();
     for (name, stack) in &resolved.stacks {
