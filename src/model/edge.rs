@@ -105,7 +105,10 @@ pub(super) fn edge(spec: &spec::Traefik, uses_docker: bool) -> Edge {
         docker.extend(rest);
     }
 
-    let precedence = if uses_docker {
+    // `providers.precedence` exists from Traefik 3.7 on; 3.6 refuses the unknown key.
+    let knows_precedence = crate::traefik::Version::parse(&spec.version)
+        .is_some_and(|v| v >= crate::traefik::Version { major: 3, minor: 7 });
+    let precedence = if uses_docker && knows_precedence {
         // The order the routing analysis assumes (Traefik's documented default).
         vec![Provider::Docker, Provider::File]
             .into_iter()

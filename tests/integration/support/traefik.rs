@@ -13,7 +13,13 @@
 //!   is `http.routers.X.rule`), whose names then end in `@file` instead of `@docker`;
 //! - every service's servers are one local HTTP backend that answers 200 (`url` for HTTP,
 //!   `address` for TCP and UDP services, which are then only checked to load);
-//! - a JSON access log (internal routers included) records `RouterName` per request.
+//! - a JSON access log (internal routers included) records `RouterName` per request;
+//! - what lives outside seisei is stood in for: a forwardAuth `address` is the local backend
+//!   (which answers 200, so the request goes through), a basicAuth/digestAuth `usersFile` is a
+//!   scratch file with one user, each declared external `name@file` middleware is a no-op
+//!   headers middleware in a file of its own (not counted as seisei's), and plugin middlewares
+//!   and `experimental.plugins` are dropped, since plugins are downloaded at start and the
+//!   test machine has no network.
 //!
 //! [`answering_routers`] is the entry point for differential tests of `seisei route`.
 
@@ -152,10 +158,35 @@ impl Traefik {
         let (mut routers, mut objects) = (Vec::new(), Vec::new());
         for (name, doc) in &mut documents {
             point_servers_at(doc, backend.port);
+            stand_in_for_the_outside(doc, backend.port, scratch.path());
             collect_names(doc, &mut routers, &mut objects);
             let path = dynamic_dir.join(name.as_str());
             std::fs::write(&path, serde_yaml::to_string(doc).expect("serialise"))
                 .expect("write a dynamic file");
+        }
+
+        let externals: Vec<&str> = compiled
+            .source
+            .spec
+            .traefik
+            .external_middlewares
+            .iter()
+            .filter_map(|e| e.strip_suffix("@file"))
+            .collect();
+        if !externals.is_empty() {
+            let stubs: Map<String, Value> = externals
+                .iter()
+                .map(|name| {
+                    let stub = json!({"headers": {"customRequestHeaders": {"X-Oracle-Stub": "1"}}});
+                    ((*name).to_owned(), stub)
+                })
+                .collect();
+            let doc = json!({"http": {"middlewares": stubs}});
+            std::fs::write(
+                dynamic_dir.join("zz-external-stand-ins.yml"),
+                serde_yaml::to_string(&doc).expect("serialise"),
+            )
+            .expect("write the external stand-ins");
         }
 
         let static_artifact = compiled
@@ -463,6 +494,7 @@ fn rewrite_static(
         json!({"file": {"directory": dynamic_dir, "watch": false}}),
     );
     root.insert("log".into(), json!({"level": "INFO", "noColor": true}));
+    root.remove("experimental");
     root.insert(
         "accessLog".into(),
         json!({"filePath": access_log, "format": "json", "addInternals": true}),
@@ -603,6 +635,35 @@ fn point_servers_at(doc: &mut Value, port: u16) {
                         server["address"] = json!(format!("127.0.0.1:{port}"));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Rewrites what points outside seisei's output (see the module doc): forwardAuth addresses,
+/// users files, plugin middlewares.
+fn stand_in_for_the_outside(doc: &mut Value, port: u16, scratch: &Path) {
+    let Some(middlewares) = doc
+        .pointer_mut("/http/middlewares")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    middlewares.retain(|_, m| m.get("plugin").is_none());
+    for (name, m) in middlewares.iter_mut() {
+        if let Some(auth) = m.get_mut("forwardAuth").and_then(Value::as_object_mut) {
+            auth.insert("address".into(), json!(format!("http://127.0.0.1:{port}/")));
+        }
+        for (kind, line) in [
+            ("basicAuth", "oracle:$apr1$oracle00$0000000000000000000000"),
+            ("digestAuth", "oracle:oracle:00000000000000000000000000000000"),
+        ] {
+            if let Some(auth) = m.get_mut(kind).and_then(Value::as_object_mut)
+                && auth.contains_key("usersFile")
+            {
+                let file = scratch.join(format!("users-{name}"));
+                std::fs::write(&file, format!("{line}\n")).expect("write a users file");
+                auth.insert("usersFile".into(), json!(file));
             }
         }
     }
