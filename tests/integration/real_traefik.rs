@@ -232,7 +232,7 @@ fn answering_routers_names_the_router_of_each_raw_request() {
 
 /// Statuses a router's own middlewares answer with instead of the backend's 200: a
 /// challenge from basicAuth or digestAuth (the probe sends no credentials), a redirect from
-/// redirectRegex or redirectScheme, Traefik's middleware types as `/api/rawdata` names them.
+/// redirectRegex or redirectScheme, by the kind `/api/rawdata` lists each middleware under.
 fn own_statuses(raw: &serde_json::Value, router: &str) -> Vec<u16> {
     fn visit(raw: &serde_json::Value, name: &str, depth: usize, out: &mut Vec<u16>) {
         let name = if name.contains('@') {
@@ -243,9 +243,14 @@ fn own_statuses(raw: &serde_json::Value, router: &str) -> Vec<u16> {
         let Some(m) = raw.get("middlewares").and_then(|all| all.get(&name)) else {
             return;
         };
-        match m.get("type").and_then(serde_json::Value::as_str) {
-            Some("basicauth" | "digestauth") => out.push(401),
-            Some("redirectregex" | "redirectscheme") => out.extend([301, 302, 307, 308]),
+        // The one key besides `status` and `usedBy` is the middleware's kind.
+        let kind = m
+            .as_object()
+            .and_then(|o| o.keys().find(|k| !matches!(k.as_str(), "status" | "usedBy" | "error")))
+            .map(String::as_str);
+        match kind {
+            Some("basicAuth" | "digestAuth") => out.push(401),
+            Some("redirectRegex" | "redirectScheme") => out.extend([301, 302, 307, 308]),
             Some("chain") if depth < 8 => {
                 for member in m
                     .pointer("/chain/middlewares")
