@@ -542,6 +542,11 @@ fn section_error<T: serde::de::DeserializeOwned>(
         }
     } else if message.starts_with("missing field") {
         document.key_or_parent(&view)
+    } else if let Some(variant) = backticked_after(&message, "unknown variant `")
+        && view.last() == Some(&variant)
+    {
+        // A one-key map read as an enum (a middleware's kind): the key is the variant.
+        document.key_or_parent(&view)
     } else {
         document.value_or_parent(&view)
     };

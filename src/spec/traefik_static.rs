@@ -264,7 +264,11 @@ pub struct DockerProvider {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub watch: Option<bool>,
     /// Use the host port a container publishes instead of its own address.
-    #[serde(rename = "useBindPortIP", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "useBindPortIP",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub use_bind_port_ip: Option<bool>,
     /// Keep services whose containers are all unhealthy (answering 503).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -326,9 +330,17 @@ pub struct Propagation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub disable_checks: Option<bool>,
     /// Skip the authoritative name servers' check.
-    #[serde(rename = "disableANSChecks", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "disableANSChecks",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub disable_ans_checks: Option<bool>,
     /// Require every recursive name server to answer.
-    #[serde(rename = "requireAllRNS", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "requireAllRNS",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub require_all_rns: Option<bool>,
 }

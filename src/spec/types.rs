@@ -171,10 +171,18 @@ pub struct Entrypoint {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tls_domains: Vec<TlsDomain>,
     /// Accept the PROXY protocol (`proxyProtocol`).
-    #[serde(rename = "proxyProtocol", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "proxyProtocol",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub proxy_protocol: Option<ProxyProtocol>,
     /// Whose `X-Forwarded-*` headers to trust (`forwardedHeaders`).
-    #[serde(rename = "forwardedHeaders", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "forwardedHeaders",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub forwarded_headers: Option<ForwardedHeaders>,
     /// Timeouts and connection life cycle (`transport`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -207,7 +215,11 @@ pub struct CertResolver {
     pub dns_challenge_provider: Option<String>,
     /// The DNS-01 challenge with its options (`dnsChallenge`), instead of
     /// `dns_challenge_provider`.
-    #[serde(rename = "dnsChallenge", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "dnsChallenge",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub dns_challenge: Option<DnsChallenge>,
     /// ACME directory (`caServer`), e.g. Let's Encrypt's staging
     /// `https://acme-staging-v02.api.letsencrypt.org/directory`.

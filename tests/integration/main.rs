@@ -3,6 +3,7 @@
 mod architecture;
 mod broken;
 mod cli;
+mod edge_options;
 mod golden;
 mod hostile;
 mod hostile_input;

@@ -130,8 +130,7 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
             let answered = answer.status.is_some_and(|status| {
                 status == 200 || own_statuses(&raw, &router.name).contains(&status)
             });
-            if answer.router.as_deref() != Some(router.name.as_str()) || (!internal && !answered)
-            {
+            if answer.router.as_deref() != Some(router.name.as_str()) || (!internal && !answered) {
                 report(
                     &router.name,
                     format!(
@@ -246,7 +245,10 @@ fn own_statuses(raw: &serde_json::Value, router: &str) -> Vec<u16> {
         // The one key besides `status` and `usedBy` is the middleware's kind.
         let kind = m
             .as_object()
-            .and_then(|o| o.keys().find(|k| !matches!(k.as_str(), "status" | "usedBy" | "error")))
+            .and_then(|o| {
+                o.keys()
+                    .find(|k| !matches!(k.as_str(), "status" | "usedBy" | "error"))
+            })
             .map(String::as_str);
         match kind {
             Some("basicAuth" | "digestAuth") => out.push(401),

@@ -52,8 +52,15 @@ impl Checker<'_> {
                 }
                 _ => self.push(
                     self.source
-                        .at(Code::InvalidOption, &at, format!("external middleware `{external}` is not `name@provider`"))
-                        .with_help(format!("write the name Traefik shows, e.g. `auth@file`; providers: {}", PROVIDERS.join(", "))),
+                        .at(
+                            Code::InvalidOption,
+                            &at,
+                            format!("external middleware `{external}` is not `name@provider`"),
+                        )
+                        .with_help(format!(
+                            "write the name Traefik shows, e.g. `auth@file`; providers: {}",
+                            PROVIDERS.join(", ")
+                        )),
                 ),
             }
         }
@@ -64,7 +71,14 @@ impl Checker<'_> {
             let base = ["traefik", "tcp_middlewares", name.as_str()];
             if let TcpMiddleware::IpAllowList(allow) = m {
                 for (i, range) in allow.source_range.iter().enumerate() {
-                    let at = [base[0], base[1], base[2], "ipAllowList", "sourceRange", &i.to_string()];
+                    let at = [
+                        base[0],
+                        base[1],
+                        base[2],
+                        "ipAllowList",
+                        "sourceRange",
+                        &i.to_string(),
+                    ];
                     self.cidr(&at, range);
                 }
             }
@@ -78,7 +92,12 @@ impl Checker<'_> {
             ["traefik", "middlewares", name, kind]
                 .iter()
                 .map(|s| (*s).to_owned())
-                .chain(field.split('.').filter(|s| !s.is_empty()).map(str::to_owned))
+                .chain(
+                    field
+                        .split('.')
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned),
+                )
                 .collect()
         };
         macro_rules! at {
@@ -103,22 +122,38 @@ impl Checker<'_> {
             Middleware::RedirectRegex(p) => self.go_regex(at!("regex"), &p.regex),
             Middleware::RedirectScheme(p) => {
                 if !matches!(p.scheme.as_str(), "http" | "https") {
-                    self.invalid(at!("scheme"), format!("scheme `{}` is neither `http` nor `https`", p.scheme), "write `https` (or `http`)");
+                    self.invalid(
+                        at!("scheme"),
+                        format!("scheme `{}` is neither `http` nor `https`", p.scheme),
+                        "write `https` (or `http`)",
+                    );
                 }
                 if let Some(port) = &p.port
                     && port.parse::<u16>().is_err()
                 {
-                    self.invalid(at!("port"), format!("port `{port}` is not a port number"), "write the port as a quoted number, e.g. \"8443\"");
+                    self.invalid(
+                        at!("port"),
+                        format!("port `{port}` is not a port number"),
+                        "write the port as a quoted number, e.g. \"8443\"",
+                    );
                 }
             }
             Middleware::BasicAuth(a) | Middleware::DigestAuth(a) => {
                 if a.users.is_empty() && a.users_file.is_none() {
-                    self.invalid(at!(""), format!("`{kind}` has neither `users` nor `usersFile`"), "list `users` (`name:hash`) or give a `usersFile` on a Traefik mount");
+                    self.invalid(
+                        at!(""),
+                        format!("`{kind}` has neither `users` nor `usersFile`"),
+                        "list `users` (`name:hash`) or give a `usersFile` on a Traefik mount",
+                    );
                 }
                 let parts = if kind == "digestAuth" { 3 } else { 2 };
                 for (i, user) in a.users.iter().enumerate() {
                     if user.split(':').count() < parts || user.starts_with(':') {
-                        let shape = if parts == 3 { "user:realm:hash" } else { "user:hash" };
+                        let shape = if parts == 3 {
+                            "user:realm:hash"
+                        } else {
+                            "user:hash"
+                        };
                         self.invalid(at!(&format!("users.{i}")), format!("user entry is not `{shape}`"), "generate it with `htpasswd -nB USER` (basicAuth) or `htdigest` (digestAuth)");
                     }
                 }
@@ -134,11 +169,21 @@ impl Checker<'_> {
                 if let Some(tls) = &f.tls {
                     for (field, path) in [("ca", &tls.ca), ("cert", &tls.cert), ("key", &tls.key)] {
                         if let Some(path) = path {
-                            self.on_mount(model, at!(&format!("tls.{field}")), path, "certificate file");
+                            self.on_mount(
+                                model,
+                                at!(&format!("tls.{field}")),
+                                path,
+                                "certificate file",
+                            );
                         }
                     }
                     if tls.cert.is_some() != tls.key.is_some() {
-                        self.invalid(at!("tls"), "`tls` has a `cert` without a `key`, or a `key` without a `cert`".into(), "give both");
+                        self.invalid(
+                            at!("tls"),
+                            "`tls` has a `cert` without a `key`, or a `key` without a `cert`"
+                                .into(),
+                            "give both",
+                        );
                     }
                 }
             }
@@ -146,10 +191,17 @@ impl Checker<'_> {
                 for (i, re) in h.access_control_allow_origin_list_regex.iter().enumerate() {
                     self.go_regex(at!(&format!("accessControlAllowOriginListRegex.{i}")), re);
                 }
-                for (field, headers) in [("customRequestHeaders", &h.custom_request_headers), ("customResponseHeaders", &h.custom_response_headers)] {
+                for (field, headers) in [
+                    ("customRequestHeaders", &h.custom_request_headers),
+                    ("customResponseHeaders", &h.custom_response_headers),
+                ] {
                     for header in headers.keys() {
                         if !is_token(header) {
-                            self.invalid(at!(&format!("{field}.{header}")), format!("`{header}` is not a valid header name"), "header names are letters, digits and `!#$%&'*+-.^_`|~`");
+                            self.invalid(
+                                at!(&format!("{field}.{header}")),
+                                format!("`{header}` is not a valid header name"),
+                                "header names are letters, digits and `!#$%&'*+-.^_`|~`",
+                            );
                         }
                     }
                 }
@@ -177,7 +229,11 @@ impl Checker<'_> {
             }
             Middleware::InFlightReq(r) => {
                 if r.amount == 0 {
-                    self.invalid(at!("amount"), "`amount` is 0, which refuses every request".into(), "allow at least 1 request at once");
+                    self.invalid(
+                        at!("amount"),
+                        "`amount` is 0, which refuses every request".into(),
+                        "allow at least 1 request at once",
+                    );
                 }
                 if let Some(c) = &r.source_criterion {
                     self.source_criterion(at!("sourceCriterion"), c);
@@ -185,7 +241,11 @@ impl Checker<'_> {
             }
             Middleware::Retry(r) => {
                 if r.attempts == 0 {
-                    self.invalid(at!("attempts"), "`attempts` is 0".into(), "Traefik needs at least 1 attempt");
+                    self.invalid(
+                        at!("attempts"),
+                        "`attempts` is 0".into(),
+                        "Traefik needs at least 1 attempt",
+                    );
                 }
                 if let Some(interval) = &r.initial_interval {
                     self.duration(at!("initialInterval"), interval);
@@ -193,9 +253,17 @@ impl Checker<'_> {
             }
             Middleware::CircuitBreaker(c) => {
                 if c.expression.trim().is_empty() {
-                    self.invalid(at!("expression"), "empty circuit-breaker expression".into(), "write e.g. `NetworkErrorRatio() > 0.30`");
+                    self.invalid(
+                        at!("expression"),
+                        "empty circuit-breaker expression".into(),
+                        "write e.g. `NetworkErrorRatio() > 0.30`",
+                    );
                 }
-                for (field, value) in [("checkPeriod", &c.check_period), ("fallbackDuration", &c.fallback_duration), ("recoveryDuration", &c.recovery_duration)] {
+                for (field, value) in [
+                    ("checkPeriod", &c.check_period),
+                    ("fallbackDuration", &c.fallback_duration),
+                    ("recoveryDuration", &c.recovery_duration),
+                ] {
                     if let Some(value) = value {
                         self.duration(at!(field), value);
                     }
@@ -207,19 +275,31 @@ impl Checker<'_> {
             Middleware::Compress(c) => {
                 for (i, encoding) in c.encodings.iter().enumerate() {
                     if !matches!(encoding.as_str(), "zstd" | "br" | "gzip") {
-                        self.invalid(at!(&format!("encodings.{i}")), format!("unknown encoding `{encoding}`"), "Traefik compresses with `zstd`, `br` and `gzip`");
+                        self.invalid(
+                            at!(&format!("encodings.{i}")),
+                            format!("unknown encoding `{encoding}`"),
+                            "Traefik compresses with `zstd`, `br` and `gzip`",
+                        );
                     }
                 }
                 if let Some(encoding) = &c.default_encoding
                     && !matches!(encoding.as_str(), "zstd" | "br" | "gzip" | "identity")
                 {
-                    self.invalid(at!("defaultEncoding"), format!("unknown encoding `{encoding}`"), "use `zstd`, `br`, `gzip` or `identity`");
+                    self.invalid(
+                        at!("defaultEncoding"),
+                        format!("unknown encoding `{encoding}`"),
+                        "use `zstd`, `br`, `gzip` or `identity`",
+                    );
                 }
             }
             Middleware::Errors(e) => {
                 for (i, status) in e.status.iter().enumerate() {
                     if !is_status_range(status) {
-                        self.invalid(at!(&format!("status.{i}")), format!("`{status}` is not a status or a range of statuses"), "write a status such as `404` or a range such as `500-599`");
+                        self.invalid(
+                            at!(&format!("status.{i}")),
+                            format!("`{status}` is not a status or a range of statuses"),
+                            "write a status such as `404` or a range such as `500-599`",
+                        );
                     }
                 }
                 self.errors_service(model, at!("service"), &e.service);
@@ -228,17 +308,33 @@ impl Checker<'_> {
                 if let Some(expression) = &b.retry_expression
                     && expression.trim().is_empty()
                 {
-                    self.invalid(at!("retryExpression"), "empty retry expression".into(), "write e.g. `IsNetworkError() && Attempts() < 2`, or drop the key");
+                    self.invalid(
+                        at!("retryExpression"),
+                        "empty retry expression".into(),
+                        "write e.g. `IsNetworkError() && Attempts() < 2`, or drop the key",
+                    );
                 }
             }
             Middleware::Plugin(plugins) => {
-                let declared: Vec<&str> = self.source.spec.traefik.experimental.iter().flat_map(|e| e.plugins.keys()).map(String::as_str).collect();
+                let declared: Vec<&str> = self
+                    .source
+                    .spec
+                    .traefik
+                    .experimental
+                    .iter()
+                    .flat_map(|e| e.plugins.keys())
+                    .map(String::as_str)
+                    .collect();
                 if plugins.len() != 1 {
                     self.invalid(at!(""), format!("`plugin` names {} plugins", plugins.len()), "a plugin middleware uses exactly one plugin: `plugin: { NAME: { options } }`");
                 }
                 for plugin in plugins.keys() {
                     if !declared.contains(&plugin.as_str()) {
-                        let d = self.source.at(Code::UnknownMiddleware, at!(plugin), format!("unknown plugin `{plugin}`"));
+                        let d = self.source.at(
+                            Code::UnknownMiddleware,
+                            at!(plugin),
+                            format!("unknown plugin `{plugin}`"),
+                        );
                         let help = did_you_mean(plugin, declared.iter().copied()).unwrap_or_else(|| format!("declare it under `traefik.experimental.plugins.{plugin}` with its `moduleName` and `version`"));
                         self.push(d.with_help(help));
                     }
@@ -251,17 +347,27 @@ impl Checker<'_> {
                     self.middleware_ref(&path, member, None);
                 }
             }
-            Middleware::ContentType(_) | Middleware::GrpcWeb(_) | Middleware::PassTlsClientCert(_) => {}
+            Middleware::ContentType(_)
+            | Middleware::GrpcWeb(_)
+            | Middleware::PassTlsClientCert(_) => {}
         }
     }
 
     fn invalid(&mut self, at: &[&str], message: String, help: &str) {
-        self.push(self.source.at(Code::InvalidOption, at, message).with_help(help));
+        self.push(
+            self.source
+                .at(Code::InvalidOption, at, message)
+                .with_help(help),
+        );
     }
 
     fn path_value(&mut self, at: &[&str], path: &str) {
         if !path.starts_with('/') {
-            self.invalid(at, format!("`{path}` does not start with `/`"), "write the path from its first `/`");
+            self.invalid(
+                at,
+                format!("`{path}` does not start with `/`"),
+                "write the path from its first `/`",
+            );
         }
     }
 
@@ -273,31 +379,53 @@ impl Checker<'_> {
 
     fn duration(&mut self, at: &[&str], value: &str) {
         if !is_go_duration(value) {
-            self.invalid(at, format!("`{value}` is not a duration"), "write a Go duration such as `10s`, `1m30s` or `250ms` (a bare number is seconds)");
+            self.invalid(
+                at,
+                format!("`{value}` is not a duration"),
+                "write a Go duration such as `10s`, `1m30s` or `250ms` (a bare number is seconds)",
+            );
         }
     }
 
     fn status_code(&mut self, at: &[&str], code: u16) {
         if !(100..=599).contains(&code) {
-            self.invalid(at, format!("{code} is not an HTTP status"), "use a status from 100 to 599");
+            self.invalid(
+                at,
+                format!("{code} is not an HTTP status"),
+                "use a status from 100 to 599",
+            );
         }
     }
 
     fn cidr(&mut self, at: &[&str], value: &str) {
         if !is_ip_range(value) {
-            self.invalid(at, format!("`{value}` is neither an IP address nor a CIDR range"), "write e.g. `192.168.1.7`, `10.0.0.0/8` or `2001:db8::/32`");
+            self.invalid(
+                at,
+                format!("`{value}` is neither an IP address nor a CIDR range"),
+                "write e.g. `192.168.1.7`, `10.0.0.0/8` or `2001:db8::/32`",
+            );
         }
     }
 
     fn source_criterion(&mut self, at: &[&str], c: &crate::spec::SourceCriterion) {
-        let set = usize::from(c.ip_strategy.is_some()) + usize::from(c.request_header_name.is_some()) + usize::from(c.request_host == Some(true));
+        let set = usize::from(c.ip_strategy.is_some())
+            + usize::from(c.request_header_name.is_some())
+            + usize::from(c.request_host == Some(true));
         if set > 1 {
-            self.invalid(at, "`sourceCriterion` sets more than one criterion".into(), "keep one of `ipStrategy`, `requestHeaderName`, `requestHost`");
+            self.invalid(
+                at,
+                "`sourceCriterion` sets more than one criterion".into(),
+                "keep one of `ipStrategy`, `requestHeaderName`, `requestHost`",
+            );
         }
         if let Some(strategy) = &c.ip_strategy {
             for (i, range) in strategy.excluded_ips.iter().enumerate() {
                 let index = i.to_string();
-                let path: Vec<&str> = at.iter().copied().chain(["ipStrategy", "excludedIPs", index.as_str()]).collect();
+                let path: Vec<&str> = at
+                    .iter()
+                    .copied()
+                    .chain(["ipStrategy", "excludedIPs", index.as_str()])
+                    .collect();
                 self.cidr(&path, range);
             }
         }
@@ -306,10 +434,15 @@ impl Checker<'_> {
     /// A users file or certificate is read inside the Traefik container: it must be on one of
     /// its mounts, or Traefik disables the middleware and every router that uses it.
     pub(super) fn on_mount(&mut self, model: &Model, at: &[&str], path: &str, what: &str) {
-        let Some(proxy) = proxy_service(model) else { return };
+        let Some(proxy) = proxy_service(model) else {
+            return;
+        };
         let mounted = proxy.mounts.iter().any(|m| {
             let target = m.target.trim_end_matches('/');
-            path == target || path.strip_prefix(target).is_some_and(|rest| rest.starts_with('/'))
+            path == target
+                || path
+                    .strip_prefix(target)
+                    .is_some_and(|rest| rest.starts_with('/'))
         });
         if !mounted {
             let targets = name_list(proxy.mounts.iter().map(|m| m.target.as_str()), 8);
@@ -329,11 +462,17 @@ impl Checker<'_> {
             return;
         };
         let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
-        if host.contains('.') || host.parse::<IpAddr>().is_ok() || host.starts_with('[') || host == "localhost" {
+        if host.contains('.')
+            || host.parse::<IpAddr>().is_ok()
+            || host.starts_with('[')
+            || host == "localhost"
+        {
             return;
         }
         let traefik = &self.source.spec.traefik;
-        let proxy_networks: Vec<String> = proxy_service(model).map(|p| p.networks.clone()).unwrap_or_default();
+        let proxy_networks: Vec<String> = proxy_service(model)
+            .map(|p| p.networks.clone())
+            .unwrap_or_default();
         let mut names: Vec<&str> = Vec::new();
         let mut found = None;
         for stack in &model.stacks {
@@ -351,17 +490,39 @@ impl Checker<'_> {
             }
             Some((stack, service)) => {
                 if !service.ports.iter().any(|p| p.container == port) {
-                    let listening = name_list(service.ports.iter().map(|p| p.container.to_string()).collect::<Vec<_>>().iter().map(String::as_str), 8);
+                    let listening = name_list(
+                        service
+                            .ports
+                            .iter()
+                            .map(|p| p.container.to_string())
+                            .collect::<Vec<_>>()
+                            .iter()
+                            .map(String::as_str),
+                        8,
+                    );
                     self.push(self.source.at(Code::UnknownAuthTarget, at, format!("forwardAuth address uses port {port}, on which `{host}` does not listen")).with_help(format!("use one of its ports ({listening}), or add {port} to `stacks.{}.services.{}.ports`", stack.name, service.name)));
                 } else if !service.networks.iter().any(|n| proxy_networks.contains(n)) {
-                    self.push(self.source.at(Code::UnknownAuthTarget, at, format!("Traefik cannot reach `{host}`: they share no network")).with_help(format!("put `{}` on `{}`", service.name, traefik.network)));
+                    self.push(
+                        self.source
+                            .at(
+                                Code::UnknownAuthTarget,
+                                at,
+                                format!("Traefik cannot reach `{host}`: they share no network"),
+                            )
+                            .with_help(format!("put `{}` on `{}`", service.name, traefik.network)),
+                    );
                 }
             }
         }
     }
 
     fn errors_service(&mut self, model: &Model, at: &[&str], service: &str) {
-        let services: Vec<&str> = model.routers.iter().filter(|r| r.provider == crate::spec::Provider::File).map(|r| r.name.as_str()).collect();
+        let services: Vec<&str> = model
+            .routers
+            .iter()
+            .filter(|r| r.provider == crate::spec::Provider::File)
+            .map(|r| r.name.as_str())
+            .collect();
         let ok = match service.split_once('@') {
             Some((name, "file")) => services.contains(&name),
             Some((_, provider)) => PROVIDERS.contains(&provider),
@@ -369,7 +530,15 @@ impl Checker<'_> {
         };
         if !ok {
             let help = did_you_mean(service, services.iter().copied()).unwrap_or_else(|| "name the router of a file-provider route (its service has the same name), or `name@provider` for a service defined elsewhere".into());
-            self.push(self.source.at(Code::UnknownService, at, format!("unknown Traefik service `{service}`")).with_help(help));
+            self.push(
+                self.source
+                    .at(
+                        Code::UnknownService,
+                        at,
+                        format!("unknown Traefik service `{service}`"),
+                    )
+                    .with_help(help),
+            );
         }
     }
 
@@ -379,7 +548,10 @@ impl Checker<'_> {
         let members: BTreeMap<&str, Vec<&str>> = middlewares
             .iter()
             .filter_map(|(name, m)| match m {
-                Middleware::Chain(c) => Some((name.as_str(), c.middlewares.iter().map(String::as_str).collect())),
+                Middleware::Chain(c) => Some((
+                    name.as_str(),
+                    c.middlewares.iter().map(String::as_str).collect(),
+                )),
                 _ => None,
             })
             .collect();
@@ -403,14 +575,20 @@ impl Checker<'_> {
     pub(super) fn authenticates(&self, name: &str, depth: usize) -> bool {
         let name = name.strip_suffix("@file").unwrap_or(name);
         match self.source.spec.traefik.middlewares.get(name) {
-            Some(Middleware::Chain(c)) if depth < 16 => c.middlewares.iter().any(|m| self.authenticates(m, depth + 1)),
+            Some(Middleware::Chain(c)) if depth < 16 => c
+                .middlewares
+                .iter()
+                .any(|m| self.authenticates(m, depth + 1)),
             Some(m) => m.authenticates(),
             None => false,
         }
     }
 }
 
-fn find_cycle<'a>(members: &BTreeMap<&'a str, Vec<&'a str>>, path: &mut Vec<&'a str>) -> Option<Vec<&'a str>> {
+fn find_cycle<'a>(
+    members: &BTreeMap<&'a str, Vec<&'a str>>,
+    path: &mut Vec<&'a str>,
+) -> Option<Vec<&'a str>> {
     let last = *path.last()?;
     for next in members.get(last).into_iter().flatten() {
         if *next == path[0] {
@@ -449,12 +627,18 @@ fn proxy_service(model: &Model) -> Option<&crate::model::Service> {
 
 /// A middleware or router name Traefik accepts in both providers.
 fn is_name(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
 }
 
 /// An HTTP header name (RFC 9110 token).
 fn is_token(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))
 }
 
 /// Go's `time.ParseDuration`, plus the bare integer seconds Traefik's duration type accepts.
@@ -470,14 +654,21 @@ pub(super) fn is_go_duration(value: &str) -> bool {
         return false;
     }
     while !rest.is_empty() {
-        let number_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+        let number_end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
         let number = &rest[..number_end];
         if number.is_empty() || number == "." || number.matches('.').count() > 1 {
             return false;
         }
         rest = &rest[number_end..];
-        let unit_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
-        if !matches!(&rest[..unit_end], "ns" | "us" | "µs" | "μs" | "ms" | "s" | "m" | "h") {
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        if !matches!(
+            &rest[..unit_end],
+            "ns" | "us" | "µs" | "μs" | "ms" | "s" | "m" | "h"
+        ) {
             return false;
         }
         rest = &rest[unit_end..];
@@ -499,9 +690,13 @@ pub(super) fn is_ip_range(value: &str) -> bool {
     match value.split_once('/') {
         None => value.parse::<IpAddr>().is_ok(),
         Some((address, prefix)) => {
-            let Ok(address) = address.parse::<IpAddr>() else { return false };
+            let Ok(address) = address.parse::<IpAddr>() else {
+                return false;
+            };
             let max = if address.is_ipv4() { 32 } else { 128 };
-            !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_digit()) && prefix.parse::<u32>().is_ok_and(|p| p <= max)
+            !prefix.is_empty()
+                && prefix.bytes().all(|b| b.is_ascii_digit())
+                && prefix.parse::<u32>().is_ok_and(|p| p <= max)
         }
     }
 }
@@ -538,7 +733,11 @@ pub(super) fn go_regex_problem(pattern: &str) -> Option<String> {
     let rule = format!("PathRegexp({})", crate::encode::go::string_literal(pattern));
     match parse(&rule, Kind::Http) {
         Ok(_) => None,
-        Err(e) => Some(e.message.trim_start_matches("invalid regular expression in `PathRegexp`: ").to_owned()),
+        Err(e) => Some(
+            e.message
+                .trim_start_matches("invalid regular expression in `PathRegexp`: ")
+                .to_owned(),
+        ),
     }
 }
 
@@ -548,7 +747,16 @@ mod tests {
 
     #[test]
     fn durations_follow_go() {
-        for ok in ["10s", "1m30s", "250ms", "1.5h", "0", "30", "-1s", "2h45m0.5s"] {
+        for ok in [
+            "10s",
+            "1m30s",
+            "250ms",
+            "1.5h",
+            "0",
+            "30",
+            "-1s",
+            "2h45m0.5s",
+        ] {
             assert!(is_go_duration(ok), "{ok}");
         }
         for bad in ["", "s", "10 s", "1d", "1..5s", "ten"] {
@@ -567,8 +775,14 @@ mod tests {
 
     #[test]
     fn urls_split() {
-        assert_eq!(split_url("http://authelia:9091/api/verify"), Some(("http", "authelia", Some(9091))));
-        assert_eq!(split_url("https://sso.example.com"), Some(("https", "sso.example.com", None)));
+        assert_eq!(
+            split_url("http://authelia:9091/api/verify"),
+            Some(("http", "authelia", Some(9091)))
+        );
+        assert_eq!(
+            split_url("https://sso.example.com"),
+            Some(("https", "sso.example.com", None))
+        );
         assert_eq!(split_url("ftp://x"), None);
         assert_eq!(split_url("http://x:99999"), None);
         assert!(go_regex_problem("^/(a|b)$").is_none());

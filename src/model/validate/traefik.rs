@@ -54,7 +54,10 @@ impl Checker<'_> {
             ));
         }
         for (name, r) in &t.cert_resolvers {
-            let dns = r.dns_challenge_provider.as_ref().or(r.dns_challenge.as_ref().map(|d| &d.provider));
+            let dns = r
+                .dns_challenge_provider
+                .as_ref()
+                .or(r.dns_challenge.as_ref().map(|d| &d.provider));
             match (&r.http_challenge_entrypoint, dns) {
                 (Some(entrypoint), None) => entrypoint_refs.push((
                     vec!["traefik".into(), "cert_resolvers".into(), name.clone(), "http_challenge_entrypoint".into()],

@@ -394,7 +394,7 @@ pub(crate) fn expected_router(router: &Router) -> Vec<(String, Value)> {
 }
 
 /// A middleware as Traefik's file provider spells it: the spec's own tree, since the spec
-/// carries Traefik's names. serde_json writes an enum as a one-key map without the help of
+/// carries Traefik's names. `serde_json` writes an enum as a one-key map without the help of
 /// the `singleton_map` adapter seisei uses, so the two paths are independent.
 pub(crate) fn expected_middleware(kind: &impl serde::Serialize) -> Value {
     let json = serde_json::to_value(kind).expect("a middleware serialises");

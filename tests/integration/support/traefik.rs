@@ -656,7 +656,10 @@ fn stand_in_for_the_outside(doc: &mut Value, port: u16, scratch: &Path) {
         }
         for (kind, line) in [
             ("basicAuth", "oracle:$apr1$oracle00$0000000000000000000000"),
-            ("digestAuth", "oracle:oracle:00000000000000000000000000000000"),
+            (
+                "digestAuth",
+                "oracle:oracle:00000000000000000000000000000000",
+            ),
         ] {
             if let Some(auth) = m.get_mut(kind).and_then(Value::as_object_mut)
                 && auth.contains_key("usersFile")

@@ -124,9 +124,8 @@ pub(super) fn platform_plan(
         prop::collection::vec(literal_text().prop_map(|p| format!("/{p}")), 1..3),
         literal_text(),
         prop::collection::vec(
-            (any::<[u8; 4]>(), 0_u8..=32).prop_map(|(ip, bits)| {
-                format!("{}.{}.{}.{}/{bits}", ip[0], ip[1], ip[2], ip[3])
-            }),
+            (any::<[u8; 4]>(), 0_u8..=32)
+                .prop_map(|(ip, bits)| format!("{}.{}.{}.{}/{bits}", ip[0], ip[1], ip[2], ip[3])),
             1..3,
         ),
         select(vec!["http", "https"]).prop_map(str::to_owned),
