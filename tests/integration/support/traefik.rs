@@ -8,8 +8,8 @@
 //!   `/api/rawdata` lists every router, service and middleware with its status and errors;
 //! - ACME talks to `https://127.0.0.1:9`, which refuses, so nothing leaves the machine and TLS
 //!   entry points serve Traefik's default certificate; ACME storage is in the scratch folder;
-//! - the Docker provider is removed (there is no daemon): the Docker labels of every enabled
-//!   container become a file-provider document of the same tree (`traefik.http.routers.X.rule`
+//! - the Docker provider is removed (there is no daemon; `providers.precedence` stays): the
+//!   Docker labels of every enabled container become a file-provider document of the same tree (`traefik.http.routers.X.rule`
 //!   is `http.routers.X.rule`), whose names then end in `@file` instead of `@docker`;
 //! - every service's servers are one local HTTP backend that answers 200 (`url` for HTTP,
 //!   `address` for TCP and UDP services, which are then only checked to load);
@@ -489,10 +489,13 @@ fn rewrite_static(
         json!({"address": format!("127.0.0.1:{api_port}")}),
     );
     root.insert("api".into(), json!({"dashboard": true, "insecure": true}));
-    root.insert(
-        "providers".into(),
-        json!({"file": {"directory": dynamic_dir, "watch": false}}),
-    );
+    // `precedence` is kept: it is seisei's, and Traefik must accept it.
+    let precedence = root.get("providers").and_then(|p| p.get("precedence")).cloned();
+    let mut providers = json!({"file": {"directory": dynamic_dir, "watch": false}});
+    if let Some(precedence) = precedence {
+        providers["precedence"] = precedence;
+    }
+    root.insert("providers".into(), providers);
     root.insert("log".into(), json!({"level": "INFO", "noColor": true}));
     root.remove("experimental");
     root.insert(

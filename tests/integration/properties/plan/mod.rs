@@ -163,7 +163,10 @@ pub(super) fn platform_plan(
             headers,
             prefixes,
             // A users file must be on a Traefik mount: the dynamic folder is one.
-            users_file: format!("/{config_dir}/dynamic/{users_file}"),
+            users_file: format!(
+                "{}/dynamic/{users_file}",
+                format!("/{config_dir}").trim_end_matches('/')
+            ),
             source_ranges,
             scheme,
             networks,
