@@ -380,6 +380,18 @@ impl Checker<'_> {
         {
             self.push(self.source.at(Code::InvalidOption, &["traefik", "providers", "docker", "endpoint"], format!("Docker endpoint `{endpoint}` is not `unix://`, `tcp://`, `ssh://` or `npipe://`")).with_help("write `unix:///var/run/docker.sock` or a socket proxy such as `tcp://socket-proxy:2375`"));
         }
+        if let Some(target) = t
+            .providers
+            .as_ref()
+            .and_then(|p| p.docker.as_ref())
+            .and_then(|d| d.endpoint.as_ref())
+            .and_then(|e| e.strip_prefix("tcp://"))
+            && let Some((host, port)) = target.trim_end_matches('/').rsplit_once(':')
+            && let Ok(port) = port.parse::<u16>()
+        {
+            let at = ["traefik", "providers", "docker", "endpoint"];
+            self.platform_target(model, &at, host, port, "Docker endpoint");
+        }
         if let Some(timeout) = t
             .providers
             .as_ref()

@@ -462,6 +462,20 @@ impl Checker<'_> {
             return;
         };
         let port = port.unwrap_or(if scheme == "https" { 443 } else { 80 });
+        self.platform_target(model, at, host, port, "forwardAuth address");
+    }
+
+    /// `NAME:PORT` that a Traefik setting dials. A bare NAME (no dot, not an IP address)
+    /// points inside the platform: it must be a container (or Compose service) that shares a
+    /// network with Traefik and listens on PORT.
+    pub(super) fn platform_target(
+        &mut self,
+        model: &Model,
+        at: &[&str],
+        host: &str,
+        port: u16,
+        what: &str,
+    ) {
         if host.contains('.')
             || host.parse::<IpAddr>().is_ok()
             || host.starts_with('[')
@@ -486,7 +500,15 @@ impl Checker<'_> {
         match found {
             None => {
                 let help = did_you_mean(host, names.iter().copied()).unwrap_or_else(|| "name a container of the platform (its `container_name`), or a full host name for a server outside it".into());
-                self.push(self.source.at(Code::UnknownAuthTarget, at, format!("forwardAuth address names `{host}`, which is no container of the platform")).with_help(help));
+                self.push(
+                    self.source
+                        .at(
+                            Code::UnknownTarget,
+                            at,
+                            format!("{what} names `{host}`, which is no container of the platform"),
+                        )
+                        .with_help(help),
+                );
             }
             Some((stack, service)) => {
                 if !service.ports.iter().any(|p| p.container == port) {
@@ -500,16 +522,19 @@ impl Checker<'_> {
                             .map(String::as_str),
                         8,
                     );
-                    self.push(self.source.at(Code::UnknownAuthTarget, at, format!("forwardAuth address uses port {port}, on which `{host}` does not listen")).with_help(format!("use one of its ports ({listening}), or add {port} to `stacks.{}.services.{}.ports`", stack.name, service.name)));
+                    self.push(self.source.at(Code::UnknownTarget, at, format!("{what} uses port {port}, on which `{host}` does not listen")).with_help(format!("use one of its ports ({listening}), or add {port} to `stacks.{}.services.{}.ports`", stack.name, service.name)));
                 } else if !service.networks.iter().any(|n| proxy_networks.contains(n)) {
                     self.push(
                         self.source
                             .at(
-                                Code::UnknownAuthTarget,
+                                Code::UnknownTarget,
                                 at,
                                 format!("Traefik cannot reach `{host}`: they share no network"),
                             )
-                            .with_help(format!("put `{}` on `{}`", service.name, traefik.network)),
+                            .with_help(format!(
+                                "put `{}` on a network of the Traefik service, e.g. `{}`",
+                                service.name, traefik.network
+                            )),
                     );
                 }
             }

@@ -490,7 +490,10 @@ fn rewrite_static(
     );
     root.insert("api".into(), json!({"dashboard": true, "insecure": true}));
     // `precedence` is kept: it is seisei's, and Traefik must accept it.
-    let precedence = root.get("providers").and_then(|p| p.get("precedence")).cloned();
+    let precedence = root
+        .get("providers")
+        .and_then(|p| p.get("precedence"))
+        .cloned();
     let mut providers = json!({"file": {"directory": dynamic_dir, "watch": false}});
     if let Some(precedence) = precedence {
         providers["precedence"] = precedence;
