@@ -168,11 +168,11 @@ traefik:
   middlewares:
     secure-headers:
       headers:
-        sts_seconds: 31536000
-        content_type_nosniff: true
+        stsSeconds: 31536000
+        contentTypeNosniff: true
     admin-allow:
-      ip_allow_list:
-        source_range: ["10.0.0.0/8", "192.168.0.0/16"]
+      ipAllowList:
+        sourceRange: ["10.0.0.0/8", "192.168.0.0/16"]
 
 networks:
   edge:

@@ -3,6 +3,7 @@
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
 mod defaults;
+pub mod edge;
 mod extends;
 pub mod hosts;
 pub mod routing;
@@ -80,6 +81,8 @@ pub struct Traefik {
     pub servers_transports: Vec<(String, serde_yaml::Value)>,
     pub tls_options: Vec<(String, serde_yaml::Value)>,
     pub tls_stores: Vec<(String, serde_yaml::Value)>,
+    /// The static blocks and the dashboard router (`edge.rs`).
+    pub edge: edge::Edge,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +94,9 @@ pub struct Entrypoint {
     pub cert_resolver: Option<String>,
     /// Qualified with `@file`: entry-point middlewares apply to routers of every provider.
     pub middlewares: Vec<String>,
+    pub tls_domains: Vec<spec::TlsDomain>,
+    /// `proxyProtocol`, `forwardedHeaders`, `transport`, `http3`, `udp`, as written.
+    pub options: Option<serde_yaml::Value>,
     pub purpose: Option<String>,
 }
 
@@ -101,12 +107,18 @@ pub struct CertResolver {
     pub storage: String,
     pub http_challenge_entrypoint: Option<String>,
     pub dns_challenge_provider: Option<String>,
+    /// `dnsChallenge`, from `dns_challenge_provider` or written whole.
+    pub dns_challenge: Option<serde_yaml::Value>,
+    pub ca_server: Option<String>,
+    pub key_type: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Middleware {
     pub name: String,
     pub kind: spec::Middleware,
+    /// `{ kind: { options } }`, as the dynamic file holds it.
+    pub tree: serde_yaml::Value,
 }
 
 #[derive(Debug, Clone)]
@@ -587,7 +599,14 @@ impl Builder<'_> {
                 read_only: true,
                 is_volume: false,
             });
-            if uses_docker_provider(self.source) {
+            let endpoint = traefik
+                .providers
+                .as_ref()
+                .and_then(|p| p.docker.as_ref())
+                .and_then(|d| d.endpoint.as_deref())
+                .unwrap_or(edge::DOCKER_SOCKET);
+            // A socket proxy (`tcp://socket-proxy:2375`) replaces the socket mount.
+            if uses_docker_provider(self.source) && endpoint == edge::DOCKER_SOCKET {
                 mounts.push(Mount {
                     source: "/var/run/docker.sock".into(),
                     target: "/var/run/docker.sock".into(),

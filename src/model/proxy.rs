@@ -115,8 +115,9 @@ impl Builder<'_> {
             }
             Owner::Backend(_) => (0, service_name.to_owned(), false),
         };
+        // External middlewares are written `name@provider` already.
         let qualify = |m: &String| {
-            if provider == Provider::File {
+            if provider == Provider::File || m.contains('@') {
                 m.clone()
             } else {
                 format!("{m}@file")
@@ -235,6 +236,9 @@ pub(super) fn traefik_model(
     routers: &[Router],
     l4_routers: &[L4Router],
 ) -> Traefik {
+    let uses_docker_provider = spec.default_provider == Provider::Docker
+        || routers.iter().any(|r| r.provider == Provider::Docker)
+        || l4_routers.iter().any(|r| r.provider == Provider::Docker);
     Traefik {
         version: spec.version.clone(),
         stack: spec.stack.clone(),
@@ -242,7 +246,12 @@ pub(super) fn traefik_model(
         config_dir: spec.config_dir.trim_end_matches('/').to_owned(),
         dynamic_dir: format!("{}/dynamic", spec.config_dir.trim_end_matches('/')),
         network: spec.network.clone(),
-        log_level: spec.log_level.clone(),
+        log_level: spec
+            .log
+            .as_ref()
+            .and_then(|l| l.level.clone())
+            .or_else(|| spec.log_level.clone())
+            .unwrap_or_else(|| "INFO".to_owned()),
         entrypoints: spec
             .entrypoints
             .iter()
@@ -252,11 +261,29 @@ pub(super) fn traefik_model(
                 redirect_to: e.redirect_to.clone(),
                 tls: e.tls,
                 cert_resolver: if e.tls {
-                    spec.default_cert_resolver.clone()
+                    e.cert_resolver
+                        .clone()
+                        .or_else(|| spec.default_cert_resolver.clone())
                 } else {
                     None
                 },
-                middlewares: e.middlewares.iter().map(|m| format!("{m}@file")).collect(),
+                middlewares: e
+                    .middlewares
+                    .iter()
+                    .map(|m| {
+                        if m.contains('@') {
+                            m.clone()
+                        } else {
+                            format!("{m}@file")
+                        }
+                    })
+                    .collect(),
+                tls_domains: if e.tls {
+                    e.tls_domains.clone()
+                } else {
+                    Vec::new()
+                },
+                options: super::edge::entrypoint_options(e),
                 purpose: e.purpose.clone(),
             })
             .collect(),
@@ -268,7 +295,22 @@ pub(super) fn traefik_model(
                 email: r.email.clone(),
                 storage: r.storage.clone(),
                 http_challenge_entrypoint: r.http_challenge_entrypoint.clone(),
-                dns_challenge_provider: r.dns_challenge_provider.clone(),
+                dns_challenge_provider: r
+                    .dns_challenge_provider
+                    .clone()
+                    .or_else(|| r.dns_challenge.as_ref().map(|d| d.provider.clone())),
+                dns_challenge: match (&r.dns_challenge, &r.dns_challenge_provider) {
+                    (Some(d), _) => Some(super::edge::tree(d)),
+                    (None, Some(provider)) => Some(super::edge::tree(&spec::DnsChallenge {
+                        provider: provider.clone(),
+                        resolvers: Vec::new(),
+                        delay_before_check: None,
+                        propagation: None,
+                    })),
+                    (None, None) => None,
+                },
+                ca_server: r.ca_server.clone(),
+                key_type: r.key_type.clone(),
             })
             .collect(),
         middlewares: spec
@@ -277,15 +319,15 @@ pub(super) fn traefik_model(
             .map(|(name, kind)| Middleware {
                 name: name.clone(),
                 kind: kind.clone(),
+                tree: super::edge::tree(kind),
             })
             .collect(),
         dashboard: spec.dashboard.as_ref().map(|d| d.entrypoint.clone()),
         servers_transports: named_values(&spec.servers_transports),
         tls_options: named_values(&spec.tls_options),
         tls_stores: named_values(&spec.tls_stores),
-        uses_docker_provider: spec.default_provider == Provider::Docker
-            || routers.iter().any(|r| r.provider == Provider::Docker)
-            || l4_routers.iter().any(|r| r.provider == Provider::Docker),
+        uses_docker_provider,
+        edge: super::edge::edge(spec, uses_docker_provider),
     }
 }
 

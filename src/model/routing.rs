@@ -81,8 +81,9 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
             }
         })
         .collect();
-    if let Some(entrypoint) = &model.traefik.dashboard {
-        let rule = DASHBOARD_RULE.to_owned();
+    if let Some(dashboard) = &model.traefik.edge.dashboard {
+        let entrypoint = &dashboard.entrypoint;
+        let rule = dashboard.rule.clone();
         let entrypoints = vec![entrypoint.clone()];
         rows.push(RouterRow {
             name: "dashboard@file".into(),
@@ -93,7 +94,11 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
                 .iter()
                 .any(|e| &e.name == entrypoint && e.tls),
             priority: rule::default_priority(&rule, Kind::Http),
-            middlewares: entrypoint_middlewares(&entrypoints),
+            middlewares: {
+                let mut all = entrypoint_middlewares(&entrypoints);
+                all.extend(dashboard.middlewares.iter().map(|m| qualify(m, "file")));
+                all
+            },
             entrypoints,
             rule,
             service: "api@internal".into(),
@@ -119,9 +124,6 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     rows
 }
-
-/// The rule of the dashboard router seisei writes to the file provider.
-pub const DASHBOARD_RULE: &str = "PathPrefix(`/api`) || PathPrefix(`/dashboard`)";
 
 fn internal_row(router: OwnedRouterInput) -> RouterRow {
     let redirect = router.rule == analysis::REDIRECT_RULE;

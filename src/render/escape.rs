@@ -130,4 +130,17 @@ pub mod filters {
         crate::encode::yaml::yaml_value(value, indent, &mut out);
         Ok(Safe(out))
     }
+
+    /// [`yaml_value`] for Traefik's dynamic files, which Traefik renders as Go templates
+    /// first: a literal `{{` in any scalar becomes the action `{{"{{"}}`.
+    #[askama::filter_fn]
+    pub fn traefik_yaml_value(
+        value: &serde_yaml::Value,
+        _env: &dyn askama::Values,
+        indent: usize,
+    ) -> askama::Result<Safe<String>> {
+        let mut out = String::new();
+        crate::encode::yaml::yaml_value(value, indent, &mut out);
+        Ok(Safe(crate::encode::go::go_template_literal(&out)))
+    }
 }

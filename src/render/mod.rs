@@ -12,7 +12,7 @@ use askama::Template;
 
 use crate::model::{self, L4Router, Model, ProxyService, Router, ServiceKind, Stack};
 use crate::spec::Protocol;
-use crate::spec::{Middleware, Provider};
+use crate::spec::Provider;
 use escape::filters;
 
 /// One generated file.
@@ -67,7 +67,6 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
             &PlatformDynamicView {
                 header,
                 traefik: &model.traefik,
-                dashboard_rule: model::routing::DASHBOARD_RULE,
             },
         )?);
         let traefik = &model.traefik;
@@ -235,7 +234,6 @@ struct StaticView<'a> {
 struct PlatformDynamicView<'a> {
     header: Header<'a>,
     traefik: &'a model::Traefik,
-    dashboard_rule: &'static str,
 }
 
 #[derive(Template)]

@@ -7,9 +7,12 @@ pub mod de;
 mod document;
 mod include;
 mod l4;
+mod middleware;
+mod middleware_tcp;
 pub mod secrets;
 mod service_fields;
 mod tls;
+mod traefik_static;
 mod types;
 
 use std::path::{Path, PathBuf};
@@ -20,8 +23,11 @@ pub use document::{
     display as display_path, key as path_key,
 };
 pub use l4::*;
+pub use middleware::*;
+pub use middleware_tcp::*;
 pub use service_fields::*;
 pub use tls::*;
+pub use traefik_static::*;
 pub use types::*;
 
 use crate::diagnostics::{Code, Diagnostic, Related, Span, did_you_mean};
@@ -592,6 +598,11 @@ fn section_error<T: serde::de::DeserializeOwned>(
             document.key_or_parent(&with_field)
         }
     } else if message.starts_with("missing field") {
+        document.key_or_parent(&view)
+    } else if let Some(variant) = backticked_after(&message, "unknown variant `")
+        && view.last() == Some(&variant)
+    {
+        // A one-key map read as an enum (a middleware's kind): the key is the variant.
         document.key_or_parent(&view)
     } else {
         document.value_or_parent(&view)

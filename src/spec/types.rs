@@ -10,6 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::service_fields::{
     Build, Dependency, HealthTest, Logging, Resources, ServiceDefaults, Ulimit,
 };
+use super::{
+    AccessLog, DnsChallenge, Experimental, ForwardedHeaders, Http3, Log, Metrics, Middleware, Ping,
+    Providers, ProxyProtocol, TcpMiddleware, Transport, UdpOptions,
+};
 
 /// The whole platform: every stack behind one Traefik edge proxy.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -116,12 +120,18 @@ pub struct Traefik {
     #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
     #[schemars(with = "BTreeMap<String, Middleware>")]
     pub middlewares: BTreeMap<String, Middleware>,
-    /// The dashboard and API, served on an internal entry point.
+    /// Middlewares defined outside seisei that routes, entry points and chains may use, as
+    /// `name@provider`: `auth@file` from a hand-written file in the dynamic folder,
+    /// `crowdsec@docker` from a container's labels. Any other `@` reference is refused.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub external_middlewares: Vec<String>,
+    /// TCP middlewares, written to the file provider.
+    #[serde(default, with = "serde_yaml::with::singleton_map_recursive")]
+    #[schemars(with = "BTreeMap<String, TcpMiddleware>")]
+    pub tcp_middlewares: BTreeMap<String, TcpMiddleware>,
+    /// The dashboard and API, on an entry point and host of their own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dashboard: Option<Dashboard>,
-    /// Traefik's own log level.
-    #[serde(default = "default_log_level")]
-    pub log_level: String,
     /// How Traefik connects to HTTPS servers (TLS verification, timeouts), by name; services
     /// name one in `serversTransport`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -133,14 +143,31 @@ pub struct Traefik {
     /// Certificate stores by name; Traefik uses only `default`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub tls_stores: BTreeMap<String, crate::spec::TlsStore>,
+    /// Traefik's own log level; the same as `log.level`, which wins when both are set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_level: Option<String>,
+    /// Traefik's own log (`log` in the static configuration).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<Log>,
+    /// The access log (`accessLog`).
+    #[serde(rename = "accessLog", default, skip_serializing_if = "Option::is_none")]
+    pub access_log: Option<AccessLog>,
+    /// The `/ping` health check (`ping`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ping: Option<Ping>,
+    /// Metrics (`metrics`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<Metrics>,
+    /// Options of the providers (`providers`); `providers.precedence` is written by seisei.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub providers: Option<Providers>,
+    /// Plugins (`experimental`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experimental: Option<Experimental>,
 }
 
 fn default_config_dir() -> String {
     "/etc/traefik".to_owned()
-}
-
-fn default_log_level() -> String {
-    "INFO".to_owned()
 }
 
 /// One Traefik entry point.
@@ -158,6 +185,36 @@ pub struct Entrypoint {
     /// Middlewares prepended to every router on this entry point.
     #[serde(default)]
     pub middlewares: Vec<String>,
+    /// Certificate resolver of the entry point's TLS default; the platform's default when
+    /// absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cert_resolver: Option<String>,
+    /// Certificate domains of the entry point's TLS default, e.g. one wildcard certificate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tls_domains: Vec<TlsDomain>,
+    /// Accept the PROXY protocol (`proxyProtocol`).
+    #[serde(
+        rename = "proxyProtocol",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub proxy_protocol: Option<ProxyProtocol>,
+    /// Whose `X-Forwarded-*` headers to trust (`forwardedHeaders`).
+    #[serde(
+        rename = "forwardedHeaders",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub forwarded_headers: Option<ForwardedHeaders>,
+    /// Timeouts and connection life cycle (`transport`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<Transport>,
+    /// HTTP/3 (`http3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http3: Option<Http3>,
+    /// UDP options of a `/udp` entry point (`udp`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub udp: Option<UdpOptions>,
     /// What the entry point is for, shown in the inventory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
@@ -178,6 +235,21 @@ pub struct CertResolver {
     /// certificates need. Its credentials come from the Traefik container's environment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_challenge_provider: Option<String>,
+    /// The DNS-01 challenge with its options (`dnsChallenge`), instead of
+    /// `dns_challenge_provider`.
+    #[serde(
+        rename = "dnsChallenge",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dns_challenge: Option<DnsChallenge>,
+    /// ACME directory (`caServer`), e.g. Let's Encrypt's staging
+    /// `https://acme-staging-v02.api.letsencrypt.org/directory`.
+    #[serde(rename = "caServer", default, skip_serializing_if = "Option::is_none")]
+    pub ca_server: Option<String>,
+    /// Key type (`keyType`): `EC256`, `EC384`, `RSA2048`, `RSA4096` or `RSA8192`.
+    #[serde(rename = "keyType", default, skip_serializing_if = "Option::is_none")]
+    pub key_type: Option<String>,
 }
 
 /// Which Traefik provider declares a route.
@@ -193,71 +265,22 @@ pub enum Provider {
     Docker,
 }
 
-/// A Traefik middleware. Exactly one kind is set.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "snake_case")]
-pub enum Middleware {
-    /// Redirect to another scheme.
-    RedirectScheme {
-        /// Target scheme, e.g. `https`.
-        scheme: String,
-        /// Answer 301/308 instead of 302/307.
-        #[serde(default)]
-        permanent: bool,
-    },
-    /// Remove path prefixes before forwarding.
-    StripPrefix {
-        /// Prefixes to remove.
-        prefixes: Vec<String>,
-    },
-    /// Add security and custom headers.
-    Headers {
-        /// `Strict-Transport-Security` max-age in seconds.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        sts_seconds: Option<u64>,
-        /// Add `includeSubDomains` to the STS header.
-        #[serde(default)]
-        sts_include_subdomains: bool,
-        /// Send `X-Frame-Options: DENY`.
-        #[serde(default)]
-        frame_deny: bool,
-        /// Send `X-Content-Type-Options: nosniff`.
-        #[serde(default)]
-        content_type_nosniff: bool,
-        /// Extra response headers.
-        #[serde(default)]
-        custom_response_headers: BTreeMap<String, String>,
-    },
-    /// HTTP basic authentication from an htpasswd file inside the Traefik container.
-    BasicAuth {
-        /// Path of the htpasswd file.
-        users_file: String,
-    },
-    /// Only let these source ranges through.
-    IpAllowList {
-        /// Addresses or CIDR ranges.
-        source_range: Vec<String>,
-    },
-    /// Limit the request rate per source.
-    RateLimit {
-        /// Average requests per second.
-        average: u64,
-        /// Burst size.
-        #[serde(default = "default_burst")]
-        burst: u64,
-    },
-}
-
-fn default_burst() -> u64 {
-    1
-}
-
 /// The Traefik dashboard and API.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Dashboard {
-    /// Entry point that serves the dashboard; keep it off the public ones.
+    /// Entry point that serves the dashboard. On a public one it needs an auth middleware.
     pub entrypoint: String,
+    /// Host the dashboard answers on, e.g. `traefik.example.com`; any host when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
+    /// Path the dashboard and API live under, e.g. `/traefik` (Traefik's `api.basePath`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_prefix: Option<String>,
+    /// Middlewares of the dashboard router: an auth middleware (basicAuth, digestAuth,
+    /// forwardAuth, or a chain holding one) on a public entry point.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub middlewares: Vec<String>,
 }
 
 /// A network stacks can join.

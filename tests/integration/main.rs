@@ -3,6 +3,7 @@
 mod architecture;
 mod broken;
 mod cli;
+mod edge_options;
 mod golden;
 mod guarded_variables;
 mod hostile;

@@ -210,7 +210,7 @@ fn entry_point_middlewares_reach_traefik_yml_without_tls() {
     let mut spec = platform(
         serde_json::Map::new(),
         &json!({
-            "allow": { "ip_allow_list": { "source_range": ["192.0.2.0/24"] } },
+            "allow": { "ipAllowList": { "sourceRange": ["192.0.2.0/24"] } },
         }),
     );
     spec["traefik"]["entrypoints"]["dashboard"]["middlewares"] = json!(["allow"]);

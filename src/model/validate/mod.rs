@@ -3,9 +3,11 @@
 
 mod collisions;
 mod crosschecks;
+mod edge;
 mod escape_hatch;
 mod fields;
 mod l4;
+mod middleware;
 mod names;
 mod networks;
 mod routes;
@@ -36,6 +38,8 @@ pub fn platform(
         problems,
     };
     check.traefik(model);
+    check.middlewares(model);
+    check.edge(model);
     check.platform_paths();
     check.names();
     for (name, stack) in &resolved.stacks {

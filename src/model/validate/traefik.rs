@@ -54,7 +54,11 @@ impl Checker<'_> {
             ));
         }
         for (name, r) in &t.cert_resolvers {
-            match (&r.http_challenge_entrypoint, &r.dns_challenge_provider) {
+            let dns = r
+                .dns_challenge_provider
+                .as_ref()
+                .or(r.dns_challenge.as_ref().map(|d| &d.provider));
+            match (&r.http_challenge_entrypoint, dns) {
                 (Some(entrypoint), None) => entrypoint_refs.push((
                     vec!["traefik".into(), "cert_resolvers".into(), name.clone(), "http_challenge_entrypoint".into()],
                     entrypoint.clone(),
@@ -159,20 +163,38 @@ impl Checker<'_> {
         }
     }
 
+    /// A reference to a middleware: one of the platform's, or a declared external one
+    /// (`name@provider`). A platform middleware may also be written `name@file`.
     pub(super) fn middleware_ref(&mut self, path: &[&str], name: &str, stack: Option<&str>) {
-        let middlewares = &self.source.spec.traefik.middlewares;
-        if !middlewares.contains_key(name) {
-            let message = format!("unknown middleware `{name}`");
+        let t = &self.source.spec.traefik;
+        let known = match name.split_once('@') {
+            None => t.middlewares.contains_key(name),
+            Some((base, "file")) if t.middlewares.contains_key(base) => true,
+            Some(_) => t.external_middlewares.iter().any(|e| e == name),
+        };
+        if !known {
+            let message = if name.contains('@') {
+                format!("middleware `{name}` is not declared in `traefik.external_middlewares`")
+            } else {
+                format!("unknown middleware `{name}`")
+            };
             let d = match stack {
                 Some(stack) => self.at(stack, path, Code::UnknownMiddleware, message),
                 None => self.source.at(Code::UnknownMiddleware, path, message),
             };
-            self.push(
-                d.with_help(
-                    did_you_mean(name, middlewares.keys().map(String::as_str))
-                        .unwrap_or_else(|| "define it under `traefik.middlewares`".into()),
-                ),
-            );
+            let candidates = t
+                .middlewares
+                .keys()
+                .map(String::as_str)
+                .chain(t.external_middlewares.iter().map(String::as_str));
+            let help = did_you_mean(name, candidates).unwrap_or_else(|| {
+                if name.contains('@') {
+                    format!("a middleware defined outside seisei must be declared: add `{name}` to `traefik.external_middlewares`")
+                } else {
+                    "define it under `traefik.middlewares`".into()
+                }
+            });
+            self.push(d.with_help(help));
         }
     }
 

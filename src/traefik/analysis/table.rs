@@ -22,7 +22,8 @@ pub const ACME_RULE: &str = "PathPrefix(`/.well-known/acme-challenge/`)";
 
 /// Default `providers.precedence` of Traefik v3.7, first wins a tie; providers not listed,
 /// `internal` among them, lose to every listed one (`providerNames` in
-/// `pkg/config/static/static_config.go`). seisei does not set `providers.precedence`.
+/// `pkg/config/static/static_config.go`). Traefik applies it only when written, so seisei
+/// writes `providers.precedence` in this order whenever Docker labels are used (`model::edge`).
 pub const PROVIDER_PRECEDENCE: [&str; 17] = [
     "kubernetesgateway",
     "kubernetescrd",

@@ -84,7 +84,17 @@ pub(super) fn check_outputs(
         if let Some(schemas) = schemas {
             for (kind, validator) in schemas.all() {
                 if kind.selects(path) {
-                    for error in errors(validator, document) {
+                    // `providers.precedence` came with Traefik 3.7, after the vendored static
+                    // schema (see schemas.rs); the real-Traefik test starts 3.7.15 with it.
+                    let mut document = document.clone();
+                    if kind == Kind::Static
+                        && let Some(providers) = document
+                            .get_mut("providers")
+                            .and_then(serde_json::Value::as_object_mut)
+                    {
+                        providers.remove("precedence");
+                    }
+                    for error in errors(validator, &document) {
                         problems.push(format!("{path}: {}: {error}", kind.schema()));
                     }
                 }

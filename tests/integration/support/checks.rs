@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use seisei::Compiled;
 use seisei::model::{Router, Service, ServiceKind, Stack};
-use seisei::spec::{Middleware, Provider};
+use seisei::spec::Provider;
 use serde_yaml::{Mapping, Value};
 
 use crate::support::findings::*;
@@ -411,15 +411,16 @@ pub(crate) fn check_dynamic(compiled: &Compiled, findings: &mut Findings) {
     };
     let traefik = &model.traefik;
     let mut http = Vec::new();
-    if let Some(entrypoint) = &traefik.dashboard {
-        let dashboard = mapping([
-            (
-                "rule".to_owned(),
-                s("PathPrefix(`/api`) || PathPrefix(`/dashboard`)"),
-            ),
-            ("entryPoints".to_owned(), strings([entrypoint])),
+    if let Some(router) = &traefik.edge.dashboard {
+        let mut dashboard = vec![
+            ("rule".to_owned(), s(&router.rule)),
+            ("entryPoints".to_owned(), strings([&router.entrypoint])),
             ("service".to_owned(), s("api@internal")),
-        ]);
+        ];
+        if !router.middlewares.is_empty() {
+            dashboard.push(("middlewares".to_owned(), strings(&router.middlewares)));
+        }
+        let dashboard = mapping(dashboard);
         http.push((
             "routers".to_owned(),
             mapping([("dashboard".to_owned(), dashboard)]),
@@ -436,10 +437,24 @@ pub(crate) fn check_dynamic(compiled: &Compiled, findings: &mut Findings) {
             ),
         ));
     }
-    let expected = if http.is_empty() {
+    let mut sections = Vec::new();
+    if !http.is_empty() {
+        sections.push(("http".to_owned(), mapping(http)));
+    }
+    let spec_tcp = &compiled.source.spec.traefik.tcp_middlewares;
+    if !spec_tcp.is_empty() {
+        let tcp = spec_tcp
+            .iter()
+            .map(|(name, m)| (name.clone(), expected_middleware(m)));
+        sections.push((
+            "tcp".to_owned(),
+            mapping([("middlewares".to_owned(), mapping(tcp))]),
+        ));
+    }
+    let expected = if sections.is_empty() {
         Value::Mapping(Mapping::new())
     } else {
-        mapping([("http".to_owned(), mapping(http))])
+        mapping(sections)
     };
     findings.same(format!("{path}: content"), doc, expected);
 }
@@ -480,69 +495,12 @@ pub(crate) fn expected_router(router: &Router) -> Vec<(String, Value)> {
     out
 }
 
-/// A middleware as Traefik's file provider spells it.
-pub(crate) fn expected_middleware(kind: &Middleware) -> Value {
-    let (name, body) = match kind {
-        Middleware::RedirectScheme { scheme, permanent } => (
-            "redirectScheme",
-            mapping([
-                ("scheme".to_owned(), s(scheme)),
-                ("permanent".to_owned(), Value::Bool(*permanent)),
-            ]),
-        ),
-        Middleware::StripPrefix { prefixes } => (
-            "stripPrefix",
-            mapping([("prefixes".to_owned(), strings(prefixes))]),
-        ),
-        Middleware::Headers {
-            sts_seconds,
-            sts_include_subdomains,
-            frame_deny,
-            content_type_nosniff,
-            custom_response_headers,
-        } => {
-            let mut fields = Vec::new();
-            if let Some(seconds) = sts_seconds {
-                fields.push(("stsSeconds".to_owned(), Value::Number((*seconds).into())));
-                fields.push((
-                    "stsIncludeSubdomains".to_owned(),
-                    Value::Bool(*sts_include_subdomains),
-                ));
-            }
-            fields.push(("frameDeny".to_owned(), Value::Bool(*frame_deny)));
-            fields.push((
-                "contentTypeNosniff".to_owned(),
-                Value::Bool(*content_type_nosniff),
-            ));
-            if !custom_response_headers.is_empty() {
-                fields.push((
-                    "customResponseHeaders".to_owned(),
-                    mapping(
-                        custom_response_headers
-                            .iter()
-                            .map(|(k, v)| (k.clone(), s(v))),
-                    ),
-                ));
-            }
-            ("headers", mapping(fields))
-        }
-        Middleware::BasicAuth { users_file } => (
-            "basicAuth",
-            mapping([("usersFile".to_owned(), s(users_file))]),
-        ),
-        Middleware::IpAllowList { source_range } => (
-            "ipAllowList",
-            mapping([("sourceRange".to_owned(), strings(source_range))]),
-        ),
-        Middleware::RateLimit { average, burst } => (
-            "rateLimit",
-            mapping([
-                ("average".to_owned(), Value::Number((*average).into())),
-                ("burst".to_owned(), Value::Number((*burst).into())),
-            ]),
-        ),
-    };
-    mapping([(name.to_owned(), body)])
+/// A middleware as Traefik's file provider spells it: the spec's own tree, since the spec
+/// carries Traefik's names. `serde_json` writes an enum as a one-key map without the help of
+/// the `singleton_map` adapter seisei uses, so the two paths are independent.
+pub(crate) fn expected_middleware(kind: &impl serde::Serialize) -> Value {
+    let json = serde_json::to_value(kind).expect("a middleware serialises");
+    serde_yaml::to_value(json).expect("JSON is YAML")
 }
 
 /// `traefik.yml`: the values that come from the spec (addresses, resolvers, paths).

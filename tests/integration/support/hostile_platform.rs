@@ -218,11 +218,11 @@ pub(crate) fn write_hostile_platform(dir: &Path) -> PathBuf {
         stacks,
         &json!({
             "hostile-headers": { "headers": {
-                "sts_seconds": 60, "frame_deny": true,
-                "custom_response_headers": headers,
+                "stsSeconds": 60, "frameDeny": true,
+                "customResponseHeaders": headers,
             }},
-            "strip": { "strip_prefix": { "prefixes": ["/it's", "/{{x}}", "/a #b"] } },
-            "allow": { "ip_allow_list": { "source_range": ["192.0.2.0/24", "2001:db8::/32"] } },
+            "strip": { "stripPrefix": { "prefixes": ["/it's", "/{{x}}", "/a #b"] } },
+            "allow": { "ipAllowList": { "sourceRange": ["192.0.2.0/24", "2001:db8::/32"] } },
         }),
     );
     let path = dir.join("platform.yaml");

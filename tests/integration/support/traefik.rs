@@ -8,15 +8,21 @@
 //!   `/api/rawdata` lists every router, service and middleware with its status and errors;
 //! - ACME talks to `https://127.0.0.1:9`, which refuses, so nothing leaves the machine and TLS
 //!   entry points serve Traefik's default certificate; ACME storage is in the scratch folder;
-//! - the Docker provider is removed (there is no daemon): the Docker labels of every enabled
-//!   container become a file-provider document of the same tree (`traefik.http.routers.X.rule`
+//! - the Docker provider is removed (there is no daemon; `providers.precedence` stays): the
+//!   Docker labels of every enabled container become a file-provider document of the same tree (`traefik.http.routers.X.rule`
 //!   is `http.routers.X.rule`), whose names then end in `@file` instead of `@docker`;
 //! - every service's servers are one local HTTP backend that answers 200 (`url` for HTTP,
 //!   `address` for TCP and UDP services, which are then only checked to load), and every
 //!   `https://` server one local HTTPS backend (`support/tls_backend.rs`) whose self-signed
 //!   certificate, valid for `nas.lan`, replaces every `rootCAs` file and the TLS store's default
 //!   certificate: a servers transport that verifies its server does so for real;
-//! - a JSON access log (internal routers included) records `RouterName` per request.
+//! - a JSON access log (internal routers included) records `RouterName` per request;
+//! - what lives outside seisei is stood in for: a forwardAuth `address` is the local backend
+//!   (which answers 200, so the request goes through), a basicAuth/digestAuth `usersFile` is a
+//!   scratch file with one user, each declared external `name@file` middleware is a no-op
+//!   headers middleware in a file of its own (not counted as seisei's), and plugin middlewares
+//!   and `experimental.plugins` are dropped, since plugins are downloaded at start and the
+//!   test machine has no network.
 //!
 //! [`answering_routers`] is the entry point for differential tests of `seisei route`.
 
@@ -159,10 +165,35 @@ impl Traefik {
         for (name, doc) in &mut documents {
             point_servers_at(doc, backend.port, tls_backend.port);
             point_certificates_at(doc, &tls_backend);
+            stand_in_for_the_outside(doc, backend.port, scratch.path());
             collect_names(doc, &mut routers, &mut objects);
             let path = dynamic_dir.join(name.as_str());
             std::fs::write(&path, serde_yaml::to_string(doc).expect("serialise"))
                 .expect("write a dynamic file");
+        }
+
+        let externals: Vec<&str> = compiled
+            .source
+            .spec
+            .traefik
+            .external_middlewares
+            .iter()
+            .filter_map(|e| e.strip_suffix("@file"))
+            .collect();
+        if !externals.is_empty() {
+            let stubs: Map<String, Value> = externals
+                .iter()
+                .map(|name| {
+                    let stub = json!({"headers": {"customRequestHeaders": {"X-Oracle-Stub": "1"}}});
+                    ((*name).to_owned(), stub)
+                })
+                .collect();
+            let doc = json!({"http": {"middlewares": stubs}});
+            std::fs::write(
+                dynamic_dir.join("zz-external-stand-ins.yml"),
+                serde_yaml::to_string(&doc).expect("serialise"),
+            )
+            .expect("write the external stand-ins");
         }
 
         let static_artifact = compiled
@@ -466,11 +497,18 @@ fn rewrite_static(
         json!({"address": format!("127.0.0.1:{api_port}")}),
     );
     root.insert("api".into(), json!({"dashboard": true, "insecure": true}));
-    root.insert(
-        "providers".into(),
-        json!({"file": {"directory": dynamic_dir, "watch": false}}),
-    );
+    // `precedence` is kept: it is seisei's, and Traefik must accept it.
+    let precedence = root
+        .get("providers")
+        .and_then(|p| p.get("precedence"))
+        .cloned();
+    let mut providers = json!({"file": {"directory": dynamic_dir, "watch": false}});
+    if let Some(precedence) = precedence {
+        providers["precedence"] = precedence;
+    }
+    root.insert("providers".into(), providers);
     root.insert("log".into(), json!({"level": "INFO", "noColor": true}));
+    root.remove("experimental");
     root.insert(
         "accessLog".into(),
         json!({"filePath": access_log, "format": "json", "addInternals": true}),
@@ -657,6 +695,38 @@ fn point_certificates_at(doc: &mut Value, backend: &TlsBackend) {
             {
                 default.insert("certFile".into(), cert.clone());
                 default.insert("keyFile".into(), key.clone());
+            }
+        }
+    }
+}
+
+/// Rewrites what points outside seisei's output (see the module doc): forwardAuth addresses,
+/// users files, plugin middlewares.
+fn stand_in_for_the_outside(doc: &mut Value, port: u16, scratch: &Path) {
+    let Some(middlewares) = doc
+        .pointer_mut("/http/middlewares")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    middlewares.retain(|_, m| m.get("plugin").is_none());
+    for (name, m) in middlewares.iter_mut() {
+        if let Some(auth) = m.get_mut("forwardAuth").and_then(Value::as_object_mut) {
+            auth.insert("address".into(), json!(format!("http://127.0.0.1:{port}/")));
+        }
+        for (kind, line) in [
+            ("basicAuth", "oracle:$apr1$oracle00$0000000000000000000000"),
+            (
+                "digestAuth",
+                "oracle:oracle:00000000000000000000000000000000",
+            ),
+        ] {
+            if let Some(auth) = m.get_mut(kind).and_then(Value::as_object_mut)
+                && auth.contains_key("usersFile")
+            {
+                let file = scratch.join(format!("users-{name}"));
+                std::fs::write(&file, format!("{line}\n")).expect("write a users file");
+                auth.insert("usersFile".into(), json!(file));
             }
         }
     }

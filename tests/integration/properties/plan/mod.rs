@@ -108,7 +108,8 @@ pub(super) fn platform_plan(
         literal_text(),
         prop::option::of(literal_text()),
         Just(version),
-        literal_text(),
+        // seisei refuses a level Traefik does not know (it would fall back to ERROR).
+        select(vec!["TRACE", "DEBUG", "INFO", "WARN", "ERROR"]).prop_map(str::to_owned),
         text_without(':'),
         Just(docker_by_default),
         [literal_text(), literal_text(), literal_text()],
@@ -117,11 +118,17 @@ pub(super) fn platform_plan(
         literal_text(),
     );
     let middlewares = (
-        prop::collection::btree_map(literal_text(), literal_text(), 0..4),
-        prop::collection::vec(literal_text(), 1..3),
+        // Header names are HTTP tokens and prefixes paths (seisei refuses others, as
+        // Traefik does); their values and the rest stay hostile.
+        prop::collection::btree_map(pattern("[A-Za-z][A-Za-z0-9-]{0,12}"), literal_text(), 0..4),
+        prop::collection::vec(literal_text().prop_map(|p| format!("/{p}")), 1..3),
         literal_text(),
-        prop::collection::vec(literal_text(), 1..3),
-        literal_text(),
+        prop::collection::vec(
+            (any::<[u8; 4]>(), 0_u8..=32)
+                .prop_map(|(ip, bits)| format!("{}.{}.{}.{}/{bits}", ip[0], ip[1], ip[2], ip[3])),
+            1..3,
+        ),
+        select(vec!["http", "https"]).prop_map(str::to_owned),
     );
     let networks = prop::collection::vec((literal_text(), any::<bool>()), 0..3);
     let stacks = prop::collection::vec(stack_plan(), 1..3);
@@ -155,7 +162,11 @@ pub(super) fn platform_plan(
             dns_provider: dns,
             headers,
             prefixes,
-            users_file,
+            // A users file must be on a Traefik mount: the dynamic folder is one.
+            users_file: format!(
+                "{}/dynamic/{users_file}",
+                format!("/{config_dir}").trim_end_matches('/')
+            ),
             source_ranges,
             scheme,
             networks,
