@@ -5,8 +5,8 @@
 
 use regex::Regex;
 
-use crate::traefik::Version;
 use crate::traefik::rule::{Arg, Expr, Matcher};
+use crate::traefik::{Version, goregex};
 
 /// Most AND-terms a rule may expand to before it counts as too large to reason about; real
 /// rules have a handful, and the product of `||` groups under `&&` grows fast.
@@ -85,7 +85,7 @@ impl Pattern {
         };
         Pattern {
             source: source.to_owned(),
-            regex: Regex::new(source).ok(),
+            regex: goregex::compile(source).ok(),
             reach,
             suffix: if host {
                 emulated_wildcard(source)

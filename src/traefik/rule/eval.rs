@@ -4,10 +4,10 @@
 
 use std::net::IpAddr;
 
-use regex::Regex;
-
 use super::check::parse_ip_range;
 use super::{Arg, Expr, Matcher, Request};
+use crate::traefik::goregex;
+use crate::traefik::request::canonical_header_key;
 
 impl Expr {
     /// Evaluates the rule against a request with Traefik's matching semantics.
@@ -31,23 +31,26 @@ fn leaf_matches(matcher: Matcher, args: &[Arg], req: &Request) -> bool {
     let value = |index: usize| args.get(index).map_or("", |arg| arg.value.as_str());
     match matcher {
         Matcher::Host | Matcher::HostSni => host_matches(value(0), req.host),
-        Matcher::HostRegexp | Matcher::HostSniRegexp => {
-            regex_matches(value(0), &canonical_host(req.host))
-        }
+        // With CNAME flattening off (what seisei writes) Traefik also tests the pattern on the
+        // flattened name, which is then empty (`hostRegexp` in `pkg/muxer/http/matcher.go`):
+        // a pattern that matches "" matches every request.
+        Matcher::HostRegexp => goregex::compile(value(0))
+            .is_ok_and(|re| re.is_match(&canonical_host(req.host)) || re.is_match("")),
+        Matcher::HostSniRegexp => regex_matches(value(0), &canonical_host(req.host)),
         Matcher::Path => req.path == value(0),
         Matcher::PathPrefix => req.path.starts_with(value(0)),
         Matcher::PathRegexp => regex_matches(value(0), req.path),
         // Traefik upper-cases the argument, not the request method.
         Matcher::Method => req.method == value(0).to_uppercase(),
         Matcher::Header => any_value(req.headers, value(0), true, |v| v == value(1)),
-        Matcher::HeaderRegexp => Regex::new(value(1))
+        Matcher::HeaderRegexp => goregex::compile(value(1))
             .is_ok_and(|re| any_value(req.headers, value(0), true, |v| re.is_match(v))),
         // The one-value form matches a key with an empty value, not "key present".
         Matcher::Query | Matcher::QueryRegexp if args.len() == 1 => {
             any_value(req.query, value(0), false, str::is_empty)
         }
         Matcher::Query => any_value(req.query, value(0), false, |v| v == value(1)),
-        Matcher::QueryRegexp => Regex::new(value(1))
+        Matcher::QueryRegexp => goregex::compile(value(1))
             .is_ok_and(|re| any_value(req.query, value(0), false, |v| re.is_match(v))),
         Matcher::ClientIp => match (req.client_ip, parse_ip_range(value(0))) {
             (Some(client), Some((network, prefix))) => ip_in_range(client, network, prefix),
@@ -91,17 +94,19 @@ fn host_matches(pattern: &str, request_host: &str) -> bool {
         Some(suffix) => host
             .strip_suffix(suffix)
             .and_then(|rest| rest.strip_suffix('.'))
-            .is_some_and(|label| !label.is_empty() && !label.contains('.')),
+            // The first label is replaced by `*` whatever it is, even empty (`.example.com`).
+            .is_some_and(|label| !label.contains('.')),
         None => host == pattern,
     }
 }
 
 fn regex_matches(pattern: &str, text: &str) -> bool {
-    Regex::new(pattern).is_ok_and(|re| re.is_match(text))
+    goregex::compile(pattern).is_ok_and(|re| re.is_match(text))
 }
 
-/// Whether any value under `key` passes `accept`. Header names compare case-insensitively
-/// (Go canonicalises them); query keys compare exactly.
+/// Whether any value under `key` passes `accept`. Header names compare in Go's canonical
+/// spelling (`http.CanonicalHeaderKey`), so a name Go cannot canonicalise matches only itself;
+/// query keys compare exactly.
 fn any_value(
     pairs: &[(String, String)],
     key: &str,
@@ -110,7 +115,7 @@ fn any_value(
 ) -> bool {
     pairs.iter().any(|(k, v)| {
         let same_key = if ignore_case {
-            k.eq_ignore_ascii_case(key)
+            canonical_header_key(k) == canonical_header_key(key)
         } else {
             k == key
         };
