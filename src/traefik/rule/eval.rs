@@ -78,24 +78,32 @@ pub(super) fn normalize_host(host: &str) -> String {
     host
 }
 
-/// `Host` semantics: case-insensitive, a trailing dot on either side tolerated, `*.x` covering
-/// exactly one more label and `*` everything, even an empty host (v3.7.7,
-/// `DomainMatchHostExpression` in `pkg/muxer/muxer.go`).
+/// `Host` semantics (`host` in `pkg/muxer/http/matcher.go`): `*` matches everything, even an
+/// empty host (v3.7.7); otherwise the lowercased host equals the value, with `*.x` standing for
+/// any first label (`DomainMatchHostExpression` in `pkg/muxer/muxer.go`), or equals it once
+/// one trailing dot is taken off the value, or once one is taken off the host.
 fn host_matches(pattern: &str, request_host: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let host = normalize_host(&canonical_host(request_host));
+    let host = canonical_host(request_host);
     if host.is_empty() {
         return false;
     }
-    let pattern = normalize_host(pattern);
+    let pattern = pattern.to_ascii_lowercase();
+    domain_match(&host, &pattern)
+        || pattern
+            .strip_suffix('.')
+            .is_some_and(|pattern| domain_match(&host, pattern))
+        || host
+            .strip_suffix('.')
+            .is_some_and(|host| domain_match(host, &pattern))
+}
+
+/// `DomainMatchHostExpression`: a `*.` pattern replaces the host's first label.
+fn domain_match(host: &str, pattern: &str) -> bool {
     match pattern.strip_prefix("*.") {
-        Some(suffix) => host
-            .strip_suffix(suffix)
-            .and_then(|rest| rest.strip_suffix('.'))
-            // The first label is replaced by `*` whatever it is, even empty (`.example.com`).
-            .is_some_and(|label| !label.contains('.')),
+        Some(suffix) => host.split_once('.').is_some_and(|(_, rest)| rest == suffix),
         None => host == pattern,
     }
 }
