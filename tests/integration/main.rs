@@ -3,6 +3,7 @@
 mod architecture;
 mod broken;
 mod cli;
+mod go_regex;
 mod golden;
 mod hostile;
 mod hostile_input;

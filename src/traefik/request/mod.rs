@@ -107,6 +107,12 @@ pub fn route_request(request: &WireRequest, sanitize: bool) -> Result<RoutedRequ
     };
     host::check_host_header(&host_header)?;
     let target = request.target.as_slice();
+    // A space ends the target in the request line; what follows is no HTTP version.
+    if target.contains(&b' ') {
+        return Err(Rejection::new(
+            "the request target holds a space: the request line does not parse",
+        ));
+    }
     let (before_query, raw_query) = match target.iter().position(|b| *b == b'?') {
         Some(at) => (&target[..at], &target[at + 1..]),
         None => (target, &b""[..]),
@@ -128,6 +134,7 @@ pub fn route_request(request: &WireRequest, sanitize: bool) -> Result<RoutedRequ
         let at = rest.find('/').unwrap_or(rest.len());
         let authority = &rest[..at];
         let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        check_authority(authority)?;
         if !authority.is_empty() {
             authority.clone_into(&mut host_header);
         }
@@ -154,6 +161,43 @@ pub fn route_request(request: &WireRequest, sanitize: bool) -> Result<RoutedRequ
         host_header,
         client_ip: request.client_ip,
     })
+}
+
+/// Go's `parseHost` on the authority of an absolute-form target: a port of digits only, and
+/// host bytes from the set `net/url` leaves unescaped in hosts; an escape other than `%25` in
+/// the ASCII range is refused.
+fn check_authority(authority: &str) -> Result<(), Rejection> {
+    let refuse = || {
+        Rejection::new(format!(
+            "Go cannot parse the host `{authority}` of the request target"
+        ))
+    };
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let (inner, after) = rest.split_once(']').ok_or_else(refuse)?;
+        (inner, after.strip_prefix(':').map_or(after, |p| p))
+    } else {
+        match authority.split_once(':') {
+            Some((host, port)) => (host, port),
+            None => (authority, ""),
+        }
+    };
+    if !port.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refuse());
+    }
+    let bytes = host.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape_ok = b != b'%'
+            || bytes.get(i + 1..i + 3) == Some(b"25")
+            || bytes
+                .get(i + 1)
+                .is_some_and(|h| path::hex(*h).is_some_and(|v| v >= 8));
+        let plain_ok =
+            b >= 0x80 || b.is_ascii_alphanumeric() || b"-_.~!$&'()*+,;=:[]<>\"%".contains(&b);
+        if !escape_ok || !plain_ok {
+            return Err(refuse());
+        }
+    }
+    Ok(())
 }
 
 /// `XForwarded.ServeHTTP` for an untrusted client: managed X headers deleted (underscore
