@@ -88,7 +88,7 @@ pub enum Command {
     Routes(RoutesArgs),
     /// Explain which router answers a request, which others matched and why they lost.
     #[command(
-        after_help = "Examples:\n  seisei route https://acme.erp.seisei.tokyo/web/login\n  seisei route https://api.seisei.tokyo/crm/contacts --method POST --header 'Content-Type:application/json'\n\nExit codes: 0 a router answers, 1 no router matches (Traefik answers 404), 2 invalid spec or URL."
+        after_help = "Examples:\n  seisei route https://acme.erp.seisei.tokyo/web/login\n  seisei route https://api.seisei.tokyo/crm/contacts --method POST --header 'Content-Type:application/json'\n\nAnswers even while `validate` reports routing errors such as a tie (E0405), and says the pick is undefined.\n\nExit codes: 0 a router answers, 1 no router answers (Traefik answers 404, or 400 before routing), 2 invalid spec or URL."
     )]
     Route(RouteArgs),
     /// Print a shell completion script.
@@ -187,6 +187,12 @@ pub struct RouteArgs {
     /// A request header as `Name:value`; repeat for several.
     #[arg(long = "header", value_name = "NAME:VALUE")]
     pub headers: Vec<String>,
+    /// The client's address, which `ClientIP` matchers read.
+    #[arg(long = "client-ip", value_name = "IP")]
+    pub client_ip: Option<std::net::IpAddr>,
+    /// `text` for people, `json` for tools (priorities as strings: they are 64-bit).
+    #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+    pub format: String,
 }
 
 #[derive(Debug, Subcommand)]

@@ -167,26 +167,7 @@ pub fn run(cli: &Cli) -> u8 {
             );
             EXIT_OK
         }),
-        Command::Route(args) => with_model(term, &args.spec, |compiled| {
-            let mut headers = Vec::new();
-            for header in &args.headers {
-                let Some((name, value)) = header.split_once(':') else {
-                    eprintln!("seisei: header `{header}` is not `Name:value`");
-                    return EXIT_ERROR;
-                };
-                headers.push((name.trim().to_owned(), value.trim().to_owned()));
-            }
-            match explain::route(&compiled.model, &args.url, &args.method, &headers) {
-                Ok((text, answered)) => {
-                    print!("{text}");
-                    if answered { EXIT_OK } else { EXIT_STALE }
-                }
-                Err(message) => {
-                    eprintln!("seisei: {message}");
-                    EXIT_ERROR
-                }
-            }
-        }),
+        Command::Route(args) => route(term, args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,
@@ -211,6 +192,49 @@ pub fn run(cli: &Cli) -> u8 {
 }
 
 /// The spec file the arguments name, or the one found from the current directory.
+/// `seisei route`: answers on a model with routing errors too (a tie is when the question
+/// matters most), but not on a spec that does not build.
+fn route(term: Terminal, args: &crate::cli::RouteArgs) -> u8 {
+    let mut headers = Vec::new();
+    for header in &args.headers {
+        let Some((name, value)) = header.split_once(':') else {
+            eprintln!("seisei: header `{header}` is not `Name:value`");
+            return EXIT_ERROR;
+        };
+        headers.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+    let path = spec_path(&args.spec);
+    let model = match seisei::compile_for_routing(&path) {
+        Ok((model, problems, text)) => {
+            term.diagnostics(Some(&path), Some(&text), &problems);
+            if diagnostics::has_errors(&problems) {
+                eprintln!("seisei: answering anyway: the errors above are about routing");
+            }
+            model
+        }
+        Err((text, problems)) => {
+            term.diagnostics(Some(&path), text.as_deref(), &problems);
+            return EXIT_ERROR;
+        }
+    };
+    let query = explain::RouteQuery {
+        url: args.url.clone(),
+        method: args.method.clone(),
+        headers,
+        client_ip: args.client_ip,
+    };
+    match explain::route(&model, &query, args.format == "json") {
+        Ok((text, answered)) => {
+            print!("{text}");
+            if answered { EXIT_OK } else { EXIT_STALE }
+        }
+        Err(message) => {
+            eprintln!("seisei: {message}");
+            EXIT_ERROR
+        }
+    }
+}
+
 fn spec_path(args: &SpecArgs) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     crate::cli::find_spec(args.spec.as_deref(), &cwd)

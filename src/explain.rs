@@ -2,11 +2,13 @@
 //! router answers a request. Input: the model; output: text for the terminal.
 
 use std::fmt::Write as _;
+use std::net::IpAddr;
 
 use crate::model::Model;
 use crate::model::routing::{self, RouterRow};
 use crate::traefik::Version;
-use crate::traefik::analysis::{self, LossReason, RequestInput};
+use crate::traefik::analysis::{self, LossReason, RequestInput, Verdict};
+use crate::traefik::request::{self, RoutedRequest, WireRequest};
 
 /// The routing table, sorted by `sort` (`name`, `priority` highest first, or `host`).
 pub fn routes(model: &Model, sort: &str, json: bool) -> String {
@@ -103,18 +105,46 @@ fn host_key(model: &Model, row: &RouterRow) -> String {
         .map_or_else(|| "~".to_owned(), |h| h.trim_start_matches("*.").to_owned())
 }
 
-/// A request parsed from a URL.
-#[derive(Debug)]
-pub struct Request {
-    pub tls: bool,
-    pub port: u16,
-    pub host: String,
-    pub path: String,
-    pub query: Vec<(String, String)>,
+/// What `seisei route` was asked: a URL and what the client adds to it.
+#[derive(Clone, Debug, Default)]
+pub struct RouteQuery {
+    pub url: String,
+    /// As sent: Traefik compares it case-sensitively, so `get` matches no `Method(`GET`)`.
+    pub method: String,
+    pub headers: Vec<(String, String)>,
+    /// The TCP peer address, which `ClientIP` reads.
+    pub client_ip: Option<IpAddr>,
 }
 
-/// Parses `scheme://host[:port][/path][?query]`; the fragment is ignored.
-pub fn parse_url(url: &str) -> Result<Request, String> {
+/// A request as a client sends it for a URL, and the port it connects to.
+#[derive(Clone, Debug)]
+pub struct ClientRequest {
+    pub port: u16,
+    pub wire: WireRequest,
+}
+
+/// What Traefik does with one request on one entry point.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// Go's server or Traefik answer 400 before any router runs.
+    Rejected(String),
+    /// The request reached the routers; the verdict says which answers.
+    Routed {
+        request: Box<RoutedRequest>,
+        verdict: Verdict,
+    },
+}
+
+/// Reads `scheme://[user@]host[:port][/path][?query][#fragment]` the way a client sends it: the
+/// path and query byte for byte (as `curl --path-as-is`: dot segments and escapes are Traefik's
+/// to clean), the fragment dropped, user info dropped, the host in punycode and the port in
+/// the `Host` header only when it is not the scheme's default.
+///
+/// # Errors
+///
+/// A URL without an HTTP scheme or host, with a bad port, or with a space.
+pub fn parse_url(query: &RouteQuery) -> Result<ClientRequest, String> {
+    let url = query.url.as_str();
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| format!("`{url}` has no scheme; write `https://{url}`"))?;
@@ -127,53 +157,119 @@ pub fn parse_url(url: &str) -> Result<Request, String> {
             ));
         }
     };
+    if rest.contains([' ', '\t']) {
+        return Err(format!("`{url}` holds a space; write it as `%20`"));
+    }
     let rest = rest.split('#').next().unwrap_or_default();
-    let (authority, path_and_query) = match rest.find(['/', '?']) {
+    let (authority, target) = match rest.find(['/', '?']) {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let (path, query) = path_and_query
-        .split_once('?')
-        .unwrap_or((path_and_query, ""));
-    let path = if path.is_empty() { "/" } else { path };
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.ends_with(']') || authority.starts_with('[') => (
-            host,
-            port.parse::<u16>()
-                .map_err(|_| format!("`{port}` is not a port"))?,
-        ),
-        _ => (authority, if tls { 443 } else { 80 }),
+    let target = if target.starts_with('?') {
+        format!("/{target}")
+    } else {
+        target.to_owned()
     };
-    if host.is_empty() {
-        return Err(format!("`{url}` has no host"));
+    let (host, port) = request::client_host(authority, if tls { 443 } else { 80 })?;
+    let mut headers = query.headers.clone();
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+        headers.insert(0, ("Host".to_owned(), host));
     }
-    let query = query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (k.to_owned(), v.to_owned())
-        })
-        .collect();
-    Ok(Request {
-        tls,
+    Ok(ClientRequest {
         port,
-        host: host.trim_matches(['[', ']']).to_ascii_lowercase(),
-        path: path.to_owned(),
-        query,
+        wire: WireRequest {
+            method: query.method.clone(),
+            target: target.into_bytes(),
+            headers,
+            tls,
+            client_ip: query.client_ip,
+        },
     })
 }
 
-/// Which router answers `url`, as text, and whether one does.
-pub fn route(
-    model: &Model,
-    url: &str,
-    method: &str,
-    headers: &[(String, String)],
-) -> Result<(String, bool), String> {
-    let request = parse_url(url)?;
+/// What Traefik does with `wire` arriving on `entrypoint`.
+///
+/// # Errors
+///
+/// When the spec's Traefik version is invalid.
+pub fn answer(model: &Model, wire: &WireRequest, entrypoint: &str) -> Result<Outcome, String> {
     let version =
         Version::parse(&model.traefik.version).ok_or("the spec's Traefik version is invalid")?;
+    let routed = match request::route_request(wire, true) {
+        Ok(routed) => routed,
+        Err(rejection) => return Ok(Outcome::Rejected(rejection.reason)),
+    };
+    let rows = routing::table(model);
+    let inputs: Vec<_> = rows.iter().map(RouterRow::as_input).collect();
+    let input = RequestInput {
+        scheme_tls: wire.tls,
+        entrypoint: Some(entrypoint.to_owned()),
+        host: routed.host.clone(),
+        path: routed.routing_path.clone(),
+        method: routed.method.clone(),
+        headers: routed.headers.clone(),
+        query: routed.query.clone(),
+        client_ip: routed.client_ip,
+    };
+    let mut explanation = analysis::explain(&inputs, &input, &[], version);
+    let verdict = explanation
+        .verdicts
+        .pop()
+        .ok_or("no verdict for the entry point")?;
+    Ok(Outcome::Routed {
+        request: Box::new(routed),
+        verdict,
+    })
+}
+
+/// Where the redirect router of `entrypoint` sends a request, and with which status
+/// (`redirect_scheme.go`: the target entry point's port unless it is the scheme's default,
+/// the cleaned path and the raw query; 301 for GET and 308 otherwise, as seisei writes
+/// `permanent: true`).
+fn redirect(model: &Model, entrypoint: &str, request: &RoutedRequest) -> Option<(u16, String)> {
+    let to = model
+        .traefik
+        .entrypoints
+        .iter()
+        .find(|e| e.name == entrypoint)?
+        .redirect_to
+        .as_deref()?;
+    let port = model
+        .traefik
+        .entrypoints
+        .iter()
+        .find(|e| e.name == to)
+        .and_then(|e| e.address.rsplit(':').next()?.parse::<u16>().ok())
+        .or_else(|| to.strip_prefix(':')?.parse().ok())?;
+    let host = &request.host_header;
+    let host = match host.rsplit_once(':') {
+        Some((name, _)) if !name.contains(':') || name.ends_with(']') => name,
+        _ => host,
+    };
+    let port = if port == 443 {
+        String::new()
+    } else {
+        format!(":{port}")
+    };
+    let query = if request.raw_query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", request.raw_query)
+    };
+    let status = if request.method == "GET" { 301 } else { 308 };
+    Some((
+        status,
+        format!("https://{host}{port}{}{query}", request.path.escaped),
+    ))
+}
+
+/// Which router answers the query, as text or JSON, and whether one does.
+///
+/// # Errors
+///
+/// A URL that cannot be read, or an invalid Traefik version.
+pub fn route(model: &Model, query: &RouteQuery, json: bool) -> Result<(String, bool), String> {
+    let client = parse_url(query)?;
     let entrypoints: Vec<String> = model
         .traefik
         .entrypoints
@@ -183,90 +279,173 @@ pub fn route(
                 .rsplit(':')
                 .next()
                 .and_then(|p| p.parse::<u16>().ok())
-                == Some(request.port)
+                == Some(client.port)
         })
         .map(|e| e.name.clone())
         .collect();
-    let mut out = format!("{} {url}\n", method.to_ascii_uppercase());
+    let mut out = format!("{} {}\n", query.method, query.url);
+    let mut answers = Vec::new();
     if entrypoints.is_empty() {
         let _ = writeln!(
             out,
             "no entry point listens on port {}: the connection is refused",
-            request.port
+            client.port
         );
-        return Ok((out, false));
     }
-    let rows = routing::table(model);
-    let inputs: Vec<_> = rows.iter().map(RouterRow::as_input).collect();
-    let input = RequestInput {
-        scheme_tls: request.tls,
-        entrypoint: None,
-        host: request.host.clone(),
-        path: request.path.clone(),
-        method: method.to_ascii_uppercase(),
-        headers: headers.to_vec(),
-        query: request.query.clone(),
-    };
-    let explanation = analysis::explain(&inputs, &input, &entrypoints, version);
     let mut answered = false;
-    for verdict in &explanation.verdicts {
-        let tls = if verdict.tls { "TLS" } else { "plain HTTP" };
-        let _ = writeln!(out, "entry point `{}` ({tls})", verdict.entrypoint);
-        let Some(winner) = &verdict.winner else {
-            let _ = writeln!(out, "  no router matches: Traefik answers 404");
-            continue;
-        };
-        answered = true;
-        let row = rows.iter().find(|r| r.name == winner.name);
-        let _ = writeln!(
-            out,
-            "  answered by `{}` (priority {})",
-            winner.name,
-            priority_text(winner.priority)
-        );
-        if let Some(row) = row {
-            let _ = writeln!(out, "    rule:        {}", row.rule);
-            let middlewares = if row.middlewares.is_empty() {
-                "none".to_owned()
-            } else {
-                row.middlewares.join(" -> ")
-            };
-            let _ = writeln!(out, "    middlewares: {middlewares}");
-            let _ = writeln!(out, "    service:     {}", row.service);
-            if let Some(backend) = &row.backend {
-                let _ = writeln!(out, "    backend:     {backend}");
-            }
-        }
-        if verdict.ambiguous() {
-            let _ = writeln!(
-                out,
-                "  warning: another router ties with it; Traefik may pick either"
-            );
-        }
-        for loss in &verdict.losers {
-            let why = match &loss.reason {
-                LossReason::LowerPriority {
-                    priority,
-                    winner_priority,
-                } => {
-                    format!(
-                        "lower priority ({} < {})",
-                        priority_text(*priority),
-                        priority_text(*winner_priority)
-                    )
-                }
-                LossReason::ProviderPrecedence {
-                    provider,
-                    winner_provider,
-                } => {
-                    format!("same priority; provider `{winner_provider}` comes before `{provider}`")
-                }
-                LossReason::Tie => {
-                    "same priority: Traefik's choice between them is undefined".to_owned()
-                }
-            };
-            let _ = writeln!(out, "  also matched `{}`: {why}", loss.router.name);
-        }
+    for entrypoint in &entrypoints {
+        let outcome = answer(model, &client.wire, entrypoint)?;
+        answered |= describe(model, entrypoint, &outcome, &mut out, &mut answers);
+    }
+    if json {
+        let value = serde_json::json!({
+            "method": query.method, "url": query.url, "entrypoints": answers,
+        });
+        return Ok((
+            serde_json::to_string_pretty(&value).unwrap_or_default() + "\n",
+            answered,
+        ));
     }
     Ok((out, answered))
+}
+
+/// Writes one entry point's outcome as text into `out` and as JSON into `answers`; whether a
+/// router answers.
+fn describe(
+    model: &Model,
+    entrypoint: &str,
+    outcome: &Outcome,
+    out: &mut String,
+    answers: &mut Vec<serde_json::Value>,
+) -> bool {
+    let (request, verdict) = match outcome {
+        Outcome::Rejected(reason) => {
+            let _ = writeln!(out, "entry point `{entrypoint}`");
+            let _ = writeln!(out, "  Traefik answers 400 before routing: {reason}");
+            answers.push(serde_json::json!({
+                "entrypoint": entrypoint, "status": 400, "router": null, "reason": reason,
+            }));
+            return false;
+        }
+        Outcome::Routed { request, verdict } => (request, verdict),
+    };
+    let tls = if verdict.tls { "TLS" } else { "plain HTTP" };
+    let _ = writeln!(out, "entry point `{entrypoint}` ({tls})");
+    let _ = writeln!(
+        out,
+        "  routed as host `{}`, path `{}`",
+        request.host, request.routing_path
+    );
+    for router in &verdict.client_ip_unknown {
+        let _ = writeln!(
+            out,
+            "  note: the rule of `{router}` reads the client address; without --client-ip its ClientIP matchers count as false"
+        );
+    }
+    let losers: Vec<serde_json::Value> = verdict
+        .losers
+        .iter()
+        .map(|loss| {
+            serde_json::json!({
+                "router": loss.router.name, "priority": loss.router.priority.to_string(),
+                "tie": loss.reason == LossReason::Tie,
+            })
+        })
+        .collect();
+    let Some(winner) = &verdict.winner else {
+        let _ = writeln!(out, "  no router matches: Traefik answers 404");
+        if !verdict.near_misses.is_empty() {
+            let names: Vec<String> = verdict
+                .near_misses
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  the host matches {}, but the rest of the rule does not",
+                names.join(", ")
+            );
+        }
+        answers.push(serde_json::json!({
+            "entrypoint": entrypoint, "status": 404, "router": null,
+            "path": request.routing_path, "near_misses": verdict.near_misses,
+        }));
+        return false;
+    };
+    let rows = routing::table(model);
+    let row = rows.iter().find(|r| r.name == winner.name);
+    let _ = writeln!(
+        out,
+        "  answered by `{}` (priority {})",
+        winner.name,
+        priority_text(winner.priority)
+    );
+    let redirect = (winner.name.ends_with("@internal")
+        && row.is_some_and(|r| r.rule == analysis::REDIRECT_RULE))
+    .then(|| redirect(model, entrypoint, request))
+    .flatten();
+    if let Some((status, location)) = &redirect {
+        let _ = writeln!(out, "    redirect:    {status} to {location}");
+    }
+    if let Some(row) = row {
+        let _ = writeln!(out, "    rule:        {}", row.rule);
+        let middlewares = if row.middlewares.is_empty() {
+            "none".to_owned()
+        } else {
+            row.middlewares.join(" -> ")
+        };
+        let _ = writeln!(out, "    middlewares: {middlewares}");
+        let _ = writeln!(out, "    service:     {}", row.service);
+        if let Some(backend) = &row.backend {
+            let _ = writeln!(out, "    backend:     {backend}");
+        }
+    }
+    let tied: Vec<&str> = verdict
+        .losers
+        .iter()
+        .filter(|loss| loss.reason == LossReason::Tie)
+        .map(|loss| loss.router.name.as_str())
+        .collect();
+    if !tied.is_empty() {
+        let _ = writeln!(
+            out,
+            "  warning: the pick is undefined: `{}` and `{}` match with the same priority {}, and Traefik may answer with either (E0405)",
+            winner.name,
+            tied.join("`, `"),
+            priority_text(winner.priority)
+        );
+    }
+    for loss in &verdict.losers {
+        let why = match &loss.reason {
+            LossReason::LowerPriority {
+                priority,
+                winner_priority,
+            } => {
+                format!(
+                    "lower priority ({} < {})",
+                    priority_text(*priority),
+                    priority_text(*winner_priority)
+                )
+            }
+            LossReason::ProviderPrecedence {
+                provider,
+                winner_provider,
+            } => {
+                format!("same priority; provider `{winner_provider}` comes before `{provider}`")
+            }
+            LossReason::Tie => {
+                "same priority: Traefik's choice between them is undefined".to_owned()
+            }
+        };
+        let _ = writeln!(out, "  also matched `{}`: {why}", loss.router.name);
+    }
+    answers.push(serde_json::json!({
+        "entrypoint": entrypoint, "router": winner.name,
+        // 64-bit priorities do not survive a JSON reader that uses doubles.
+        "priority": winner.priority.to_string(),
+        "path": request.routing_path, "undefined_pick": !tied.is_empty(),
+        "redirect": redirect.as_ref().map(|(status, location)| serde_json::json!({"status": status, "location": location})),
+        "losers": losers,
+    }));
+    true
 }

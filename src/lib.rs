@@ -41,6 +41,29 @@ pub struct Compiled {
     pub output_dir: PathBuf,
 }
 
+/// The model `seisei route` answers on, the problems found, and the spec's text.
+pub type RoutingModel = (model::Model, Vec<Diagnostic>, String);
+
+/// Loads and builds the spec for `seisei route`, which answers even when validation found
+/// routing errors (E04xx): the model and every problem; `Err` when loading fails or an error
+/// is about something else, so that the model may be incomplete.
+pub fn compile_for_routing(
+    spec_path: &Path,
+) -> Result<RoutingModel, (Option<String>, Vec<Diagnostic>)> {
+    let source = spec::load(spec_path).map_err(|d| {
+        let text = fsread::read_text(spec_path, spec::MAX_SPEC_BYTES).ok();
+        (text, d)
+    })?;
+    let (model, problems) = model::build_with_problems(&source);
+    let blocking = problems
+        .iter()
+        .any(|d| d.severity() == diagnostics::Severity::Error && !d.code.id().starts_with("E04"));
+    if blocking {
+        return Err((Some(source.text), problems));
+    }
+    Ok((model, problems, source.text))
+}
+
 /// Runs the pipeline up to the artifacts. On failure, returns every problem found.
 pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagnostic>)> {
     // The text is read again only to show source lines under load errors, bounded like the

@@ -257,6 +257,16 @@ pub fn provider_name(provider: Provider) -> &'static str {
 
 /// Builds the model, or returns every problem found. Warnings come back with the model.
 pub fn build(source: &Source) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let (model, problems) = build_with_problems(source);
+    if diagnostics::has_errors(&problems) {
+        Err(problems)
+    } else {
+        Ok((model, problems))
+    }
+}
+
+/// The model even when validation found errors, with every problem, sorted.
+pub fn build_with_problems(source: &Source) -> (Model, Vec<Diagnostic>) {
     diagnostics::reset_suggestion_budget();
     let mut problems = Vec::new();
     let mut resolved = extends::resolve(source, &mut problems);
@@ -272,11 +282,7 @@ pub fn build(source: &Source) -> Result<(Model, Vec<Diagnostic>), Vec<Diagnostic
     // No diagnostic may show a secret on the source line it quotes.
     source.mask(&mut problems);
     diagnostics::sort(&mut problems);
-    if diagnostics::has_errors(&problems) {
-        Err(problems)
-    } else {
-        Ok((model, problems))
-    }
+    (model, problems)
 }
 
 struct Builder<'a> {

@@ -5,6 +5,8 @@
 //! (`pkg/muxer/http/mux.go`, `pkg/muxer/muxer.go`).
 
 pub mod analysis;
+pub mod goregex;
+pub mod request;
 pub mod rule;
 mod version;
 

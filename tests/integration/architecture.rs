@@ -23,8 +23,16 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("spec", &["diagnostics", "fsread"]),
     ("traefik", &["diagnostics", "encode"]),
     ("traefik::version", &[]),
-    ("traefik::rule", &["traefik::version"]),
-    ("traefik::analysis", &["traefik::rule", "traefik::version"]),
+    ("traefik::goregex", &[]),
+    ("traefik::request", &[]),
+    (
+        "traefik::rule",
+        &["traefik::version", "traefik::goregex", "traefik::request"],
+    ),
+    (
+        "traefik::analysis",
+        &["traefik::rule", "traefik::version", "traefik::goregex"],
+    ),
     (
         "model",
         &["spec", "traefik", "encode", "diagnostics", "layout"],

@@ -44,6 +44,9 @@ impl Checker<'_> {
         if let Some(text) = &route.rule {
             self.raw_rule(stack, &child(path, "rule"), text);
         }
+        // Traefik refuses such a router and builds the rest (`BuildHandlers` in
+        // `pkg/server/router/router.go` skips it with `continue`), so only this route is lost.
+        // A negative priority is accepted as it is: no check in Traefik's path has a lower bound.
         if let Some(priority) = route.priority
             && priority > rule::MAX_USER_PRIORITY
         {
@@ -51,29 +54,13 @@ impl Checker<'_> {
                 self.at(
                     stack,
                     &child(path, "priority"),
-                    Code::InvalidRoute,
-                    format!("priority {priority} is above Traefik's limit for user routers"),
+                    Code::UnreachableRoute,
+                    format!("priority {priority} is above Traefik's limit for user routers: Traefik disables this router and routes the others"),
                 )
                 .with_help(format!(
                     "use at most {}; Traefik keeps the range above for its internal routers",
                     rule::MAX_USER_PRIORITY
                 )),
-            );
-        }
-        // Traefik's runtime takes a negative priority, but the file provider's JSON schema
-        // (`minimum: 0`), which the dynamic files are checked against, does not; and 0 already
-        // means "computed from the rule", so 1 is the lowest explicit priority.
-        if let Some(priority) = route.priority
-            && priority < 0
-        {
-            self.push(
-                self.at(
-                    stack,
-                    &child(path, "priority"),
-                    Code::InvalidRoute,
-                    format!("priority {priority} is below 0, the lowest priority Traefik's file provider schema accepts"),
-                )
-                .with_help("use 1 for the lowest explicit priority, or leave `priority` out for Traefik's priority from the rule's length (what 0 means too)"),
             );
         }
         for (field, value) in [("path_prefix", &route.path_prefix), ("path", &route.path)] {

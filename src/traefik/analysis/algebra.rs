@@ -5,8 +5,8 @@
 
 use regex::Regex;
 
-use crate::traefik::Version;
 use crate::traefik::rule::{Arg, Expr, Matcher};
+use crate::traefik::{Version, goregex};
 
 /// Most AND-terms a rule may expand to before it counts as too large to reason about; real
 /// rules have a handful, and the product of `||` groups under `&&` grows fast.
@@ -57,6 +57,9 @@ pub(super) struct Pattern {
     /// For a `HostRegexp` that `write_rule` emits for a wildcard before v3.7, such as
     /// `^[a-z0-9-]+\.erp\.seisei\.tokyo$`, the suffix it matches one label under.
     pub(super) suffix: Option<String>,
+    /// The literal text every match starts with, for a pattern anchored at the start with no
+    /// alternation: `^/api/v[0-9]` gives `/api/v`.
+    prefix: Option<String>,
 }
 
 /// What a regex is known to match without looking at the input.
@@ -85,13 +88,14 @@ impl Pattern {
         };
         Pattern {
             source: source.to_owned(),
-            regex: Regex::new(source).ok(),
+            regex: goregex::compile(source).ok(),
             reach,
             suffix: if host {
                 emulated_wildcard(source)
             } else {
                 None
             },
+            prefix: anchored_prefix(source),
         }
     }
 
@@ -108,6 +112,41 @@ impl Pattern {
             .as_ref()
             .is_some_and(|regex| !regex.is_match(text))
     }
+}
+
+/// The literal start of every match of `^literal...`: the characters after `^` up to the first
+/// one that is syntax, less the last if a repeat follows it. `None` with any `|` (an
+/// alternative would not be anchored) or anything before `^` (flags could make it `(?m)`).
+fn anchored_prefix(pattern: &str) -> Option<String> {
+    let body = pattern.strip_prefix('^')?;
+    if pattern.contains('|') {
+        return None;
+    }
+    let mut prefix = String::new();
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        let literal = match c {
+            '\\' => match chars.peek() {
+                Some(&next) if next.is_ascii_punctuation() => {
+                    chars.next();
+                    next
+                }
+                _ => break,
+            },
+            c if c.is_alphanumeric() || "/-_~%=,;:@!'&\"<> ".contains(c) => c,
+            _ => break,
+        };
+        if matches!(chars.peek(), Some('?' | '*' | '{')) {
+            break;
+        }
+        prefix.push(literal);
+    }
+    Some(prefix)
+}
+
+/// Whether two literal prefixes exclude each other: neither starts the other.
+fn prefixes_differ(a: &str, b: &str) -> bool {
+    !a.starts_with(b) && !b.starts_with(a)
 }
 
 /// The suffix of `^[a-z0-9-]+\.` + escaped literal labels + `$`, the form `write_rule` gives a
@@ -287,6 +326,17 @@ fn excludes(x: &Test, y: &Test) -> bool {
         }
         (Test::Path(path), Test::PathRegexp(pattern))
         | (Test::PathRegexp(pattern), Test::Path(path)) => pattern.rejects(path),
+        // Anchored literal prefixes decide exactly: `^/a` and `^/b` share no path.
+        (Test::PathRegexp(a), Test::PathRegexp(b)) => a
+            .prefix
+            .as_deref()
+            .zip(b.prefix.as_deref())
+            .is_some_and(|(a, b)| prefixes_differ(a, b)),
+        (Test::PathPrefix(prefix), Test::PathRegexp(pattern))
+        | (Test::PathRegexp(pattern), Test::PathPrefix(prefix)) => pattern
+            .prefix
+            .as_deref()
+            .is_some_and(|start| prefixes_differ(start, prefix)),
         _ => false,
     }
 }

@@ -2,12 +2,13 @@
 //! other matching router loses (lower priority, provider precedence, or an undefined tie).
 
 use std::fmt;
+use std::net::IpAddr;
 
 use super::algebra::normalize_host;
 use super::index::mount;
 use super::table::{RouterInput, breaks_ties, provider_rank};
 use crate::traefik::Version;
-use crate::traefik::rule::{Arg, Expr, Matcher, Request};
+use crate::traefik::rule::{self, Arg, Expr, HostSet, Matcher, Request};
 
 /// A request for [`explain`], as `seisei route URL` reads it from the URL and its flags.
 #[derive(Clone, Debug, Default)]
@@ -24,6 +25,8 @@ pub struct RequestInput {
     pub headers: Vec<(String, String)>,
     /// Decoded pairs; a bare `?key` has an empty value.
     pub query: Vec<(String, String)>,
+    /// The TCP peer address `ClientIP` reads; `None` when the caller does not know it.
+    pub client_ip: Option<IpAddr>,
 }
 
 /// What [`explain`] found: one verdict per entry point the request may arrive on.
@@ -42,6 +45,12 @@ pub struct Verdict {
     /// Every other router whose rule matches, best first, with why it loses. Routers whose rule
     /// does not match are not listed.
     pub losers: Vec<Loss>,
+    /// Routers of this table whose `Host` values match the request but whose rule as a whole
+    /// does not (the path, method or a header differs): what a 404 most likely missed.
+    pub near_misses: Vec<String>,
+    /// Routers of this table whose rule reads the client address while the request gave none:
+    /// their `ClientIP` matchers were taken as false.
+    pub client_ip_unknown: Vec<String>,
 }
 
 /// A router that matches the request.
@@ -110,7 +119,8 @@ impl fmt::Display for LossReason {
 /// which the caller picks from the URL (the entry points listening on its port, or those whose
 /// TLS-ness matches its scheme). Only routers whose TLS-ness equals `request.scheme_tls` are
 /// considered, as Traefik keeps TLS and non-TLS routers in separate tables. Routers Traefik would
-/// not mount are skipped, and `ClientIP` matchers see no client address, so they never match.
+/// not mount are skipped; without `request.client_ip`, `ClientIP` matchers never match and the
+/// verdict names the routers that read it.
 /// Include [`internal_routers`] in `routers` to see redirects and ACME challenges win.
 pub fn explain(
     routers: &[RouterInput<'_>],
@@ -135,9 +145,9 @@ pub fn explain(
         method: &request.method,
         headers: &request.headers,
         query: &request.query,
-        client_ip: None,
+        client_ip: request.client_ip,
     };
-    let matching: Vec<&RouterInput<'_>> = routers
+    let mounted: Vec<(&RouterInput<'_>, Expr)> = routers
         .iter()
         .filter(|router| router.tls == request.scheme_tls)
         .filter(|router| {
@@ -146,10 +156,42 @@ pub fn explain(
                 .iter()
                 .any(|entrypoint| candidates.contains(&entrypoint.as_str()))
         })
-        .filter(|router| {
-            mount(router).is_ok_and(|expr| with_version(expr, version).matches(&probe))
+        .filter_map(|router| {
+            mount(router)
+                .ok()
+                .map(|expr| (router, with_version(expr, version)))
         })
         .collect();
+    let matching: Vec<&RouterInput<'_>> = mounted
+        .iter()
+        .filter(|(_, expr)| expr.matches(&probe))
+        .map(|(router, _)| *router)
+        .collect();
+    let host_probe = Request {
+        host: &request.host,
+        ..Request::default()
+    };
+    let near: Vec<&RouterInput<'_>> = mounted
+        .iter()
+        .filter(|(_, expr)| !expr.matches(&probe))
+        .filter(|(_, expr)| match expr.hosts() {
+            HostSet::Exact(hosts) => hosts.iter().any(|host| {
+                rule::parse(&format!("Host(`{host}`)"), rule::Kind::Http)
+                    .is_ok_and(|leaf| with_version(leaf, version).matches(&host_probe))
+            }),
+            HostSet::Any => false,
+        })
+        .map(|(router, _)| *router)
+        .collect();
+    let reads_ip: Vec<&RouterInput<'_>> = if request.client_ip.is_some() {
+        Vec::new()
+    } else {
+        mounted
+            .iter()
+            .filter(|(_, expr)| expr.uses(Matcher::ClientIp))
+            .map(|(router, _)| *router)
+            .collect()
+    };
     let verdicts = candidates
         .into_iter()
         .map(|entrypoint| {
@@ -158,7 +200,16 @@ pub fn explain(
                 .copied()
                 .filter(|router| router.entrypoints.iter().any(|e| e == entrypoint))
                 .collect();
-            verdict(entrypoint, request.scheme_tls, contenders, version)
+            let on = |list: &[&RouterInput<'_>]| -> Vec<String> {
+                list.iter()
+                    .filter(|router| router.entrypoints.iter().any(|e| e == entrypoint))
+                    .map(|router| router.name.to_owned())
+                    .collect()
+            };
+            let mut verdict = verdict(entrypoint, request.scheme_tls, contenders, version);
+            verdict.near_misses = on(&near);
+            verdict.client_ip_unknown = on(&reads_ip);
+            verdict
         })
         .collect();
     Explanation { verdicts }
@@ -195,6 +246,8 @@ fn verdict(
             tls,
             winner: None,
             losers: Vec::new(),
+            near_misses: Vec::new(),
+            client_ip_unknown: Vec::new(),
         };
     };
     let losers = rest
@@ -224,6 +277,8 @@ fn verdict(
         tls,
         winner: Some(contender(first)),
         losers,
+        near_misses: Vec::new(),
+        client_ip_unknown: Vec::new(),
     }
 }
 

@@ -4,11 +4,9 @@
 use std::net::IpAddr;
 use std::ops::Range;
 
-use regex::Regex;
-
 use super::lint::{segment_for, v2_templates, v2_to_regex};
-use super::regex_syntax::regex_syntax;
 use super::{Arg, Expr, Kind, Matcher, RuleError, parse};
+use crate::traefik::goregex;
 
 // Leaf validation: the checks Traefik makes when it builds each matcher.
 
@@ -147,54 +145,21 @@ fn check_regex(matcher: Matcher, args: &[Arg], pattern: &Arg) -> Result<(), Rule
             "in Traefik v3 this is a plain Go regular expression: write `{call}`"
         )));
     }
-    if let Some(flag) = unsupported_go_flag(value) {
-        return Err(RuleError::new(
-            format!(
-                "invalid regular expression in `{matcher}`: flag `{flag}` is not supported by Go"
-            ),
-            pattern.span.clone(),
-        )
-        .help("the only flags of Go regular expressions are `i`, `m`, `s` and `U`"));
-    }
-    match Regex::new(value) {
+    // Go's syntax, translated (or refused with Go's reason) by `goregex`.
+    match goregex::compile(value) {
         Ok(_) => Ok(()),
-        Err(error) => Err(RuleError::new(
-            format!(
-                "invalid regular expression in `{matcher}`: {}",
-                regex_error_detail(&error)
-            ),
-            pattern.span.clone(),
-        )),
-    }
-}
-
-/// The one-line reason inside the regex crate's multi-line error, which draws its own caret.
-fn regex_error_detail(error: &regex::Error) -> String {
-    match error {
-        regex::Error::Syntax(text) => text
-            .lines()
-            .find_map(|line| line.strip_prefix("error: "))
-            .unwrap_or(text)
-            .to_owned(),
-        regex::Error::CompiledTooBig(limit) => {
-            format!("the compiled pattern exceeds {limit} bytes")
+        Err(reason) => {
+            let error = RuleError::new(
+                format!("invalid regular expression in `{matcher}`: {reason}"),
+                pattern.span.clone(),
+            );
+            Err(if reason.contains("Perl syntax") {
+                error.help("the only flags of Go regular expressions are `i`, `m`, `s` and `U`")
+            } else {
+                error
+            })
         }
-        other => other.to_string(),
     }
-}
-
-/// Go's RE2 knows only the flags `imsU`; Rust also takes `x`, `u` and `R`, so a pattern using them
-/// would pass here and still fail in Traefik.
-fn unsupported_go_flag(pattern: &str) -> Option<char> {
-    regex_syntax(pattern)
-        .into_iter()
-        .filter(|syntax| syntax.ch == '(')
-        .filter_map(|syntax| pattern[syntax.index + 1..].strip_prefix('?'))
-        .filter(|flags| !flags.starts_with(['P', '<', ':']))
-        .find_map(|flags| {
-            let end = flags.find([')', ':']).unwrap_or(flags.len());
-            flags[..end].chars().find(|c| !"imsU-".contains(*c))
-        })
 }
 
 pub(super) fn parse_ip_range(value: &str) -> Option<(IpAddr, u32)> {

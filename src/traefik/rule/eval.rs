@@ -4,10 +4,10 @@
 
 use std::net::IpAddr;
 
-use regex::Regex;
-
 use super::check::parse_ip_range;
 use super::{Arg, Expr, Matcher, Request};
+use crate::traefik::goregex;
+use crate::traefik::request::canonical_header_key;
 
 impl Expr {
     /// Evaluates the rule against a request with Traefik's matching semantics.
@@ -31,23 +31,26 @@ fn leaf_matches(matcher: Matcher, args: &[Arg], req: &Request) -> bool {
     let value = |index: usize| args.get(index).map_or("", |arg| arg.value.as_str());
     match matcher {
         Matcher::Host | Matcher::HostSni => host_matches(value(0), req.host),
-        Matcher::HostRegexp | Matcher::HostSniRegexp => {
-            regex_matches(value(0), &canonical_host(req.host))
-        }
+        // With CNAME flattening off (what seisei writes) Traefik also tests the pattern on the
+        // flattened name, which is then empty (`hostRegexp` in `pkg/muxer/http/matcher.go`):
+        // a pattern that matches "" matches every request.
+        Matcher::HostRegexp => goregex::compile(value(0))
+            .is_ok_and(|re| re.is_match(&canonical_host(req.host)) || re.is_match("")),
+        Matcher::HostSniRegexp => regex_matches(value(0), &canonical_host(req.host)),
         Matcher::Path => req.path == value(0),
         Matcher::PathPrefix => req.path.starts_with(value(0)),
         Matcher::PathRegexp => regex_matches(value(0), req.path),
         // Traefik upper-cases the argument, not the request method.
         Matcher::Method => req.method == value(0).to_uppercase(),
         Matcher::Header => any_value(req.headers, value(0), true, |v| v == value(1)),
-        Matcher::HeaderRegexp => Regex::new(value(1))
+        Matcher::HeaderRegexp => goregex::compile(value(1))
             .is_ok_and(|re| any_value(req.headers, value(0), true, |v| re.is_match(v))),
         // The one-value form matches a key with an empty value, not "key present".
         Matcher::Query | Matcher::QueryRegexp if args.len() == 1 => {
             any_value(req.query, value(0), false, str::is_empty)
         }
         Matcher::Query => any_value(req.query, value(0), false, |v| v == value(1)),
-        Matcher::QueryRegexp => Regex::new(value(1))
+        Matcher::QueryRegexp => goregex::compile(value(1))
             .is_ok_and(|re| any_value(req.query, value(0), false, |v| re.is_match(v))),
         Matcher::ClientIp => match (req.client_ip, parse_ip_range(value(0))) {
             (Some(client), Some((network, prefix))) => ip_in_range(client, network, prefix),
@@ -75,33 +78,43 @@ pub(super) fn normalize_host(host: &str) -> String {
     host
 }
 
-/// `Host` semantics: case-insensitive, a trailing dot on either side tolerated, `*.x` covering
-/// exactly one more label and `*` everything, even an empty host (v3.7.7,
-/// `DomainMatchHostExpression` in `pkg/muxer/muxer.go`).
+/// `Host` semantics (`host` in `pkg/muxer/http/matcher.go`): `*` matches everything, even an
+/// empty host (v3.7.7); otherwise the lowercased host equals the value, with `*.x` standing for
+/// any first label (`DomainMatchHostExpression` in `pkg/muxer/muxer.go`), or equals it once
+/// one trailing dot is taken off the value, or once one is taken off the host.
 fn host_matches(pattern: &str, request_host: &str) -> bool {
     if pattern == "*" {
         return true;
     }
-    let host = normalize_host(&canonical_host(request_host));
+    let host = canonical_host(request_host);
     if host.is_empty() {
         return false;
     }
-    let pattern = normalize_host(pattern);
+    let pattern = pattern.to_ascii_lowercase();
+    domain_match(&host, &pattern)
+        || pattern
+            .strip_suffix('.')
+            .is_some_and(|pattern| domain_match(&host, pattern))
+        || host
+            .strip_suffix('.')
+            .is_some_and(|host| domain_match(host, &pattern))
+}
+
+/// `DomainMatchHostExpression`: a `*.` pattern replaces the host's first label.
+fn domain_match(host: &str, pattern: &str) -> bool {
     match pattern.strip_prefix("*.") {
-        Some(suffix) => host
-            .strip_suffix(suffix)
-            .and_then(|rest| rest.strip_suffix('.'))
-            .is_some_and(|label| !label.is_empty() && !label.contains('.')),
+        Some(suffix) => host.split_once('.').is_some_and(|(_, rest)| rest == suffix),
         None => host == pattern,
     }
 }
 
 fn regex_matches(pattern: &str, text: &str) -> bool {
-    Regex::new(pattern).is_ok_and(|re| re.is_match(text))
+    goregex::compile(pattern).is_ok_and(|re| re.is_match(text))
 }
 
-/// Whether any value under `key` passes `accept`. Header names compare case-insensitively
-/// (Go canonicalises them); query keys compare exactly.
+/// Whether any value under `key` passes `accept`. Header names compare in Go's canonical
+/// spelling (`http.CanonicalHeaderKey`), so a name Go cannot canonicalise matches only itself;
+/// query keys compare exactly.
 fn any_value(
     pairs: &[(String, String)],
     key: &str,
@@ -110,7 +123,7 @@ fn any_value(
 ) -> bool {
     pairs.iter().any(|(k, v)| {
         let same_key = if ignore_case {
-            k.eq_ignore_ascii_case(key)
+            canonical_header_key(k) == canonical_header_key(key)
         } else {
             k == key
         };

@@ -5,6 +5,8 @@ use std::ops::Range;
 
 use super::regex_syntax::regex_syntax;
 use super::{Arg, Matcher, RuleError};
+use crate::traefik::goregex;
+use crate::traefik::request::canonical_header_key;
 
 // Lints
 
@@ -26,6 +28,34 @@ pub(super) fn lint_leaf(matcher: Matcher, args: &[Arg]) -> Option<RuleError> {
                 .help(format!("use a regular expression: `PathRegexp(`{regex}`)`")),
             )
         }
+        // Go's server moves `Host` out of the header map (`conn.readRequest`), so no request
+        // has a `Host` header by the time the router looks.
+        Matcher::Header | Matcher::HeaderRegexp
+            if canonical_header_key(value) == "Host" =>
+        {
+            let replacement = if matcher == Matcher::Header {
+                "Host"
+            } else {
+                "HostRegexp"
+            };
+            let wanted = args.get(1).map_or("", |arg| arg.value.as_str());
+            Some(
+                RuleError::new(
+                    format!("`{matcher}(`{value}`, ...)` never matches: Traefik does not see `Host` among the request headers"),
+                    first.span.clone(),
+                )
+                .help(format!("match the host with `{replacement}(`{wanted}`)`")),
+            )
+        }
+        // Traefik also tests `HostRegexp` on the CNAME-flattened name, which is empty when
+        // flattening is off (`hostRegexp` in `pkg/muxer/http/matcher.go`).
+        Matcher::HostRegexp if goregex::compile(value).is_ok_and(|re| re.is_match("")) => Some(
+            RuleError::new(
+                format!("`HostRegexp` pattern `{value}` matches the empty string, so it matches every request: Traefik also tests it on an empty name"),
+                first.span.clone(),
+            )
+            .help("require at least one character, such as `^[a-z0-9-]+\\.example\\.com$`"),
+        ),
         Matcher::HostRegexp | Matcher::HostSniRegexp if !is_anchored(value) => {
             // Anchor each alternative: `^` binds tighter than `|`.
             let anchored: Vec<String> = split_alternatives(value)

@@ -373,6 +373,14 @@ impl Expr {
         }
     }
 
+    /// Whether some leaf of the rule is `matcher`.
+    #[must_use]
+    pub fn uses(&self, matcher: Matcher) -> bool {
+        let mut found = false;
+        self.for_each_leaf(&mut |leaf, _| found |= leaf == matcher);
+        found
+    }
+
     fn for_each_leaf(&self, visit: &mut impl FnMut(Matcher, &[Arg])) {
         match self {
             Expr::Match { matcher, args, .. } => visit(*matcher, args),

@@ -29,24 +29,21 @@ fn an_empty_command_stays_an_empty_list() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Traefik documents 1 as the lowest router priority (0 means "from the rule's length"),
-/// and the file-provider schema says `minimum: 0`: `priority: -1` is refused, where it once
-/// landed in the dynamic file and in the labels.
+/// Traefik takes a negative priority as it is (no lower bound anywhere on its path, issue 16),
+/// so seisei writes it too; it once was refused.
 #[test]
-fn a_negative_priority_is_refused() {
+fn a_negative_priority_is_accepted() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let spec_path = dir.path().join("platform.yaml");
     let mut spec = small_platform(&json!({ "description": "API token", "example": "x" }));
     spec["stacks"]["app"]["services"]["web"]["routes"][0]["priority"] = json!(-1);
-    let Err((_, problems)) = write_and_compile(&spec_path, &spec) else {
-        panic!("priority -1 compiled");
-    };
-    assert!(
-        problems
-            .iter()
-            .any(|d| d.message.starts_with("priority -1 ")),
-        "{problems:?}"
-    );
+    let compiled = write_and_compile(&spec_path, &spec).expect("priority -1 compiles");
+    let written = compiled
+        .artifacts
+        .iter()
+        .map(|a| String::from_utf8_lossy(&a.bytes).into_owned())
+        .any(|text| text.contains("priority: -1") || text.contains("priority=-1"));
+    assert!(written, "priority -1 is in no output");
     // 0 keeps its meaning, "computed from the rule's length", and 1 is the lowest explicit one.
     for priority in [0, 1] {
         spec["stacks"]["app"]["services"]["web"]["routes"][0]["priority"] = json!(priority);

@@ -304,7 +304,13 @@ impl Traefik {
             .and_then(|t| t.strip_prefix("HTTP/1.1 "))
             .and_then(|t| t.get(..3))
             .and_then(|code| code.parse().ok());
-        let deadline = Instant::now() + REQUEST_TIMEOUT;
+        // Go's server answers a malformed request 400 itself, before any handler that logs.
+        let wait = if status == Some(400) {
+            Duration::from_millis(100)
+        } else {
+            REQUEST_TIMEOUT
+        };
+        let deadline = Instant::now() + wait;
         let line = loop {
             let lines = self.access_lines();
             if lines.len() > before {
@@ -313,7 +319,7 @@ impl Traefik {
             if status.is_none() || Instant::now() > deadline {
                 break None;
             }
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(2));
         };
         let router = line
             .as_ref()

@@ -382,7 +382,7 @@ fn headers_queries_and_regexes_may_overlap() {
         ("Header(`X`, `1`)", "Header(`X`, `2`)"),
         ("Query(`a`, `1`)", "Query(`a`, `2`)"),
         ("ClientIP(`10.0.0.1`)", "ClientIP(`10.0.0.2`)"),
-        ("PathRegexp(`^/a`)", "PathRegexp(`^/b`)"),
+        ("PathRegexp(`^/a`)", "PathRegexp(`/b`)"),
         ("PathPrefix(`/a`)", "PathPrefix(`/a/b`)"),
         ("Host(`a.seisei.tokyo`)", "!Host(`b.seisei.tokyo`)"),
     ];
@@ -603,4 +603,32 @@ fn names_normalise_like_traefik() {
     );
     assert_eq!(emulated_wildcard(r"^[a-z0-9-]+\.erp.seisei\.tokyo$"), None);
     assert_eq!(emulated_wildcard(r"^[a-z0-9-]+\.erp\.seisei\.tokyo"), None);
+}
+
+#[test]
+fn anchored_literal_prefixes_decide_regex_overlap() {
+    let a = terms("PathRegexp(`^/a`)", V37);
+    let b = terms("PathRegexp(`^/b`)", V37);
+    assert!(!overlaps(&a, &b), "`^/a` and `^/b` share no path");
+    assert!(overlaps(&a, &terms("PathRegexp(`^/ab[0-9]`)", V37)));
+    assert!(!overlaps(
+        &terms("PathRegexp(`^/api/v[0-9]+$`)", V37),
+        &terms("PathPrefix(`/web`)", V37)
+    ));
+    assert!(overlaps(
+        &terms("PathRegexp(`^/api/v[0-9]+$`)", V37),
+        &terms("PathPrefix(`/api`)", V37)
+    ));
+    // A repeated last character, an alternation or no anchor leave the question open.
+    assert!(overlaps(
+        &terms("PathRegexp(`^/ab?`)", V37),
+        &terms("PathRegexp(`^/ac`)", V37)
+    ));
+    assert!(overlaps(&terms("PathRegexp(`^/a|^/b`)", V37), &b));
+    assert!(overlaps(&terms("PathRegexp(`/a`)", V37), &b));
+    let routers = [
+        router("a@file", "PathRegexp(`^/a`)", 10, &["web"], false),
+        router("b@file", "PathRegexp(`^/b`)", 10, &["web"], false),
+    ];
+    assert_eq!(run(&routers, V37).findings, [], "no tie is reported");
 }
