@@ -286,7 +286,15 @@ impl Pools {
             .traefik
             .entrypoints
             .iter()
+            // HTTP requests only: an entry point with a TCP router hands the connection to
+            // it before any HTTP router sees it (and a TCP backend may never answer).
             .filter(|e| !e.address.ends_with("/udp"))
+            .filter(|e| {
+                !model
+                    .l4_routers
+                    .iter()
+                    .any(|r| r.entrypoints.contains(&e.name))
+            })
             .map(|e| (e.name.clone(), e.tls))
             .collect();
         let mut pools = Pools {
