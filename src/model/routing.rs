@@ -3,7 +3,7 @@
 //! HTTP-01 challenge). Input: the model; output: rows for `seisei routes`, `seisei route`
 //! and the conflict analysis.
 
-use super::{Model, Router};
+use super::{Entrypoint, Model, Router};
 use crate::traefik::analysis::{self, OwnedRouterInput, RouterInput};
 use crate::traefik::rule::{self, Kind};
 
@@ -59,28 +59,28 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
         }
         found
     };
-    let mut rows: Vec<RouterRow> = model
-        .routers
-        .iter()
-        .enumerate()
-        .map(|(index, r)| {
-            let provider = r.provider_name();
-            let mut middlewares = entrypoint_middlewares(&r.entrypoints);
-            middlewares.extend(r.middlewares.iter().map(|m| qualify(m, provider)));
-            RouterRow {
-                name: format!("{}@{provider}", r.name),
+    let mut rows: Vec<RouterRow> = Vec::new();
+    for (index, r) in model.routers.iter().enumerate() {
+        let provider = r.provider_name();
+        for built in as_traefik_builds(r, &model.traefik.entrypoints) {
+            rows.push(RouterRow {
+                name: format!("{}@{provider}", built.name),
                 provider: provider.to_owned(),
-                entrypoints: r.entrypoints.clone(),
-                tls: r.tls,
+                entrypoints: built.entrypoints,
+                tls: built.tls,
                 rule: r.rule.clone(),
                 priority: r.effective_priority,
                 service: qualify(&r.service_name, provider),
-                middlewares,
+                middlewares: built
+                    .middlewares
+                    .iter()
+                    .map(|m| qualify(m, provider))
+                    .collect(),
                 backend: Some(r.url.clone()),
                 router: Some(index),
-            }
-        })
-        .collect();
+            });
+        }
+    }
     if let Some(dashboard) = &model.traefik.edge.dashboard {
         let entrypoint = &dashboard.entrypoint;
         let rule = dashboard.rule.clone();
@@ -148,6 +148,64 @@ fn internal_row(router: OwnedRouterInput) -> RouterRow {
         backend: None,
         router: None,
     }
+}
+
+/// A router as Traefik builds it on some of its entry points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Built {
+    /// Without the provider: the router's own name, or `<entrypoint>-<name>`.
+    pub name: String,
+    pub entrypoints: Vec<String>,
+    pub tls: bool,
+    /// The entry point's middlewares first, then the router's own, as written.
+    pub middlewares: Vec<String>,
+}
+
+/// What Traefik makes of `router` (`applyModel` in `pkg/server/aggregator.go`): an entry
+/// point whose static configuration has `http.middlewares` or `http.tls` is a "model", and
+/// the router gets a copy of its own there, with the model's middlewares prepended and the
+/// model's TLS when the router has none. A router on several entry points has that copy
+/// renamed `<entrypoint>-<name>`; on the entry points without a model it keeps its name.
+pub fn as_traefik_builds(router: &Router, entrypoints: &[Entrypoint]) -> Vec<Built> {
+    let model_of = |name: &String| {
+        entrypoints
+            .iter()
+            .find(|e| &e.name == name)
+            .filter(|e| e.tls || !e.middlewares.is_empty())
+    };
+    let several = router.entrypoints.len() > 1;
+    let mut built = Vec::new();
+    let mut plain = Vec::new();
+    for name in &router.entrypoints {
+        match model_of(name) {
+            Some(model) => built.push(Built {
+                name: if several {
+                    format!("{name}-{}", router.name)
+                } else {
+                    router.name.clone()
+                },
+                entrypoints: vec![name.clone()],
+                tls: router.tls || model.tls,
+                middlewares: model
+                    .middlewares
+                    .iter()
+                    .chain(&router.middlewares)
+                    .cloned()
+                    .collect(),
+            }),
+            None => plain.push(name.clone()),
+        }
+    }
+    if !plain.is_empty() {
+        built.push(Built {
+            name: router.name.clone(),
+            entrypoints: plain,
+            tls: router.tls,
+            middlewares: router.middlewares.clone(),
+        });
+    }
+    built.sort_by(|a, b| a.name.cmp(&b.name));
+    built
 }
 
 /// A middleware reference as Traefik resolves it from a router of `provider`.

@@ -10,7 +10,8 @@ use askama::Template;
 use super::escape::filters;
 use super::{Header, topology};
 use crate::encode::markdown::{markdown_code, markdown_text};
-use crate::model::{Model, Router, Stack};
+use crate::model::routing::as_traefik_builds;
+use crate::model::{Entrypoint, Model, Router, Stack};
 
 /// How a document reaches the generated files and the inventory's anchors.
 #[derive(Debug, Clone)]
@@ -92,6 +93,7 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
                     .filter(|r| r.stack == stack.name)
                     .collect(),
                 env_link: format!("{}{}", links.to_output, stack.env_path()),
+                entrypoints: &model.traefik.entrypoints,
                 compose_link,
                 anchor_prefix,
             }
@@ -105,7 +107,11 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
         }
         .render()?,
         stacks,
-        routes: RoutesView { routers }.render()?,
+        routes: RoutesView {
+            routers,
+            entrypoints: &model.traefik.entrypoints,
+        }
+        .render()?,
         topology: TopologyView {
             mermaid: topology::mermaid(&topology::graph(model)),
         }
@@ -156,12 +162,14 @@ struct StackView<'a> {
     compose_link: String,
     env_link: String,
     anchor_prefix: &'a str,
+    entrypoints: &'a [Entrypoint],
 }
 
 #[derive(Template)]
 #[template(path = "inventory/routes.md")]
 struct RoutesView<'a> {
     routers: Vec<&'a Router>,
+    entrypoints: &'a [Entrypoint],
 }
 
 #[derive(Template)]
@@ -190,6 +198,36 @@ fn status(status: &crate::spec::Status) -> &'static str {
         crate::spec::Status::Testing => "Testing",
         crate::spec::Status::Deprecated => "Deprecated",
     }
+}
+
+/// The router's names as Traefik shows them: one, or `<entrypoint>-<name>` for each entry
+/// point with a model when the router is on several (see [`as_traefik_builds`]).
+fn router_cell(router: &Router, entrypoints: &[Entrypoint]) -> String {
+    as_traefik_builds(router, entrypoints)
+        .iter()
+        .map(|b| markdown_code(&b.name))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The middlewares Traefik runs, entry-point ones first: one list, or one per name when the
+/// router's copies differ.
+fn middlewares_cell(router: &Router, entrypoints: &[Entrypoint]) -> String {
+    let built = as_traefik_builds(router, entrypoints);
+    let list = |m: &[String]| markdown_text(&m.join(", "));
+    if built
+        .windows(2)
+        .all(|w| w[0].middlewares == w[1].middlewares)
+    {
+        return built
+            .first()
+            .map_or_else(String::new, |b| list(&b.middlewares));
+    }
+    built
+        .iter()
+        .map(|b| format!("{}: {}", markdown_code(&b.name), list(&b.middlewares)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// A router's hosts as Markdown: each exact host a link to the route, wildcards as code.

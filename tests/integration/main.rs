@@ -18,6 +18,7 @@ mod output_world;
 mod properties;
 mod provider_equivalence;
 mod real_compose;
+mod real_names;
 mod real_oracles;
 mod real_route;
 mod real_swarm;

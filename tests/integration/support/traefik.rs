@@ -249,8 +249,15 @@ impl Traefik {
                 panic!("Traefik exited ({status}):\n{}", self.log());
             }
             if let Some(raw) = self.try_rawdata() {
-                let has =
-                    |kind: &str, name: &str| raw.get(kind).and_then(|m| m.get(name)).is_some();
+                // A router on several entry points with a model is there as
+                // `<entrypoint>-<name>` only (Traefik's `applyModel`).
+                let has = |kind: &str, name: &str| {
+                    raw.get(kind).and_then(Value::as_object).is_some_and(|m| {
+                        m.contains_key(name)
+                            || (kind == "routers"
+                                && m.keys().any(|k| k.ends_with(&format!("-{name}"))))
+                    })
+                };
                 if self.objects.iter().all(|(kind, name)| has(kind, name)) {
                     return;
                 }
