@@ -620,6 +620,11 @@ pub struct Route {
     /// What the route is for, shown in the inventory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Routers of other stacks this route is meant to take over: they match the same
+    /// requests at the same priority through the other provider, and this one wins by
+    /// `providers.precedence`. Without it, such a claim is an error (E0409).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<String>,
 }
 
 /// One certificate: its main domain and alternative names.

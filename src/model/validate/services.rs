@@ -189,7 +189,7 @@ impl Checker<'_> {
         }
     }
 
-    fn route_of(&self, router: &Router) -> Option<&spec::Route> {
+    pub(super) fn route_of(&self, router: &Router) -> Option<&spec::Route> {
         let stack = self.resolved.stacks.get(&router.stack)?;
         if router.on_backend {
             stack

@@ -241,6 +241,21 @@ impl Checker<'_> {
                 let router = crate::model::routing::router_of(model, row)?;
                 Some((router.stack.clone(), super::services::route_path(router)))
             };
+            // Two stacks claiming one host through different providers: one silently takes
+            // the other's traffic, so it must say it means to (`overrides`).
+            let mut help = finding.help();
+            let code = match finding {
+                Finding::TieBrokenByProvider { winner, loser, .. } => {
+                    match self.unintended_claim(model, &rows, winner, loser) {
+                        Some(fix) => {
+                            help = fix;
+                            Code::ProviderClaim
+                        }
+                        None => code,
+                    }
+                }
+                _ => code,
+            };
             let diagnostic = match route_of(subject) {
                 Some((stack, at)) => self.at(&stack, &super::seg(&at), code, finding.to_string()),
                 None => self.source.at(code, &["traefik"], finding.to_string()),
@@ -258,7 +273,68 @@ impl Checker<'_> {
                 let label = format!("`{name}` is declared here");
                 self.related(&stack, &at, label)
             });
-            self.push(diagnostic.with_help(finding.help()).with_related(related));
+            self.push(diagnostic.with_help(help).with_related(related));
+        }
+        self.overrides(model);
+    }
+
+    /// When `winner` (of one stack) takes `loser`'s requests (of another) by provider
+    /// precedence and its route does not list `loser` under `overrides`: the fix to print.
+    fn unintended_claim(
+        &self,
+        model: &Model,
+        rows: &[crate::model::routing::RouterRow],
+        winner: &str,
+        loser: &str,
+    ) -> Option<String> {
+        let router = |name: &str| {
+            let row = rows.iter().find(|r| r.name == name)?;
+            crate::model::routing::router_of(model, row)
+        };
+        let (w, l) = (router(winner)?, router(loser)?);
+        if w.stack == l.stack {
+            return None;
+        }
+        let route = self.route_of(w)?;
+        if route.overrides.contains(&l.name) {
+            return None;
+        }
+        Some(format!(
+            "if `{}` (stack `{}`) is meant to take these requests from `{}` (stack `{}`), write \
+             `overrides: [{}]` on its route; otherwise give one of them a higher `priority` or \
+             another host",
+            w.name, w.stack, l.name, l.stack, l.name
+        ))
+    }
+
+    /// Every name under a route's `overrides` is a router of the platform.
+    fn overrides(&mut self, model: &Model) {
+        for router in &model.routers {
+            let Some(overrides) = self.route_of(router).map(|r| r.overrides.clone()) else {
+                continue;
+            };
+            for (i, name) in overrides.iter().enumerate() {
+                if model
+                    .routers
+                    .iter()
+                    .any(|r| &r.name == name && r.name != router.name)
+                {
+                    continue;
+                }
+                let mut at = super::services::route_path(router);
+                at.extend(["overrides".to_owned(), i.to_string()]);
+                let d = self.at(
+                    &router.stack,
+                    &super::seg(&at),
+                    Code::UnknownTraefikObject,
+                    format!("`overrides` names no other router: `{name}`"),
+                );
+                let help = did_you_mean(name, model.routers.iter().map(|r| r.name.as_str()))
+                    .unwrap_or_else(|| {
+                        "name the router of another stack that this route takes over".into()
+                    });
+                self.push(d.with_help(help));
+            }
         }
     }
 }
