@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use super::references::{Form, scan};
 use super::validate::variables_in;
 use super::variable_reference;
 use crate::spec;
@@ -21,67 +22,21 @@ pub(crate) fn guard(text: &str, lookup: &Lookup<'_>) -> String {
     if !text.contains('$') {
         return text.to_owned();
     }
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + 16);
-    let mut i = 0;
     let mut copied = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'$' {
-            i += 1;
-            continue;
-        }
-        match bytes.get(i + 1) {
-            Some(b'$') => i += 2,
-            Some(b'{') => {
-                let start = i + 2;
-                let mut depth = 1;
-                let mut j = start;
-                while j < bytes.len() && depth > 0 {
-                    match bytes[j] {
-                        b'{' => depth += 1,
-                        b'}' => depth -= 1,
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                if depth > 0 {
-                    break;
-                }
-                let inner = &text[start..j - 1];
-                let name_end = inner
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(inner.len());
-                let (name, rest) = inner.split_at(name_end);
-                let replacement = if rest.is_empty() {
-                    lookup(name).map(|v| variable_reference(name, v))
-                } else {
-                    ["-", ":-", "?", ":?", "+", ":+"]
-                        .iter()
-                        .filter(|op| rest.starts_with(**op))
-                        .max_by_key(|op| op.len())
-                        .map(|op| format!("${{{name}{op}{}}}", guard(&rest[op.len()..], lookup)))
-                };
-                if let Some(replacement) = replacement {
-                    out.push_str(&text[copied..i]);
-                    out.push_str(&replacement);
-                    copied = j;
-                }
-                i = j;
-            }
-            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
-                let mut j = i + 1;
-                while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
-                    j += 1;
-                }
-                let name = &text[i + 1..j];
-                if let Some(v) = lookup(name) {
-                    out.push_str(&text[copied..i]);
-                    out.push_str(&variable_reference(name, v));
-                    copied = j;
-                }
-                i = j;
-            }
-            _ => i += 1,
+    for reference in scan(text).filter_map(Result::ok) {
+        let replacement = match reference.form {
+            Form::Bare => lookup(reference.name).map(|v| variable_reference(reference.name, v)),
+            Form::Operator { op, operand } => Some(format!(
+                "${{{}{op}{}}}",
+                reference.name,
+                guard(operand, lookup)
+            )),
+        };
+        if let Some(replacement) = replacement {
+            out.push_str(&text[copied..reference.span.start]);
+            out.push_str(&replacement);
+            copied = reference.span.end;
         }
     }
     out.push_str(&text[copied..]);

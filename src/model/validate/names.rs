@@ -53,13 +53,7 @@ pub(super) fn is_container_name(name: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
-/// Environment variable names as Compose interpolates them: `[A-Za-z_][A-Za-z0-9_]*`.
-pub(super) fn is_variable_name(name: &str) -> bool {
-    name.chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-}
+pub(super) use crate::model::references::is_variable_name;
 
 impl Checker<'_> {
     pub(super) fn names(&mut self) {

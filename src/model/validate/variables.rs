@@ -1,81 +1,20 @@
 //! Variables and credentials: `${VAR}` references found with Compose's rules, and values that
 //! look like real secrets anywhere outside an `example`.
 
-use super::names::is_variable_name;
 use super::{Checker, seg};
 use crate::diagnostics::Code;
+use crate::model::references::{Form, scan};
 
-/// Variables a Compose-interpolated string refers to, following Compose's rules: `$$` is a
-/// literal `$`; `$VAR` and `${VAR}` refer to VAR; `${VAR:-x}`, `${VAR-x}`, `${VAR:?e}`,
-/// `${VAR?e}`, `${VAR:+x}` and `${VAR+x}` too, and their inner text is interpolated again.
+/// Variables a Compose-interpolated string refers to, operands included, or the first thing
+/// Compose would refuse in it.
 pub fn variables_in(text: &str) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'$' {
-            i += 1;
-            continue;
+    for reference in scan(text) {
+        let reference = reference.map_err(|problem| problem.message(text))?;
+        if let Form::Operator { operand, .. } = reference.form {
+            found.extend(variables_in(operand)?);
         }
-        match bytes.get(i + 1) {
-            Some(b'$') => i += 2,
-            Some(b'{') => {
-                let start = i + 2;
-                let mut depth = 1;
-                let mut j = start;
-                while j < bytes.len() && depth > 0 {
-                    match bytes[j] {
-                        b'{' => depth += 1,
-                        b'}' => depth -= 1,
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                if depth > 0 {
-                    return Err(format!("`${{` without a closing `}}` in `{text}`"));
-                }
-                let inner = &text[start..j - 1];
-                let name_end = inner
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(inner.len());
-                let name = &inner[..name_end];
-                if !is_variable_name(name) {
-                    return Err(format!("`${{{inner}}}` is not a valid interpolation"));
-                }
-                let rest = &inner[name_end..];
-                let operand = ["-", ":-", "?", ":?", "+", ":+"]
-                    .iter()
-                    .filter(|op| rest.starts_with(**op))
-                    .max_by_key(|op| op.len())
-                    .map(|op| &rest[op.len()..]);
-                match operand {
-                    Some(operand) => found.extend(variables_in(operand)?),
-                    None if rest.is_empty() => {}
-                    None => {
-                        return Err(format!(
-                            "`${{{inner}}}` uses an operator Compose does not support"
-                        ));
-                    }
-                }
-                found.push(name.to_owned());
-                i = j;
-            }
-            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
-                let start = i + 1;
-                let mut j = start;
-                while j < bytes.len() && (bytes[j].is_ascii_alphanumeric() || bytes[j] == b'_') {
-                    j += 1;
-                }
-                found.push(text[start..j].to_owned());
-                i = j;
-            }
-            // compose-go refuses a `$` that starts neither a name nor `${`.
-            _ => {
-                return Err(format!(
-                    "a lone `$` in `{text}` is not valid Compose interpolation"
-                ));
-            }
-        }
+        found.push(reference.name.to_owned());
     }
     Ok(found)
 }
