@@ -103,7 +103,7 @@ fn mux_match<'a>(
         .collect();
     matching.sort_by(|a, b| b.priority.cmp(&a.priority).then(a.name.cmp(b.name)));
     let winner = *matching.first()?;
-    let (tied, later): (Vec<_>, Vec<_>) = matching[1..]
+    let (tied, later): (Vec<&L4RouterInput<'_>>, Vec<&L4RouterInput<'_>>) = matching[1..]
         .iter()
         .partition(|r| r.priority == winner.priority);
     Some(MuxMatch {
