@@ -21,7 +21,9 @@ pub(super) fn rows(model: &Model, sort: &str) -> Vec<L4Row> {
         "priority" => rows.sort_by(|a, b| {
             (a.protocol, b.priority, &a.name).cmp(&(b.protocol, a.priority, &b.name))
         }),
-        "host" => rows.sort_by(|a, b| (a.protocol, &a.rule, &a.name).cmp(&(b.protocol, &b.rule, &b.name))),
+        "host" => {
+            rows.sort_by(|a, b| (a.protocol, &a.rule, &a.name).cmp(&(b.protocol, &b.rule, &b.name)))
+        }
         _ => {}
     }
     rows
@@ -259,7 +261,10 @@ fn udp(
 ) -> bool {
     let routers = routing_l4::udp_routers(model, entrypoint);
     let Some(first) = routers.first() else {
-        let _ = writeln!(out, "  no UDP router listens here: Traefik drops the datagram");
+        let _ = writeln!(
+            out,
+            "  no UDP router listens here: Traefik drops the datagram"
+        );
         answers.push(serde_json::json!({"entrypoint": entrypoint, "kind": null, "router": null}));
         return false;
     };

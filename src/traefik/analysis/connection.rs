@@ -92,10 +92,7 @@ struct MuxMatch<'a> {
     later: Vec<String>,
 }
 
-fn mux_match<'a>(
-    routers: &[&'a L4RouterInput<'a>],
-    request: &Request<'_>,
-) -> Option<MuxMatch<'a>> {
+fn mux_match<'a>(routers: &[&'a L4RouterInput<'a>], request: &Request<'_>) -> Option<MuxMatch<'a>> {
     let mut matching: Vec<&L4RouterInput<'_>> = routers
         .iter()
         .copied()
@@ -214,14 +211,13 @@ pub fn take(
             })
             .unwrap_or_default()
     };
-    let http_verdict = |router: Option<String>, reason: &str, also_matched: Vec<String>| {
-        ConnectionVerdict {
+    let http_verdict =
+        |router: Option<String>, reason: &str, also_matched: Vec<String>| ConnectionVerdict {
             taker: Taker::Http { tls: true, router },
             reason: reason.to_owned(),
             tied: Vec::new(),
             also_matched,
-        }
-    };
+        };
     if let Some(router) = host_pick {
         return http_verdict(
             Some(router),
@@ -255,7 +251,7 @@ pub fn take(
 
 /// A TCP rule written with HTTP matchers that the rule algebra reasons about the same way:
 /// `HostSNI` as `Host` (``HostSNI(`*`)``, which matches every connection, as
-/// ``PathPrefix(`/`)``, which matches every request), `HostSNIRegexp` as `HostRegexp`,
+/// ``PathRegexp(`.*`)``, which matches every request), `HostSNIRegexp` as `HostRegexp`,
 /// `ClientIP` as itself and `ALPN` as a header the algebra cannot see into.
 fn as_http_rule(expr: &Expr) -> String {
     fn quote(value: &str) -> String {
@@ -269,7 +265,7 @@ fn as_http_rule(expr: &Expr) -> String {
         Expr::Match { matcher, args, .. } => {
             let value = args.first().map_or("", |a| a.value.as_str());
             match matcher {
-                Matcher::HostSni if value == "*" => "PathPrefix(`/`)".to_owned(),
+                Matcher::HostSni if value == "*" => "PathRegexp(`.*`)".to_owned(),
                 Matcher::HostSni => format!("Host({})", quote(value)),
                 Matcher::HostSniRegexp => format!("HostRegexp({})", quote(value)),
                 Matcher::Alpn => format!("Header(`X-Tls-Alpn`, {})", quote(value)),
@@ -290,7 +286,11 @@ fn as_http_rule(expr: &Expr) -> String {
 pub fn conflicts(routers: &[L4RouterInput<'_>], version: Version) -> Vec<Finding> {
     let rules: Vec<Option<String>> = routers
         .iter()
-        .map(|r| rule::parse(r.rule, Kind::Tcp).ok().map(|e| as_http_rule(&e)))
+        .map(|r| {
+            rule::parse(r.rule, Kind::Tcp)
+                .ok()
+                .map(|e| as_http_rule(&e))
+        })
         .collect();
     let inputs: Vec<RouterInput<'_>> = routers
         .iter()
