@@ -10,7 +10,6 @@ use std::net::IpAddr;
 use super::{columns, priority_text};
 use crate::model::Model;
 use crate::model::routing_l4::{self, L4Row};
-use crate::spec::Protocol;
 use crate::traefik::analysis::connection::{Connection, Taker};
 use crate::traefik::request;
 
@@ -126,12 +125,8 @@ pub(super) fn route(
     client_ip: Option<IpAddr>,
     json: bool,
 ) -> (String, bool) {
-    let protocol = if question.client == Client::Udp {
-        Protocol::Udp
-    } else {
-        Protocol::Tcp
-    };
-    let entrypoints = routing_l4::entrypoints_on(model, question.port, protocol);
+    let udp = question.client == Client::Udp;
+    let entrypoints = routing_l4::entrypoints_on(model, question.port, udp);
     let mut out = match question.client {
         Client::Tls => format!(
             "TLS connection to port {} with server name `{}`\n",
@@ -141,7 +136,7 @@ pub(super) fn route(
         Client::Udp => format!("UDP datagram to port {}\n", question.port),
     };
     if entrypoints.is_empty() {
-        let what = if protocol == Protocol::Udp {
+        let what = if udp {
             "UDP entry point (`address: \":PORT/udp\"`)"
         } else {
             "TCP entry point"
@@ -158,7 +153,7 @@ pub(super) fn route(
     for entrypoint in &entrypoints {
         let _ = writeln!(out, "entry point `{entrypoint}`");
         if question.client == Client::Udp {
-            answered |= udp(model, entrypoint, &mut out, &mut answers);
+            answered |= udp_answer(model, entrypoint, &mut out, &mut answers);
             continue;
         }
         let connection = Connection {
@@ -238,7 +233,7 @@ pub(super) fn route(
     }
     if json {
         let value = serde_json::json!({
-            "protocol": if protocol == Protocol::Udp { "udp" } else { "tcp" },
+            "protocol": if udp { "udp" } else { "tcp" },
             "tls": question.client == Client::Tls,
             "server_name": (question.client == Client::Tls).then_some(&question.host),
             "port": question.port,
@@ -253,7 +248,7 @@ pub(super) fn route(
 }
 
 /// The UDP router of an entry point, which takes every datagram.
-fn udp(
+fn udp_answer(
     model: &Model,
     entrypoint: &str,
     out: &mut String,

@@ -3,7 +3,6 @@
 //! `seisei routes` and verdicts for `seisei route tcp://…`, `tls://…` and `udp://…`.
 
 use super::{L4Router, Model, routing};
-use crate::spec::Protocol;
 use crate::traefik::analysis::connection::{self, Connection, ConnectionVerdict, L4RouterInput};
 
 /// One TCP or UDP router as Traefik sees it.
@@ -87,13 +86,13 @@ pub fn udp_routers(model: &Model, entrypoint: &str) -> Vec<L4Row> {
         .collect()
 }
 
-/// The entry points of a protocol that listen on `port`, by the port of their address.
-pub fn entrypoints_on(model: &Model, port: u16, protocol: Protocol) -> Vec<String> {
+/// The UDP (`udp`) or TCP entry points that listen on `port`, by the port of their address.
+pub fn entrypoints_on(model: &Model, port: u16, udp: bool) -> Vec<String> {
     model
         .traefik
         .entrypoints
         .iter()
-        .filter(|e| e.address.ends_with("/udp") == (protocol == Protocol::Udp))
+        .filter(|e| e.address.ends_with("/udp") == udp)
         .filter(|e| {
             e.address
                 .trim_end_matches("/udp")
