@@ -1,5 +1,8 @@
 //! `seisei routes` and `seisei route URL`: the routing table as text or JSON, and which
-//! router answers a request. Input: the model; output: text for the terminal.
+//! router answers a request (TCP and UDP questions in [`l4`]). Input: the model; output: text
+//! for the terminal.
+
+mod l4;
 
 use std::fmt::Write as _;
 use std::net::IpAddr;
@@ -29,11 +32,18 @@ pub fn routes(model: &Model, sort: &str, json: bool) -> String {
             .iter()
             .map(|r| {
                 serde_json::json!({
-                    "name": r.name, "provider": r.provider, "entrypoints": r.entrypoints, "tls": r.tls,
+                    "name": r.name, "protocol": "http", "provider": r.provider, "entrypoints": r.entrypoints, "tls": r.tls,
                     "rule": r.rule, "priority": r.priority, "service": r.service,
                     "middlewares": r.middlewares, "backend": r.backend,
                 })
             })
+            .chain(l4::rows(model, sort).iter().map(|r| {
+                serde_json::json!({
+                    "name": r.name, "protocol": r.protocol, "provider": r.provider,
+                    "entrypoints": r.entrypoints, "tls": r.tls, "rule": r.rule,
+                    "priority": r.priority, "service": r.service, "backend": r.backend,
+                })
+            }))
             .collect();
         return serde_json::to_string_pretty(&list).unwrap_or_default() + "\n";
     }
@@ -64,8 +74,19 @@ pub fn routes(model: &Model, sort: &str, json: bool) -> String {
             ]
         })
         .collect();
+    let mut out = columns(&header, &cells);
+    let l4 = l4::rows(model, sort);
+    if !l4.is_empty() {
+        out.push('\n');
+        out.push_str(&l4::table(&l4));
+    }
+    out
+}
+
+/// Cells under a header, each column as wide as its widest cell, two spaces apart.
+fn columns<const N: usize>(header: &[&str; N], cells: &[[String; N]]) -> String {
     let mut widths = header.map(str::len);
-    for row in &cells {
+    for row in cells {
         for (width, cell) in widths.iter_mut().zip(row) {
             *width = (*width).max(cell.chars().count());
         }
@@ -84,7 +105,7 @@ pub fn routes(model: &Model, sort: &str, json: bool) -> String {
         out.push('\n');
     };
     line(header.to_vec());
-    for row in &cells {
+    for row in cells {
         line(row.iter().map(String::as_str).collect());
     }
     out
@@ -269,6 +290,9 @@ fn redirect(model: &Model, entrypoint: &str, request: &RoutedRequest) -> Option<
 ///
 /// A URL that cannot be read, or an invalid Traefik version.
 pub fn route(model: &Model, query: &RouteQuery, json: bool) -> Result<(String, bool), String> {
+    if let Some(question) = l4::parse(&query.url)? {
+        return Ok(l4::route(model, &question, query.client_ip, json));
+    }
     let client = parse_url(query)?;
     let entrypoints: Vec<String> = model
         .traefik

@@ -7,6 +7,7 @@ pub mod edge;
 mod extends;
 pub mod hosts;
 pub mod routing;
+pub mod routing_l4;
 /// The credential detector, kept with the spec reader that runs it on every scalar.
 pub use crate::spec::secrets;
 mod interpolate;

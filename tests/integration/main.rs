@@ -3,6 +3,7 @@
 mod architecture;
 mod broken;
 mod cli;
+mod edge_features;
 mod edge_options;
 mod go_regex;
 mod golden;
@@ -17,7 +18,9 @@ mod mermaid;
 mod output_world;
 mod properties;
 mod provider_equivalence;
+mod readme_traefik;
 mod real_compose;
+mod real_l4_route;
 mod real_names;
 mod real_oracles;
 mod real_route;

@@ -3,7 +3,9 @@
 //! documents: see `support/traefik.rs`). One start per platform: every router, service and
 //! middleware seisei wrote must be loaded, enabled and without error, and one request per
 //! router, built from its rule, must be answered by that router according to Traefik's access
-//! log. Without `SEISEI_TRAEFIK` at build time the test is reported `ignored`.
+//! log; one connection per TCP router (TLS with the server name of its rule, or plain) and one
+//! datagram per UDP router must reach that router's service (`support/traefik_l4.rs`).
+//! Without `SEISEI_TRAEFIK` at build time the test is reported `ignored`.
 
 use crate::repo_root;
 use crate::support::case_name;
@@ -22,7 +24,7 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str, &str)] = &[];
 )]
 fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
     let mut differences: Vec<(String, String, String)> = Vec::new();
-    let mut counts = (0, 0, 0, 0);
+    let mut counts = (0, 0, 0, 0, 0);
     for spec in all_specs() {
         let platform = case_name(&spec);
         let model = compile(&spec).model;
@@ -159,6 +161,7 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
             }
             counts.2 += 1;
         }
+        counts.4 += crate::support::traefik_l4::probe_each(&traefik, &mut report);
         counts.0 += 1;
         counts.1 += traefik.routers.len();
         if differences.iter().any(|(p, _, _)| *p == platform) {
@@ -166,8 +169,8 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
         }
     }
     eprintln!(
-        "real Traefik: {} platforms, {} routers, {} probes, {} sticky cookies",
-        counts.0, counts.1, counts.2, counts.3
+        "real Traefik: {} platforms, {} HTTP routers, {} probes, {} sticky cookies, {} TCP and UDP routers probed",
+        counts.0, counts.1, counts.2, counts.3, counts.4
     );
 
     let mut used = vec![false; KNOWN_DIFFERENCES.len()];

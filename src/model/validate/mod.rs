@@ -7,6 +7,7 @@ mod edge;
 mod escape_hatch;
 mod fields;
 mod l4;
+mod l4_conflicts;
 mod middleware;
 mod names;
 mod networks;
@@ -14,6 +15,7 @@ mod routes;
 mod services;
 mod stack;
 mod tls;
+mod tls_files;
 mod traefik;
 mod variables;
 
@@ -52,6 +54,8 @@ pub fn platform(
     check.collisions(model);
     check.services(model);
     check.l4_routes(model);
+    check.tcp_routing_table(model);
+    check.tls_files(model);
     check.shared_networks(model);
     check.cross_checks(model);
     check.credentials();

@@ -25,9 +25,11 @@
 //!
 //! One file per concern: [`table`] holds the routers and tables as Traefik builds them,
 //! [`algebra`] the reasoning on rules, [`index`] pairs the routers worth comparing, this file
-//! turns the comparisons into findings, and [`request`] explains one request.
+//! turns the comparisons into findings, [`request`] explains one request, and [`connection`]
+//! does both for TCP connections.
 
 mod algebra;
+pub mod connection;
 mod index;
 mod request;
 mod table;

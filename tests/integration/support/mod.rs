@@ -9,5 +9,6 @@ pub mod oracle;
 pub mod readers;
 pub mod tls_backend;
 pub mod traefik;
+pub mod traefik_l4;
 
 pub use oracle::*;

@@ -11,8 +11,8 @@
 //! - the Docker provider is removed (there is no daemon; `providers.precedence` stays): the
 //!   Docker labels of every enabled container become a file-provider document of the same tree (`traefik.http.routers.X.rule`
 //!   is `http.routers.X.rule`), whose names then end in `@file` instead of `@docker`;
-//! - every service's servers are one local HTTP backend that answers 200 (`url` for HTTP,
-//!   `address` for TCP and UDP services, which are then only checked to load), and every
+//! - every HTTP service's servers are one local HTTP backend that answers 200 (`url`), every
+//!   TCP and UDP service's a recorder of its own (`support/traefik_l4.rs`), and every
 //!   `https://` server one local HTTPS backend (`support/tls_backend.rs`) whose self-signed
 //!   certificate, valid for `nas.lan`, replaces every `rootCAs` file and the TLS store's default
 //!   certificate: a servers transport that verifies its server does so for real;
@@ -42,6 +42,7 @@ use crate::compile;
 use crate::schemas::Kind;
 use crate::support::readers::render_go_template;
 use crate::support::tls_backend::TlsBackend;
+use crate::support::traefik_l4::L4Side;
 use crate::support::{SETUP, tool};
 
 /// How long Traefik may take to load the configuration.
@@ -113,6 +114,8 @@ pub struct Traefik {
     /// Every object seisei wrote, HTTP, TCP and UDP: the `/api/rawdata` section that lists
     /// it (`routers`, `tcpServices`, …) and its name.
     pub objects: Vec<(&'static str, String)>,
+    /// The TCP and UDP routers, and a recorder per TCP and UDP service (`traefik_l4.rs`).
+    pub l4: L4Side,
 }
 
 impl Drop for Traefik {
@@ -162,8 +165,10 @@ impl Traefik {
         }
 
         let (mut routers, mut objects) = (Vec::new(), Vec::new());
+        let mut l4 = L4Side::default();
         for (name, doc) in &mut documents {
             point_servers_at(doc, backend.port, tls_backend.port);
+            l4.take_over(doc);
             point_certificates_at(doc, &tls_backend);
             stand_in_for_the_outside(doc, backend.port, scratch.path());
             collect_names(doc, &mut routers, &mut objects);
@@ -236,6 +241,7 @@ impl Traefik {
             _tls_backend: tls_backend,
             routers,
             objects,
+            l4,
         };
         traefik.wait_until_loaded();
         traefik
