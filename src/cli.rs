@@ -83,12 +83,12 @@ pub enum Command {
     Graph(GraphArgs),
     /// List every router of the routing table Traefik will build, with its priority.
     #[command(
-        after_help = "Examples:\n  seisei routes\n  seisei routes --sort priority\n  seisei routes --format json | jq '.[].name'\n\nIncludes the routers Traefik adds itself (HTTP to HTTPS redirects, the ACME challenge) and the dashboard router."
+        after_help = "Examples:\n  seisei routes\n  seisei routes --sort priority\n  seisei routes --format json | jq '.[].name'\n\nIncludes the routers Traefik adds itself (HTTP to HTTPS redirects, the ACME challenge) and the dashboard router; the TCP and UDP routers follow in a table of their own."
     )]
     Routes(RoutesArgs),
     /// Explain which router answers a request, which others matched and why they lost.
     #[command(
-        after_help = "Examples:\n  seisei route https://acme.erp.seisei.tokyo/web/login\n  seisei route https://api.seisei.tokyo/crm/contacts --method POST --header 'Content-Type:application/json'\n\nAnswers even while `validate` reports routing errors such as a tie (E0405), and says the pick is undefined.\n\nExit codes: 0 a router answers, 1 no router answers (Traefik answers 404, or 400 before routing), 2 invalid spec or URL."
+        after_help = "Examples:\n  seisei route https://acme.erp.seisei.tokyo/web/login\n  seisei route https://api.seisei.tokyo/crm/contacts --method POST --header 'Content-Type:application/json'\n  seisei route tls://db.example.org:6432     (which TCP router takes a TLS connection with that server name)\n\nAnswers even while `validate` reports routing errors such as a tie (E0405), and says the pick is undefined.\n\nExit codes: 0 a router answers, 1 no router answers (Traefik answers 404, or 400 before routing), 2 invalid spec or URL."
     )]
     Route(RouteArgs),
     /// Print a shell completion script.
@@ -179,7 +179,8 @@ pub struct RoutesArgs {
 pub struct RouteArgs {
     #[command(flatten)]
     pub spec: SpecArgs,
-    /// The request URL, e.g. `https://acme.erp.seisei.tokyo/web/login`.
+    /// The request URL, e.g. `https://acme.erp.seisei.tokyo/web/login`; or a connection:
+    /// `tls://HOST:PORT` (TLS with server name HOST), `tcp://HOST:PORT` (plain), `udp://HOST:PORT`.
     pub url: String,
     /// The request method.
     #[arg(long, default_value = "GET")]

@@ -21,7 +21,9 @@ pub(super) fn rows(model: &Model, sort: &str) -> Vec<L4Row> {
             (a.protocol, b.priority, &a.name).cmp(&(b.protocol, a.priority, &b.name))
         }),
         "host" => {
-            rows.sort_by(|a, b| (a.protocol, &a.rule, &a.name).cmp(&(b.protocol, &b.rule, &b.name)))
+            rows.sort_by(|a, b| {
+                (a.protocol, &a.rule, &a.name).cmp(&(b.protocol, &b.rule, &b.name))
+            });
         }
         _ => {}
     }

@@ -44,9 +44,9 @@ pub struct L4RouterInput<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Connection {
     pub entrypoint: String,
-    /// Whether the client starts with a TLS ClientHello.
+    /// Whether the client starts with a TLS `ClientHello`.
     pub tls: bool,
-    /// The server name of the ClientHello; none for a plain connection.
+    /// The server name of the `ClientHello`; none for a plain connection.
     pub sni: Option<String>,
     /// The client's address, which `ClientIP` reads; unknown when `None`.
     pub client_ip: Option<IpAddr>,
@@ -163,14 +163,16 @@ pub fn take(
         tied: m.tied,
         also_matched: m.later.into_iter().chain(also).collect(),
     };
-    if !plain.is_empty() && secure.is_empty() && https.is_empty() {
-        if let Some(m) = mux_match(&plain, &empty) {
-            return tcp_verdict(
-                m,
-                "no TLS router listens here, so Traefik hands the connection to its plain TCP routers before reading a byte",
-                Vec::new(),
-            );
-        }
+    if !plain.is_empty()
+        && secure.is_empty()
+        && https.is_empty()
+        && let Some(m) = mux_match(&plain, &empty)
+    {
+        return tcp_verdict(
+            m,
+            "no TLS router listens here, so Traefik hands the connection to its plain TCP routers before reading a byte",
+            Vec::new(),
+        );
     }
     if !connection.tls {
         if let Some(m) = mux_match(&plain, &empty) {

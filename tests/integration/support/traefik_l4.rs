@@ -172,7 +172,7 @@ impl L4Side {
 /// A rule whose first alternative needs something a loopback client cannot send (`ClientIP`,
 /// `ALPN`, a regular expression).
 pub fn probe_for(router: &L4Written) -> Result<L4Probe, String> {
-    use seisei::traefik::rule::{self, Expr, Kind, Matcher};
+    use seisei::traefik::rule::{self, Kind};
     let entry_point = router
         .entry_points
         .first()
@@ -185,26 +185,6 @@ pub fn probe_for(router: &L4Written) -> Result<L4Probe, String> {
             sni: None,
         });
     }
-    fn first_sni(expr: &Expr) -> Result<Option<String>, String> {
-        match expr {
-            Expr::And(a, b) => Ok(first_sni(a)?.or(first_sni(b)?)),
-            Expr::Or(a, _) => first_sni(a),
-            Expr::Not(_) => Ok(None),
-            Expr::Match {
-                matcher: Matcher::HostSni,
-                args,
-                ..
-            } => {
-                let value = args.first().map(|a| a.value.as_str()).unwrap_or("*");
-                Ok(match value.strip_prefix("*.") {
-                    _ if value == "*" => None,
-                    Some(rest) => Some(format!("probe.{rest}")),
-                    None => Some(value.to_owned()),
-                })
-            }
-            Expr::Match { matcher, .. } => Err(format!("no probe for {matcher:?} yet")),
-        }
-    }
     let expr = rule::parse(&router.rule, Kind::Tcp)
         .map_err(|e| format!("`{}` does not parse: {}", router.rule, e.message))?;
     let sni = first_sni(&expr)?;
@@ -215,6 +195,30 @@ pub fn probe_for(router: &L4Written) -> Result<L4Probe, String> {
             .tls
             .then(|| sni.unwrap_or_else(|| "probe.test".to_owned())),
     })
+}
+
+/// The server name a probe sends for a rule: its first alternative's `HostSNI`, `None` for
+/// ``HostSNI(`*`)``.
+fn first_sni(expr: &seisei::traefik::rule::Expr) -> Result<Option<String>, String> {
+    use seisei::traefik::rule::{Expr, Matcher};
+    match expr {
+        Expr::And(a, b) => Ok(first_sni(a)?.or(first_sni(b)?)),
+        Expr::Or(a, _) => first_sni(a),
+        Expr::Not(_) => Ok(None),
+        Expr::Match {
+            matcher: Matcher::HostSni,
+            args,
+            ..
+        } => {
+            let value = args.first().map_or("*", |a| a.value.as_str());
+            Ok(match value.strip_prefix("*.") {
+                _ if value == "*" => None,
+                Some(rest) => Some(format!("probe.{rest}")),
+                None => Some(value.to_owned()),
+            })
+        }
+        Expr::Match { matcher, .. } => Err(format!("no probe for {matcher:?} yet")),
+    }
 }
 
 impl Traefik {
