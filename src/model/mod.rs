@@ -18,6 +18,7 @@ mod proxy;
 mod service;
 mod service_fields;
 mod services;
+pub mod swarm;
 mod validate;
 mod variables;
 
@@ -58,6 +59,8 @@ pub struct Model {
     pub services: Vec<ProxyService>,
     /// Every TCP and UDP router (each with its service), sorted by protocol and name.
     pub l4_routers: Vec<L4Router>,
+    /// The target (Compose, Swarm or both) and every service's Swarm `deploy` settings.
+    pub swarm: swarm::Swarm,
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +169,11 @@ pub struct Stack {
 impl Stack {
     pub fn compose_path(&self) -> String {
         format!("{}/docker-compose.yml", self.dir)
+    }
+
+    /// The Swarm target's stack file, beside or instead of the compose file.
+    pub fn stack_file_path(&self) -> String {
+        format!("{}/stack.yml", self.dir)
     }
 
     pub fn env_path(&self) -> String {
@@ -386,6 +394,7 @@ impl Builder<'_> {
             routers,
             services: proxy_services,
             l4_routers,
+            swarm: swarm::build(self.source, self.resolved),
         }
     }
 

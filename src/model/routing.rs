@@ -64,7 +64,11 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
         .iter()
         .enumerate()
         .map(|(index, r)| {
-            let provider = r.provider_name();
+            // The labels are read by the Swarm provider on a Swarm-only platform.
+            let provider = match r.provider {
+                crate::spec::Provider::Docker => model.swarm.label_provider(),
+                crate::spec::Provider::File => r.provider_name(),
+            };
             let mut middlewares = entrypoint_middlewares(&r.entrypoints);
             middlewares.extend(r.middlewares.iter().map(|m| qualify(m, provider)));
             RouterRow {

@@ -13,6 +13,7 @@ mod networks;
 mod routes;
 mod services;
 mod stack;
+mod swarm;
 mod tls;
 mod traefik;
 mod variables;
@@ -57,6 +58,7 @@ pub fn platform(
     check.credentials();
     check.routing_table(model);
     check.published_databases(model);
+    check.swarm(model);
     super::output_paths::check(source, resolved, model, problems);
 }
 
