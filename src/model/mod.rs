@@ -378,6 +378,10 @@ impl Builder<'_> {
                 stacks: stacks_on.remove(name.as_str()).unwrap_or_default(),
             })
             .collect();
+        let swarm = swarm::build(self.source, self.resolved);
+        if swarm.target == spec::Target::Swarm {
+            swarm::requalify(&mut proxy_services);
+        }
         Model {
             spec_name: self.source.path.file_name().map_or_else(
                 || "platform.yaml".into(),
@@ -394,7 +398,7 @@ impl Builder<'_> {
             routers,
             services: proxy_services,
             l4_routers,
-            swarm: swarm::build(self.source, self.resolved),
+            swarm,
         }
     }
 

@@ -223,6 +223,54 @@ fn update_tree(config: &UpdateConfig) -> Value {
     Value::Mapping(m)
 }
 
+/// Names in the file provider that point at a label-declared service (`name@docker`, members
+/// of weighted and mirroring services): on a Swarm-only platform the Swarm provider declares
+/// them, as `name@swarm`.
+pub(super) fn requalify(services: &mut [super::ProxyService]) {
+    let swap = |name: &mut String| {
+        if let Some(bare) = name.strip_suffix("@docker") {
+            *name = format!("{bare}@swarm");
+        }
+    };
+    for service in services {
+        match &mut service.kind {
+            super::ServiceKind::Weighted { services, .. } => {
+                services.iter_mut().for_each(|(n, _)| swap(n));
+            }
+            super::ServiceKind::Mirroring {
+                service, mirrors, ..
+            } => {
+                swap(service);
+                mirrors.iter_mut().for_each(|(n, _)| swap(n));
+            }
+            super::ServiceKind::LoadBalancer { .. } => {}
+        }
+    }
+}
+
+/// Every name in the file provider that points at a label-declared service, which differs
+/// between the two targets (`@docker`, `@swarm`).
+pub fn label_members(services: &[super::ProxyService]) -> Vec<(&str, &str)> {
+    let mut found = Vec::new();
+    for service in services {
+        let members: Vec<&String> = match &service.kind {
+            super::ServiceKind::Weighted { services, .. } => {
+                services.iter().map(|(n, _)| n).collect()
+            }
+            super::ServiceKind::Mirroring {
+                service, mirrors, ..
+            } => std::iter::once(service)
+                .chain(mirrors.iter().map(|(n, _)| n))
+                .collect(),
+            super::ServiceKind::LoadBalancer { .. } => Vec::new(),
+        };
+        for member in members.into_iter().filter(|m| m.ends_with("@docker")) {
+            found.push((service.name.as_str(), member.as_str()));
+        }
+    }
+    found
+}
+
 /// The Swarm side of the platform, every service's settings resolved.
 pub(super) fn build(source: &Source, resolved: &Resolved<'_>) -> Swarm {
     let spec = &source.spec;

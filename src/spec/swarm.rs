@@ -42,8 +42,8 @@ pub struct SwarmPlatform {
     /// socket proxy (`tcp://socket-proxy:2375`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub endpoint: Option<String>,
-    /// Seconds between two polls of the Swarm API (Traefik's `refreshSeconds`, 15 when
-    /// absent).
+    /// Seconds between two polls of the Swarm API (Traefik's `refreshSeconds`, written as a
+    /// duration; 15 when absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub refresh_seconds: Option<u32>,
     /// `deploy` settings every service starts from; a stack's `swarm`, then the service's,

@@ -38,10 +38,96 @@ const IGNORED: &[(&str, &str)] = &[
     ),
 ];
 
+/// Escape-hatch keys the Swarm loader's schema refuses (`Additional property … is not
+/// allowed` from `docker stack config` 28.2, tried key by key over the Compose service keys).
+const LOADER_REFUSES: &[&str] = &[
+    "annotations",
+    "attach",
+    "blkio_config",
+    "cgroup",
+    "cpu_count",
+    "cpu_percent",
+    "cpu_period",
+    "cpu_rt_period",
+    "cpu_rt_runtime",
+    "cpus",
+    "develop",
+    "device_cgroup_rules",
+    "dns_opt",
+    "gpus",
+    "group_add",
+    "label_file",
+    "mem_reservation",
+    "mem_swappiness",
+    "models",
+    "oom_kill_disable",
+    "pids_limit",
+    "platform",
+    "post_start",
+    "pre_start",
+    "pre_stop",
+    "profiles",
+    "provider",
+    "pull_policy",
+    "pull_refresh_after",
+    "runtime",
+    "scale",
+    "storage_opt",
+    "use_api_socket",
+    "uts",
+];
+
+/// Escape-hatch keys the loader takes and `docker stack deploy` then ignores
+/// (`Ignoring unsupported options`, and the deprecated `container_name` and `expose`).
+const DEPLOY_IGNORES: &[&str] = &[
+    "build",
+    "cgroup_parent",
+    "cgroupns_mode",
+    "container_name",
+    "devices",
+    "domainname",
+    "expose",
+    "external_links",
+    "ipc",
+    "links",
+    "mac_address",
+    "network_mode",
+    "pid",
+    "privileged",
+    "restart",
+    "security_opt",
+    "shm_size",
+    "userns_mode",
+];
+
 impl Checker<'_> {
     pub(super) fn swarm(&mut self, model: &Model) {
         if !model.swarm.target.swarm() {
             return;
+        }
+        if model.swarm.target == crate::spec::Target::Both {
+            for (service, member) in crate::model::swarm::label_members(&model.services) {
+                let stack = model
+                    .services
+                    .iter()
+                    .find(|s| s.name == service)
+                    .map_or("", |s| s.stack.as_str());
+                let p = ["stacks", stack, "backends", service];
+                self.push(
+                    self.at(stack, &p, Code::SwarmSetting, format!("service `{service}` names `{member}`, a service of Docker labels, which the Swarm provider calls `@swarm`: one dynamic file cannot serve both targets"))
+                        .with_help("declare that route in the file provider (`provider: file`), or generate one target"),
+                );
+            }
+        }
+        for external in &self.source.spec.traefik.external_middlewares {
+            if external.ends_with("@docker") {
+                let bare = external.trim_end_matches("@docker");
+                self.push(
+                    self.source
+                        .at(Code::SwarmSetting, &["traefik", "external_middlewares"], format!("middleware `{external}` comes from Docker labels; on Swarm the Swarm provider declares it, as `{bare}@swarm`"))
+                        .with_help(format!("define `{bare}` in `traefik.middlewares` (the file provider serves both targets), or write `{bare}@swarm` on a Swarm-only platform")),
+                );
+            }
         }
         for (name, stack) in &self.resolved.stacks {
             for (service_name, service) in &stack.services {
@@ -185,6 +271,33 @@ impl Checker<'_> {
                     format!("bind mount `{bind}` is relative: `docker stack deploy` resolves it on the machine it runs on, and the task finds it only on a node that has the same path"),
                     "use an absolute path that exists on the nodes the service is placed on (pin it with `swarm.placement`), or a named volume".to_owned(),
                 );
+            }
+        }
+        for key in service.compose.keys() {
+            let problem = if key == "deploy" {
+                Some((
+                    format!("escape-hatch key `deploy` of service `{name}` collides with the `deploy` seisei writes for Swarm"),
+                    "move these settings to the service's `swarm:` (and `resources`), which seisei writes as `deploy`".to_owned(),
+                ))
+            } else if LOADER_REFUSES.contains(&key.as_str()) {
+                Some((
+                    format!(
+                        "the Swarm loader refuses escape-hatch key `{key}` of service `{name}` (`docker stack config`)"
+                    ),
+                    "drop it, or keep this service on Compose".to_owned(),
+                ))
+            } else if DEPLOY_IGNORES.contains(&key.as_str()) {
+                Some((
+                    format!(
+                        "`docker stack deploy` ignores escape-hatch key `{key}` of service `{name}`"
+                    ),
+                    "drop it, or keep this service on Compose".to_owned(),
+                ))
+            } else {
+                None
+            };
+            if let Some((message, help)) = problem {
+                refuse(self, &["compose", key], message, help);
             }
         }
         let Some(deploy) = model.swarm.deploy(stack_name, name) else {
