@@ -235,13 +235,17 @@ pub(super) fn requalify(services: &mut [super::ProxyService]) {
     for service in services {
         match &mut service.kind {
             super::ServiceKind::Weighted { services, .. } => {
-                services.iter_mut().for_each(|(n, _)| swap(n));
+                for (n, _) in services.iter_mut() {
+                    swap(n);
+                }
             }
             super::ServiceKind::Mirroring {
                 service, mirrors, ..
             } => {
                 swap(service);
-                mirrors.iter_mut().for_each(|(n, _)| swap(n));
+                for (n, _) in mirrors.iter_mut() {
+                    swap(n);
+                }
             }
             super::ServiceKind::LoadBalancer { .. } => {}
         }

@@ -8,7 +8,7 @@ use serde_yaml::Value;
 
 use super::escape::filters;
 use super::{Artifact, Header, artifact};
-use crate::model::{Model, Port, Service, Stack};
+use crate::model::{self, Model, Port, Service, Stack};
 use crate::spec::{Protocol, PublishMode};
 
 /// The Swarm static configuration's file name, in the Traefik stack's folder.
@@ -129,7 +129,7 @@ struct StackFileView<'a> {
     header: Header<'a>,
     stack: &'a Stack,
     services: Vec<ServiceView<'a>>,
-    networks: Vec<NetworkView>,
+    networks: Vec<NetworkView<'a>>,
     configs: &'a [Config],
 }
 
@@ -156,11 +156,10 @@ struct PortView {
     mode: &'static str,
 }
 
-struct NetworkView {
-    name: String,
+struct NetworkView<'a> {
+    network: &'a model::Network,
+    /// Created by another stack, or outside the platform.
     external: bool,
-    named: bool,
-    internal: bool,
     attachable: bool,
 }
 
@@ -277,10 +276,8 @@ impl<'a> StackFileView<'a> {
                     .map(|i| &model.networks[i])
             })
             .map(|n| NetworkView {
-                name: n.name.clone(),
+                network: n,
                 external: n.external_in(&stack.name),
-                named: n.named(),
-                internal: n.internal,
                 // Standalone containers (Traefik or a stack still on Compose during the
                 // move) can join only an attachable overlay.
                 attachable: !n.internal && (n.name == traefik.network || n.owner.is_some()),
