@@ -105,6 +105,16 @@ impl Checker<'_> {
         if !model.swarm.target.swarm() {
             return;
         }
+        if let Some(defaults) = self
+            .source
+            .spec
+            .swarm
+            .as_ref()
+            .and_then(|s| s.defaults.as_ref())
+        {
+            // Not a stack's: `locate` finds the platform's own `swarm.defaults`.
+            self.swarm_settings("", &["swarm", "defaults"], defaults);
+        }
         if model.swarm.target == crate::spec::Target::Both {
             for (service, member) in crate::model::swarm::label_members(&model.services) {
                 let stack = model
@@ -372,6 +382,45 @@ impl Checker<'_> {
                     .with_help("remove `replicas`, or use `mode: replicated`"),
             );
         }
+        let placement = settings.placement.clone().unwrap_or_default();
+        for (i, constraint) in placement.constraints.iter().enumerate() {
+            if let Some(problem) = constraint_problem(constraint) {
+                let index = i.to_string();
+                let p = path(&["placement", "constraints", &index]);
+                self.push(
+                    self.at(stack, &seg(&p), Code::SwarmSetting, format!("placement constraint `{constraint}` {problem}"))
+                        .with_help("write `ATTRIBUTE == VALUE` or `ATTRIBUTE != VALUE` with `node.id`, `node.hostname`, `node.role` (`manager` or `worker`), `node.platform.os`, `node.platform.arch`, `node.labels.NAME` or `engine.labels.NAME`"),
+                );
+            }
+        }
+        let mut durations: Vec<(Vec<String>, &String)> = Vec::new();
+        if let Some(policy) = &settings.restart_policy {
+            for (key, value) in [("delay", &policy.delay), ("window", &policy.window)] {
+                if let Some(value) = value {
+                    durations.push((path(&["restart_policy", key]), value));
+                }
+            }
+        }
+        for (section, config) in [
+            ("update_config", &settings.update_config),
+            ("rollback_config", &settings.rollback_config),
+        ] {
+            if let Some(config) = config {
+                for (key, value) in [("delay", &config.delay), ("monitor", &config.monitor)] {
+                    if let Some(value) = value {
+                        durations.push((path(&[section, key]), value));
+                    }
+                }
+            }
+        }
+        for (p, value) in durations {
+            if !is_go_duration(value) {
+                self.push(
+                    self.at(stack, &seg(&p), Code::SwarmSetting, format!("`{value}` is not a duration Swarm reads"))
+                        .with_help("write a Go duration: a number and a unit (`ns`, `us`, `ms`, `s`, `m`, `h`), e.g. `10s`, `1m30s`"),
+                );
+            }
+        }
         for (key, config) in [
             ("update_config", settings.update_config.as_ref()),
             ("rollback_config", settings.rollback_config.as_ref()),
@@ -408,5 +457,95 @@ impl Checker<'_> {
                 );
             }
         }
+    }
+}
+
+/// What is wrong with a placement constraint, as Swarm's scheduler parses them
+/// (`ATTRIBUTE ==|!= VALUE`, `swarmkit/manager/constraint`).
+fn constraint_problem(constraint: &str) -> Option<String> {
+    let (attribute, value) = match (constraint.split_once("=="), constraint.split_once("!=")) {
+        (Some((a, v)), None) | (None, Some((a, v))) => (a.trim(), v.trim()),
+        _ => return Some("needs exactly one `==` or `!=`".to_owned()),
+    };
+    if value.is_empty() {
+        return Some("has no value".to_owned());
+    }
+    let known = [
+        "node.id",
+        "node.hostname",
+        "node.role",
+        "node.platform.os",
+        "node.platform.arch",
+    ];
+    let labelled = ["node.labels.", "engine.labels."].iter().any(|p| {
+        attribute
+            .strip_prefix(p)
+            .is_some_and(|rest| !rest.is_empty())
+    });
+    if !known.contains(&attribute) && !labelled {
+        return Some(format!("names `{attribute}`, which is no node attribute"));
+    }
+    if attribute == "node.role" && !["manager", "worker"].contains(&value) {
+        return Some(format!(
+            "compares `node.role` with `{value}`; a node is a `manager` or a `worker`"
+        ));
+    }
+    None
+}
+
+/// A Go duration as `time.ParseDuration` reads it, without a sign: `10s`, `1m30s`, `1.5h`.
+fn is_go_duration(text: &str) -> bool {
+    if text == "0" {
+        return true;
+    }
+    if text.is_empty() {
+        return false;
+    }
+    let mut rest = text;
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number = &rest[..digits];
+        if digits == 0 || number.matches('.').count() > 1 || number == "." {
+            return false;
+        }
+        rest = &rest[digits..];
+        // Longer units first, so `ms` is not read as `m`.
+        let unit = ["ns", "us", "\u{b5}s", "ms", "s", "m", "h"]
+            .into_iter()
+            .find(|u| rest.starts_with(u));
+        let Some(unit) = unit else {
+            return false;
+        };
+        rest = &rest[unit.len()..];
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{constraint_problem, is_go_duration};
+
+    #[test]
+    fn durations_are_read_as_go_reads_them() {
+        for ok in ["0", "10s", "1m30s", "1.5h", "500ms", "2m", "3\u{b5}s"] {
+            assert!(is_go_duration(ok), "{ok}");
+        }
+        for bad in ["", "10", "s", "1.2.3s", "ten seconds", "10 s", "-5s"] {
+            assert!(!is_go_duration(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn constraints_are_read_as_the_scheduler_reads_them() {
+        assert!(constraint_problem("node.role == manager").is_none());
+        assert!(constraint_problem("node.labels.zone != b").is_none());
+        assert!(constraint_problem("engine.labels.gpu==true").is_none());
+        assert!(constraint_problem("node.role == leader").is_some());
+        assert!(constraint_problem("node.name == db-1").is_some());
+        assert!(constraint_problem("node.hostname = db-1").is_some());
+        assert!(constraint_problem("node.labels. == x").is_some());
+        assert!(constraint_problem("node.hostname ==").is_some());
     }
 }
