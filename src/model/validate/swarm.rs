@@ -347,6 +347,19 @@ impl Checker<'_> {
                 );
             }
         }
+        let is_proxy = stack_name == self.source.spec.traefik.stack
+            && name == self.source.spec.traefik.service;
+        let off_managers = deploy.constraints.iter().any(|c| {
+            let c: String = c.chars().filter(|c| !c.is_whitespace()).collect();
+            c == "node.role==worker" || c == "node.role!=manager"
+        });
+        if is_proxy && model.swarm.on_socket() && off_managers {
+            let p = at(&["swarm", "placement", "constraints"]);
+            self.push(
+                self.at(stack_name, &seg(&p), Code::SwarmSetting, format!("Traefik's Swarm provider reads the socket of its node, and only a manager's socket lists the services; `{name}` is kept off the managers"))
+                    .with_help("place Traefik with `node.role == manager`, or point `swarm.endpoint` at a socket proxy on a manager (`tcp://socket-proxy:2375`)"),
+            );
+        }
         let pinned = deploy.constraints.iter().any(|c| {
             c.contains("node.hostname") || c.contains("node.id") || c.contains("node.labels")
         });
