@@ -94,6 +94,13 @@ pub enum Code {
     NotGenerated,
     Marker,
     ManifestEntry,
+    // 07xx: the Swarm target.
+    /// A setting `docker stack deploy` ignores or refuses, with the Swarm way to say it.
+    SwarmUnsupported,
+    /// Swarm settings that contradict each other or what Swarm accepts.
+    SwarmSetting,
+    /// A node-local volume on a service Swarm may start on any node.
+    SwarmLocalVolume,
 }
 
 impl Code {
@@ -148,6 +155,9 @@ impl Code {
             Code::NotGenerated => "E0602",
             Code::Marker => "E0603",
             Code::ManifestEntry => "W0604",
+            Code::SwarmUnsupported => "E0701",
+            Code::SwarmSetting => "E0702",
+            Code::SwarmLocalVolume => "W0703",
         }
     }
 
@@ -202,6 +212,9 @@ impl Code {
             Code::NotGenerated => "not-generated",
             Code::Marker => "marker",
             Code::ManifestEntry => "manifest-entry",
+            Code::SwarmUnsupported => "swarm-unsupported",
+            Code::SwarmSetting => "swarm-setting",
+            Code::SwarmLocalVolume => "swarm-local-volume",
         }
     }
 

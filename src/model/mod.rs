@@ -20,6 +20,7 @@ mod references;
 mod service;
 mod service_fields;
 mod services;
+pub mod swarm;
 mod validate;
 mod variables;
 
@@ -60,6 +61,8 @@ pub struct Model {
     pub services: Vec<ProxyService>,
     /// Every TCP and UDP router (each with its service), sorted by protocol and name.
     pub l4_routers: Vec<L4Router>,
+    /// The target (Compose, Swarm or both) and every service's Swarm `deploy` settings.
+    pub swarm: swarm::Swarm,
 }
 
 #[derive(Debug, Clone)]
@@ -168,6 +171,11 @@ pub struct Stack {
 impl Stack {
     pub fn compose_path(&self) -> String {
         format!("{}/docker-compose.yml", self.dir)
+    }
+
+    /// The Swarm target's stack file, beside or instead of the compose file.
+    pub fn stack_file_path(&self) -> String {
+        format!("{}/stack.yml", self.dir)
     }
 
     pub fn env_path(&self) -> String {
@@ -372,6 +380,10 @@ impl Builder<'_> {
                 stacks: stacks_on.remove(name.as_str()).unwrap_or_default(),
             })
             .collect();
+        let swarm = swarm::build(self.source, self.resolved);
+        if swarm.target == spec::Target::Swarm {
+            swarm::requalify(&mut proxy_services);
+        }
         Model {
             spec_name: self.source.path.file_name().map_or_else(
                 || "platform.yaml".into(),
@@ -388,6 +400,7 @@ impl Builder<'_> {
             routers,
             services: proxy_services,
             l4_routers,
+            swarm,
         }
     }
 

@@ -61,7 +61,11 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
     };
     let mut rows: Vec<RouterRow> = Vec::new();
     for (index, r) in model.routers.iter().enumerate() {
-        let provider = r.provider_name();
+        // The labels are read by the Swarm provider on a Swarm-only platform.
+        let provider = match r.provider {
+            crate::spec::Provider::Docker => model.swarm.label_provider(),
+            crate::spec::Provider::File => r.provider_name(),
+        };
         for built in as_traefik_builds(r, &model.traefik.entrypoints) {
             rows.push(RouterRow {
                 name: format!("{}@{provider}", built.name),

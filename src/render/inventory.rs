@@ -96,6 +96,21 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
                 entrypoints: &model.traefik.entrypoints,
                 compose_link,
                 anchor_prefix,
+                compose: model.swarm.target.compose(),
+                swarm: model.swarm.target.swarm().then(|| SwarmSection {
+                    path: stack.stack_file_path(),
+                    link: format!("{}{}", links.to_output, stack.stack_file_path()),
+                    services: stack
+                        .services
+                        .iter()
+                        .filter_map(|s| {
+                            model
+                                .swarm
+                                .deploy(&stack.name, &s.name)
+                                .map(|d| (s.name.as_str(), d))
+                        })
+                        .collect(),
+                }),
             }
             .render()
         })
@@ -163,6 +178,17 @@ struct StackView<'a> {
     env_link: String,
     anchor_prefix: &'a str,
     entrypoints: &'a [Entrypoint],
+    /// The Swarm target's stack file, its link, and each service's scale, placement and
+    /// rollout; `None` when the platform is not generated for Swarm.
+    swarm: Option<SwarmSection<'a>>,
+    /// Whether the platform is generated for Compose (the compose file exists).
+    compose: bool,
+}
+
+struct SwarmSection<'a> {
+    path: String,
+    link: String,
+    services: Vec<(&'a str, &'a crate::model::swarm::Deploy)>,
 }
 
 #[derive(Template)]

@@ -4,6 +4,7 @@
 
 pub mod escape;
 pub mod inventory;
+pub mod swarm;
 pub mod topology;
 
 use std::collections::HashMap;
@@ -50,18 +51,36 @@ pub fn generate(model: &Model) -> Result<Vec<Artifact>, askama::Error> {
 /// `.env.example`, and Traefik's configuration.
 fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Error> {
     let mut artifacts = Vec::new();
+    let target = model.swarm.target;
     for stack in &model.stacks {
+        if target.compose() {
+            artifacts.push(artifact(
+                stack.compose_path(),
+                &ComposeView::new(header, model, stack),
+            )?);
+        }
         artifacts.push(artifact(
-            stack.compose_path(),
-            &ComposeView::new(header, model, stack),
+            stack.env_path(),
+            &EnvView {
+                header,
+                stack,
+                target,
+            },
         )?);
-        artifacts.push(artifact(stack.env_path(), &EnvView { header, stack })?);
     }
-    if let Some(proxy) = model.stacks.iter().find(|s| s.name == model.traefik.stack) {
+    let proxy = model.stacks.iter().find(|s| s.name == model.traefik.stack);
+    if let Some(proxy) = proxy.filter(|_| target.compose()) {
         artifacts.push(artifact(
             format!("{}/traefik.yml", proxy.dir),
-            &StaticView { header, model },
+            &StaticView {
+                header,
+                model,
+                precedence: &model.traefik.edge.precedence,
+                swarm: false,
+            },
         )?);
+    }
+    if let Some(proxy) = proxy {
         artifacts.push(artifact(
             format!("{}/dynamic/_platform.yml", proxy.dir),
             &PlatformDynamicView {
@@ -138,6 +157,10 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
                 )?);
             }
         }
+    }
+    if target.swarm() {
+        let swarm = swarm::files(header, model, &artifacts)?;
+        artifacts.extend(swarm);
     }
     Ok(artifacts)
 }
@@ -220,6 +243,7 @@ impl<'a> ComposeView<'a> {
 struct EnvView<'a> {
     header: Header<'a>,
     stack: &'a Stack,
+    target: crate::spec::Target,
 }
 
 #[derive(Template)]
@@ -227,6 +251,9 @@ struct EnvView<'a> {
 struct StaticView<'a> {
     header: Header<'a>,
     model: &'a Model,
+    precedence: &'a [String],
+    /// The Swarm target's file has its own view (`swarm.rs`).
+    swarm: bool,
 }
 
 #[derive(Template)]

@@ -41,6 +41,9 @@ pub struct Spec {
     /// service's own value, win).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServiceDefaults>,
+    /// The Docker Swarm cluster, for `platform.target: swarm` or `both`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swarm: Option<crate::spec::SwarmPlatform>,
 }
 
 /// Platform-wide settings.
@@ -72,6 +75,10 @@ pub struct Platform {
     /// File name of the generated inventory, inside `output`.
     #[serde(default = "default_inventory")]
     pub inventory: String,
+    /// What the platform is generated for: `compose` (one host, the default), `swarm` (a
+    /// Docker Swarm cluster: `stack.yml` files) or `both`, side by side.
+    #[serde(default)]
+    pub target: crate::spec::Target,
 }
 
 fn default_output() -> String {
@@ -362,6 +369,9 @@ pub struct Stack {
     /// Values every service of this stack starts from, over the platform's `defaults`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServiceDefaults>,
+    /// Swarm `deploy` settings this stack's services start from (Swarm target only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swarm: Option<crate::spec::SwarmDeploy>,
 }
 
 /// Which stack to extend and which of its services to take.
@@ -512,6 +522,10 @@ pub struct Service {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub compose: BTreeMap<String, serde_yaml::Value>,
+    /// How Swarm runs this service's tasks (Swarm target only): replicas or global mode,
+    /// placement, rolling updates, restart policy, endpoint mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swarm: Option<crate::spec::SwarmDeploy>,
 }
 
 /// A port the container listens on.

@@ -428,7 +428,7 @@ fn cr_only_files_are_read_with_their_lines() {
     tree.refuses(
         &["gen"],
         &format!(
-            "error[E0103/invalid-shape]: platform.bogus: unknown field `bogus`, expected one of `name`, `domain`, `description`, `output`, `allow_external_output`, `stacks_dir`, `docs`, `inventory`\n  --> platform.yaml:4:3\n  |\n4 |   bogus: 1\n  |   ^^^^^\n  = help: remove `bogus`; valid keys here: name, domain, description, output, allow_external_output, stacks_dir, docs, inventory\n{NOTHING}"
+            "error[E0103/invalid-shape]: platform.bogus: unknown field `bogus`, expected one of `name`, `domain`, `description`, `output`, `allow_external_output`, `stacks_dir`, `docs`, `inventory`, `target`\n  --> platform.yaml:4:3\n  |\n4 |   bogus: 1\n  |   ^^^^^\n  = help: remove `bogus`; valid keys here: name, domain, description, output, allow_external_output, stacks_dir, docs, inventory, target\n{NOTHING}"
         ),
     );
     // The same platform without the error compiles to the same tree as with LF endings.

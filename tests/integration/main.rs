@@ -25,6 +25,7 @@ mod real_names;
 mod real_oracles;
 mod real_route;
 mod real_swarm;
+mod real_swarm_stack;
 mod real_traefik;
 mod roundtrip;
 mod route_answers;
@@ -34,6 +35,7 @@ mod safety;
 mod schemas;
 mod selfhosted;
 mod support;
+mod swarm_target;
 mod workflow;
 
 use std::path::{Path, PathBuf};

@@ -1,9 +1,10 @@
 //! What Docker Swarm's loader (`docker stack config -c`, the docker CLI named by
-//! `SEISEI_DOCKER`; no daemon needed) makes of the generated compose files, for the Swarm
-//! target to come (issue 19). seisei writes no stack files yet, so the compose files are
-//! expected to be refused, and only for the reasons in [`SWARM_REFUSES`]; with exactly those
-//! forms rewritten the way a stack file would write them, every file must load. A refusal for
-//! any other reason, or a reason that no longer occurs, fails the test.
+//! `SEISEI_DOCKER`; no daemon needed) makes of the generated compose files. A compose file is
+//! not a stack file (the Swarm target writes those, and `real_swarm_stack.rs` judges them), so
+//! the compose files are expected to be refused, and only for the reasons in
+//! [`SWARM_REFUSES`]; with exactly those forms rewritten the way a stack file would write them,
+//! every file must load. A refusal for any other reason, or a reason that no longer occurs,
+//! fails the test.
 
 use std::path::Path;
 use std::process::{Command, Output};

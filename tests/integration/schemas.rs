@@ -136,30 +136,38 @@ impl Kind {
 
     pub(crate) fn selects(self, path: &str) -> bool {
         match self {
-            Kind::Compose => path.ends_with("docker-compose.yml"),
+            // The Swarm target's stack files are Compose files too.
+            Kind::Compose => path.ends_with("docker-compose.yml") || path.ends_with("/stack.yml"),
             Kind::Dynamic => {
                 path.contains("/dynamic/")
                     && Path::new(path)
                         .extension()
                         .is_some_and(|e| e.eq_ignore_ascii_case("yml"))
             }
-            Kind::Static => path == "traefik.yml" || path.ends_with("/traefik.yml"),
+            Kind::Static => {
+                path == "traefik.yml"
+                    || path.ends_with("/traefik.yml")
+                    || path.ends_with("/traefik.swarm.yml")
+            }
         }
     }
 
     /// How many files of this kind a platform must produce: one compose file per stack;
     /// `_platform.yml`, `_transport.yml` when there are servers transports or TLS
     /// definitions, and one file per stack with file-provider routers or services; one
-    /// `traefik.yml`.
+    /// `traefik.yml`; stack files and `traefik.swarm.yml` count with them on the Swarm target.
     fn expected(self, compiled: &Compiled) -> usize {
         let model = &compiled.model;
+        // A file per target: the Compose one, the Swarm one, or both.
+        let targets =
+            usize::from(model.swarm.target.compose()) + usize::from(model.swarm.target.swarm());
         let file = seisei::spec::Provider::File;
         let traefik = &model.traefik;
         let transport = !(traefik.servers_transports.is_empty()
             && traefik.tls_options.is_empty()
             && traefik.tls_stores.is_empty());
         match self {
-            Kind::Compose => model.stacks.len(),
+            Kind::Compose => model.stacks.len() * targets,
             Kind::Dynamic => {
                 1 + usize::from(transport)
                     + model
@@ -181,7 +189,7 @@ impl Kind {
                         })
                         .count()
             }
-            Kind::Static => 1,
+            Kind::Static => targets,
         }
     }
 }

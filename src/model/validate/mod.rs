@@ -14,6 +14,7 @@ mod networks;
 mod routes;
 mod services;
 mod stack;
+mod swarm;
 mod tls;
 mod tls_files;
 mod traefik;
@@ -61,6 +62,7 @@ pub fn platform(
     check.credentials();
     check.routing_table(model);
     check.published_databases(model);
+    check.swarm(model);
     super::output_paths::check(source, resolved, model, problems);
 }
 
