@@ -93,6 +93,17 @@ pub enum Code {
     NotGenerated,
     Marker,
     ManifestEntry,
+    // 07xx: defects `seisei import` finds in a hand-kept platform.
+    /// Traefik router labels while the Docker provider is off.
+    ImportDeadLabels,
+    /// Traefik v2 rule syntax on a v3 Traefik.
+    ImportV2Rule,
+    /// A dynamic-file server naming no container, or a port it does not listen on.
+    ImportUnknownBackend,
+    /// A regular expression of a rule that is not anchored.
+    ImportUnanchored,
+    /// One host claimed by two routers that say nothing else.
+    ImportSharedHost,
 }
 
 impl Code {
@@ -146,6 +157,11 @@ impl Code {
             Code::NotGenerated => "E0602",
             Code::Marker => "E0603",
             Code::ManifestEntry => "W0604",
+            Code::ImportDeadLabels => "W0701",
+            Code::ImportV2Rule => "W0702",
+            Code::ImportUnknownBackend => "W0703",
+            Code::ImportUnanchored => "W0704",
+            Code::ImportSharedHost => "W0705",
         }
     }
 
@@ -199,6 +215,11 @@ impl Code {
             Code::NotGenerated => "not-generated",
             Code::Marker => "marker",
             Code::ManifestEntry => "manifest-entry",
+            Code::ImportDeadLabels => "labels-without-docker-provider",
+            Code::ImportV2Rule => "v2-rule-syntax",
+            Code::ImportUnknownBackend => "unknown-backend",
+            Code::ImportUnanchored => "unanchored-regexp",
+            Code::ImportSharedHost => "shared-host",
         }
     }
 
