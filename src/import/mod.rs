@@ -21,8 +21,12 @@ pub mod envfile;
 pub mod labels;
 pub mod lines;
 pub mod report;
+pub mod routes;
 pub mod service;
+pub mod source;
 pub mod static_config;
+pub mod traefik_spec;
+pub mod variables;
 pub mod verify;
 
 use std::path::{Path, PathBuf};

@@ -51,8 +51,9 @@ pub struct Counts {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub entries: Vec<Entry>,
-    /// Hand-written files whose content the spec now generates elsewhere: delete them once
-    /// `seisei gen` has run, or Traefik loads their routers twice.
+    /// Hand-written files whose content the spec now generates: they must leave the tree
+    /// before `seisei gen` (which never replaces a file it did not write), and a dynamic file
+    /// left behind would make Traefik load its routers twice.
     pub replaced: Vec<String>,
     pub stacks: usize,
     pub services: usize,
@@ -121,7 +122,7 @@ impl Report {
         for file in &self.replaced {
             let _ = writeln!(
                 out,
-                "{file}: now generated from the spec; delete it after `seisei gen`"
+                "{file}: generated from the spec now; move it out of the tree before `seisei gen`, which never replaces a file it did not write"
             );
         }
         let c = self.counts();

@@ -91,7 +91,7 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
         match key {
             "image" | "restart" => match value.as_str() {
                 Some(s) => {
-                    out.insert(key.into(), s.into());
+                    out.insert(key.into(), unguard(s).into());
                     first(report, key);
                 }
                 None => not(report, "not a string"),
@@ -101,11 +101,12 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
                     report.push(cx.file, at(&[key]), field(key), Outcome::Generated("the Traefik flags are now the spec's `traefik:` and the generated traefik.yml".into()));
                     continue;
                 }
-                let words = match value {
+                let words: Vec<String> = match value {
                     Value::Sequence(items) => items.iter().filter_map(scalar_text).collect(),
                     Value::String(s) => split_words(s),
                     _ => Vec::new(),
                 };
+                let words = words.iter().map(|w| unguard(w));
                 out.insert(
                     key.into(),
                     Value::Sequence(words.into_iter().map(Value::String).collect()),
@@ -152,12 +153,16 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
             }
             "networks" => {
                 match value {
+                    // Order means nothing to Compose here; seisei writes them sorted.
                     Value::Sequence(items) => {
-                        out.insert(key.into(), Value::Sequence(items.clone()));
+                        let mut items = items.clone();
+                        items.sort_by_key(|v| scalar_text(v).unwrap_or_default());
+                        out.insert(key.into(), Value::Sequence(items));
                         first(report, key);
                     }
                     Value::Mapping(m) => {
-                        let names: Vec<Value> = m.keys().cloned().collect();
+                        let mut names: Vec<Value> = m.keys().cloned().collect();
+                        names.sort_by_key(|v| scalar_text(v).unwrap_or_default());
                         for (n, v) in m {
                             if !v.is_null() && v.as_mapping().is_none_or(|m| !m.is_empty()) {
                                 let n = n.as_str().unwrap_or_default();
@@ -188,6 +193,13 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
                         Err(why) => report.push(cx.file, line, path, Outcome::NotImported(why)),
                     }
                 }
+                // seisei writes mounts by target; the order means nothing to Compose.
+                mounts.sort_by_key(|m| {
+                    m.get("target")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned()
+                });
                 out.insert("mounts".into(), Value::Sequence(mounts));
             }
             "depends_on" => {
@@ -251,7 +263,10 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
                         continue;
                     }
                     let line = lines::find_text(cx.text, at(&[key]), name);
-                    plain.insert(k.clone(), v.clone());
+                    let v = v
+                        .as_str()
+                        .map_or_else(|| v.clone(), |s| Value::String(unguard(s)));
+                    plain.insert(k.clone(), v);
                     report.push(
                         cx.file,
                         line,
@@ -577,7 +592,11 @@ fn healthcheck(value: &Value) -> Result<(Value, Vec<String>), String> {
         match k {
             "test" => {
                 let test = match v {
-                    Value::String(s) => Value::String(s.clone()),
+                    // The shell form is `CMD-SHELL` in Compose's model and in what seisei
+                    // writes, so it is imported as that.
+                    Value::String(s) => {
+                        Value::Sequence(vec!["CMD-SHELL".into(), Value::String(s.clone())])
+                    }
                     Value::Sequence(items) => {
                         let parts: Vec<String> = items.iter().filter_map(scalar_text).collect();
                         if parts.first().is_some_and(|p| p == "NONE") {
