@@ -119,10 +119,11 @@ impl Report {
                 entry.file, entry.line, entry.field
             );
         }
-        for file in &self.replaced {
+        if !self.replaced.is_empty() {
             let _ = writeln!(
                 out,
-                "{file}: generated from the spec now; move it out of the tree before `seisei gen`, which never replaces a file it did not write"
+                "generated from the spec now, so move out of the tree before `seisei gen` (which never replaces a file it did not write): {}",
+                self.replaced.join(", ")
             );
         }
         let c = self.counts();

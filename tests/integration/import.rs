@@ -450,3 +450,32 @@ fn the_real_compose_finds_original_and_regenerated_files_equal() {
         "the real Compose sees other differences"
     );
 }
+
+/// The console block of README.md's "Adopting an existing platform": every line it shows
+/// is printed by the real run, in the same order.
+#[test]
+fn the_readme_walkthrough_shows_a_real_run() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let section = readme
+        .split("## Adopting an existing platform")
+        .nth(1)
+        .expect("the section");
+    let block = section
+        .split("```console\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a console block");
+    let mut lines = block.lines();
+    assert_eq!(lines.next(), Some("$ seisei import stacks"));
+    let (temp, _) = scratch();
+    let out = seisei(temp.path(), &["import", "stacks"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let mut printed = stdout.lines();
+    for shown in lines {
+        assert!(
+            printed.any(|l| l == shown),
+            "README shows a line the run does not print (in this order): {shown}\n\nthe run printed:\n{stdout}"
+        );
+    }
+}
