@@ -109,6 +109,8 @@ pub enum Command {
     Man,
 }
 
+// Four independent switches, each its own flag.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
     /// The folder of hand-written stacks (each a folder with a compose file).

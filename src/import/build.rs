@@ -523,7 +523,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                     "name" => volume.name = v.as_str().map(str::to_owned),
                     // `local` is Compose's default, and what seisei writes when none is given.
                     "driver" => {
-                        volume.driver = v.as_str().filter(|d| *d != "local").map(str::to_owned)
+                        volume.driver = v.as_str().filter(|d| *d != "local").map(str::to_owned);
                     }
                     "driver_opts" => {
                         for (ok, ov) in v.as_mapping().into_iter().flatten() {

@@ -9,6 +9,9 @@
 //! maps whatever their syntax, `ports`, `expose`, `dns` and friends append, `volumes` merge by
 //! target, and every other value is replaced.
 
+// One diagnostic is the error of a read that failed; reading a few files is no hot path.
+#![allow(clippy::result_large_err)]
+
 use std::path::{Path, PathBuf};
 
 use serde_yaml::{Mapping, Value};

@@ -238,10 +238,8 @@ fn unanchored(rule: &str) -> Vec<String> {
         let Some(end) = after.find('`') else { break };
         let pattern = &after[..end];
         // HeaderRegexp and QueryRegexp take the key first: the regexp is the last literal.
-        if !(pattern.starts_with('^') && pattern.ends_with('$'))
-            && !rest[..start].ends_with("Header")
-            && !rest[..start].ends_with("Query")
-        {
+        let anchored = pattern.starts_with('^') && pattern.ends_with('$');
+        if !anchored && !rest[..start].ends_with("Header") && !rest[..start].ends_with("Query") {
             out.push(pattern.to_owned());
         }
         rest = &after[end + 1..];

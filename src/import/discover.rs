@@ -112,7 +112,7 @@ fn walk(dir: &Path, depth: usize, stacks: &mut Vec<Found>) -> std::io::Result<()
                 continue;
             }
             let path = dir.join(name);
-            let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+            let yaml = is_yaml(name);
             if COMPOSE_NAMES.contains(name) {
                 found.ignored.push(path);
             } else if yaml && name.starts_with(&format!("{stem}.override.")) {
@@ -139,6 +139,13 @@ fn walk(dir: &Path, depth: usize, stacks: &mut Vec<Found>) -> std::io::Result<()
         }
     }
     Ok(())
+}
+
+/// A `.yml` or `.yaml` file name, in any case (Compose and Traefik read both).
+pub fn is_yaml(name: &str) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"))
 }
 
 /// Folders no stack keeps its configuration in: version control, dependencies.

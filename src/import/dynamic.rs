@@ -84,7 +84,10 @@ fn router(name: &str, path: &str, item: &Mapping) -> Router {
     for (key, value) in item {
         let key = key.as_str().unwrap_or_default();
         match key.to_ascii_lowercase().as_str() {
-            "rule" => router.rule = value.as_str().unwrap_or_default().to_owned(),
+            "rule" => value
+                .as_str()
+                .unwrap_or_default()
+                .clone_into(&mut router.rule),
             "entrypoints" => router.entrypoints = strings(Some(value)),
             "middlewares" => router.middlewares = strings(Some(value)),
             "service" => router.service = value.as_str().map(str::to_owned),

@@ -72,10 +72,10 @@ pub fn parse(text: &str, values: bool) -> Vec<EnvVar> {
 /// A dotenv value without its quotes, and without a trailing ` # comment` when unquoted.
 fn unquote(value: &str) -> String {
     for quote in ['"', '\''] {
-        if let Some(inner) = value.strip_prefix(quote) {
-            if let Some(end) = inner.find(quote) {
-                return inner[..end].to_owned();
-            }
+        if let Some(inner) = value.strip_prefix(quote)
+            && let Some(end) = inner.find(quote)
+        {
+            return inner[..end].to_owned();
         }
     }
     match value.find(" #") {

@@ -73,7 +73,7 @@ pub fn parse(labels: &Mapping) -> TraefikLabels {
                     router.other.push(key.to_owned());
                 }
                 if router.key.is_empty() {
-                    router.key = key.to_owned();
+                    key.clone_into(&mut router.key);
                 }
             }
             _ if lower.starts_with("traefik.http.services.") && parts.len() == 5 => {
@@ -82,7 +82,7 @@ pub fn parse(labels: &Mapping) -> TraefikLabels {
                     service.other.push(key.to_owned());
                 }
                 if service.key.is_empty() {
-                    service.key = key.to_owned();
+                    key.clone_into(&mut service.key);
                 }
             }
             _ => out.other.push(key.to_owned()),
@@ -131,7 +131,7 @@ pub fn list(value: &str) -> Vec<String> {
 
 fn router_attribute(router: &mut Router, attribute: &str, value: &str) -> bool {
     match attribute {
-        "rule" => router.rule = value.to_owned(),
+        "rule" => value.clone_into(&mut router.rule),
         "entrypoints" => router.entrypoints = list(value),
         "priority" => match value.parse() {
             Ok(p) => router.priority = Some(p),

@@ -102,7 +102,7 @@ pub(crate) fn route_of(
                 v,
             );
             if !hosts.is_empty() && printed == router.rule {
-                route.hosts = hosts.clone();
+                route.hosts.clone_from(&hosts);
                 route.path_prefix = prefix;
                 route.rule = None;
                 break;

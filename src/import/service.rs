@@ -124,13 +124,13 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
                         continue;
                     };
                     let v = unguard(v);
-                    if !v.contains('$') {
-                        if let Some(kind) = spec::secrets::credential_kind(&v) {
-                            report.push(cx.file, line, path, Outcome::Secret(kind.to_owned()));
-                            secrets.push((name.clone(), format!("{}:{line}", cx.file), kind));
-                            env.insert(name.clone().into(), format!("${{{name}}}").into());
-                            continue;
-                        }
+                    if !v.contains('$')
+                        && let Some(kind) = spec::secrets::credential_kind(&v)
+                    {
+                        report.push(cx.file, line, path, Outcome::Secret(kind.to_owned()));
+                        secrets.push((name.clone(), format!("{}:{line}", cx.file), kind));
+                        env.insert(name.clone().into(), format!("${{{name}}}").into());
+                        continue;
                     }
                     env.insert(name.into(), v.into());
                     report.push(cx.file, line, path, Outcome::FirstClass);
@@ -355,7 +355,9 @@ pub fn unguard(text: &str) -> String {
         let inner = &after[2..len];
         match inner.split_once(":?") {
             Some((name, message)) if message == format!("set {name} in .env") => {
-                out.push_str(&format!("${{{name}}}"));
+                out.push_str("${");
+                out.push_str(name);
+                out.push('}');
             }
             _ => out.push_str(&after[..=len]),
         }
@@ -545,7 +547,7 @@ fn mount(item: &Value) -> Result<Value, String> {
                 match k.as_str().unwrap_or_default() {
                     "type" | "source" | "target" => {}
                     "read_only" => {
-                        read_only = long.get(k).and_then(Value::as_bool).unwrap_or(false)
+                        read_only = long.get(k).and_then(Value::as_bool).unwrap_or(false);
                     }
                     other => {
                         return Err(format!(

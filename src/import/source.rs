@@ -134,7 +134,7 @@ pub(crate) fn traefik_source(stacks: &[StackSource]) -> Option<TraefikSource> {
         .collect();
     match &stack.found.traefik_static {
         Some(path) if path.extension().is_some_and(|e| e == "toml") => {
-            out.toml = Some(path.clone())
+            out.toml = Some(path.clone());
         }
         Some(path) => {
             if let Ok((_, root)) = compose::read_yaml(path) {
@@ -145,14 +145,14 @@ pub(crate) fn traefik_source(stacks: &[StackSource]) -> Option<TraefikSource> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            if let Some((_, target)) = binds.iter().find(|(source, _)| source.ends_with(&file)) {
-                if let Some((folder, _)) = target.rsplit_once('/') {
-                    out.config_dir = if folder.is_empty() {
-                        "/".to_owned()
-                    } else {
-                        folder.to_owned()
-                    };
-                }
+            if let Some((_, target)) = binds.iter().find(|(source, _)| source.ends_with(&file))
+                && let Some((folder, _)) = target.rsplit_once('/')
+            {
+                out.config_dir = if folder.is_empty() {
+                    "/".to_owned()
+                } else {
+                    folder.to_owned()
+                };
             }
         }
         None => {
@@ -182,9 +182,7 @@ pub(crate) fn traefik_source(stacks: &[StackSource]) -> Option<TraefikSource> {
     let mut files = Vec::new();
     if let Some(dir) = out.config.file_directory.as_deref().and_then(host_path) {
         for (name, kind) in fsread::entries(&dir, 10_000).unwrap_or_default() {
-            if kind == fsread::EntryKind::File
-                && (name.ends_with(".yml") || name.ends_with(".yaml"))
-            {
+            if kind == fsread::EntryKind::File && super::discover::is_yaml(&name) {
                 files.push(dir.join(name));
             }
         }

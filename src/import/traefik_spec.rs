@@ -84,6 +84,7 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     }
 }
 
+#[allow(clippy::too_many_arguments)] // the parts of `traefik:` that the builder found elsewhere
 pub(crate) fn traefik_spec(
     docker_routes: bool,
     source: &Source,

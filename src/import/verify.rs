@@ -497,6 +497,7 @@ fn service(svc: &Mapping) -> Json {
 }
 
 /// The differences between two JSON trees, as `path: original X, generated Y`.
+#[allow(clippy::many_single_char_names)] // two trees and their parts, side by side
 fn diff(path: &str, a: &Json, b: &Json) -> Vec<String> {
     match (a, b) {
         (Json::Object(x), Json::Object(y)) => {

@@ -328,10 +328,11 @@ fn the_real_compose_finds_original_and_regenerated_files_equal() {
         let env = temp.path().join(format!("{name}.env"));
         std::fs::write(
             &env,
-            names
-                .iter()
-                .map(|n| format!("{n}={}\n", crate::support::sentinel(n)))
-                .collect::<String>(),
+            names.iter().fold(String::new(), |mut all, n| {
+                use std::fmt::Write as _;
+                let _ = writeln!(all, "{n}={}", crate::support::sentinel(n));
+                all
+            }),
         )
         .unwrap();
         let config = |file: &Path| -> Value {
