@@ -91,6 +91,11 @@ pub enum Command {
         after_help = "Examples:\n  seisei route https://acme.erp.seisei.tokyo/web/login\n  seisei route https://api.seisei.tokyo/crm/contacts --method POST --header 'Content-Type:application/json'\n  seisei route tls://db.example.org:6432     (which TCP router takes a TLS connection with that server name)\n\nAnswers even while `validate` reports routing errors such as a tie (E0405), and says the pick is undefined.\n\nExit codes: 0 a router answers, 1 no router answers (Traefik answers 404, or 400 before routing), 2 invalid spec or URL."
     )]
     Route(RouteArgs),
+    /// Adopt a folder of hand-written compose stacks: write the platform.yaml that generates them.
+    #[command(
+        after_help = "Examples:\n  seisei import infra/stacks                 # writes platform.yaml, prints the report, verifies\n  seisei import infra/stacks --dry-run       # prints the spec instead (the report goes to stderr)\n  seisei import infra/stacks --report json   # the report as JSON\n  seisei import --verify infra/stacks        # compare the folder with what platform.yaml generates\n\nReads DIR only; writes the spec (and stacks/*.yaml with --split) and nothing else.\n\nExit codes: 0 imported and every difference explained, 1 an unexplained difference, 2 nothing importable, an invalid result, or an existing spec without --force."
+    )]
+    Import(ImportArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  seisei completions bash > /etc/bash_completion.d/seisei\n  seisei completions zsh > \"${fpath[1]}/_seisei\""
@@ -102,6 +107,32 @@ pub enum Command {
     /// Print the man page (roff).
     #[command(after_help = "Examples:\n  seisei man > /usr/local/share/man/man1/seisei.1")]
     Man,
+}
+
+// Four independent switches, each its own flag.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The folder of hand-written stacks (each a folder with a compose file).
+    pub dir: PathBuf,
+    /// Where to write the spec; `platform.output` is the path from its folder to DIR.
+    #[arg(long, value_name = "PATH", default_value = "platform.yaml")]
+    pub out: PathBuf,
+    /// Write one `stacks/NAME.yaml` per stack beside the spec, included from it.
+    #[arg(long)]
+    pub split: bool,
+    /// How to print the report: `text` or `json`.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub report: String,
+    /// Print the spec on stdout instead of writing it (the report goes to stderr).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace an existing spec at `--out`.
+    #[arg(long)]
+    pub force: bool,
+    /// Only compare DIR with what the spec at `--out` generates; write nothing.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 #[derive(Debug, Clone, clap::Args)]

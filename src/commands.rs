@@ -17,6 +17,8 @@ use seisei::{
     Compiled, EXIT_ERROR, EXIT_OK, EXIT_STALE, compile, doc_updates, edit, explain, render, spec,
 };
 
+mod import;
+
 /// The most seisei reads of a `.git` file or a git hook: both are a few lines, and either
 /// may be a link to anything.
 const HOOK_BYTES: u64 = 1024 * 1024;
@@ -168,6 +170,7 @@ pub fn run(cli: &Cli) -> u8 {
             EXIT_OK
         }),
         Command::Route(args) => route(term, args),
+        Command::Import(args) => import::run(term, args),
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

@@ -101,6 +101,17 @@ pub enum Code {
     SwarmSetting,
     /// A node-local volume on a service Swarm may start on any node.
     SwarmLocalVolume,
+    // 08xx: defects `seisei import` finds in a hand-kept platform.
+    /// Traefik router labels while the Docker provider is off.
+    ImportDeadLabels,
+    /// Traefik v2 rule syntax on a v3 Traefik.
+    ImportV2Rule,
+    /// A dynamic-file server naming no container, or a port it does not listen on.
+    ImportUnknownBackend,
+    /// A regular expression of a rule that is not anchored.
+    ImportUnanchored,
+    /// One host claimed by two routers that say nothing else.
+    ImportSharedHost,
 }
 
 impl Code {
@@ -158,6 +169,11 @@ impl Code {
             Code::SwarmUnsupported => "E0701",
             Code::SwarmSetting => "E0702",
             Code::SwarmLocalVolume => "W0703",
+            Code::ImportDeadLabels => "W0801",
+            Code::ImportV2Rule => "W0802",
+            Code::ImportUnknownBackend => "W0803",
+            Code::ImportUnanchored => "W0804",
+            Code::ImportSharedHost => "W0805",
         }
     }
 
@@ -215,6 +231,11 @@ impl Code {
             Code::SwarmUnsupported => "swarm-unsupported",
             Code::SwarmSetting => "swarm-setting",
             Code::SwarmLocalVolume => "swarm-local-volume",
+            Code::ImportDeadLabels => "labels-without-docker-provider",
+            Code::ImportV2Rule => "v2-rule-syntax",
+            Code::ImportUnknownBackend => "unknown-backend",
+            Code::ImportUnanchored => "unanchored-regexp",
+            Code::ImportSharedHost => "shared-host",
         }
     }
 

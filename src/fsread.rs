@@ -124,6 +124,45 @@ pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     })
 }
 
+/// What a directory entry is, for walks that must not follow links out of a tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EntryKind {
+    File,
+    Dir,
+    /// A symbolic link, FIFO, socket or device: never read by a walk.
+    Other,
+}
+
+/// The entries of the directory at `dir`, sorted by name, each with its kind as the entry
+/// itself is (a link is `Other`, not what it points to), at most `limit` of them. Names that
+/// are not UTF-8 are skipped: nothing seisei reads by walking is named that way.
+pub fn entries(dir: &Path, limit: usize) -> std::io::Result<Vec<(String, EntryKind)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let Ok(name) = entry.file_name().into_string() else {
+            continue;
+        };
+        let kind = entry.file_type()?;
+        let kind = if kind.is_file() {
+            EntryKind::File
+        } else if kind.is_dir() {
+            EntryKind::Dir
+        } else {
+            EntryKind::Other
+        };
+        out.push((name, kind));
+        if out.len() > limit {
+            return Err(std::io::Error::other(format!(
+                "{} holds more than {limit} entries",
+                dir.display()
+            )));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Refuses what is not a regular file, naming what it is.
 fn regular(metadata: &Metadata) -> Result<(), ReadError> {
     match kind_of(metadata) {

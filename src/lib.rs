@@ -13,6 +13,7 @@ pub mod edit;
 pub mod encode;
 pub mod explain;
 pub mod fsread;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod output;

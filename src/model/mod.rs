@@ -31,7 +31,7 @@ use variables::{example_for, variable_reference};
 pub use l4::L4Router;
 pub use services::{ProxyService, ServerUrl, ServiceKind};
 
-pub use validate::{folder_problem, name_problem};
+pub use validate::{folder_problem, is_generated_service_key, is_service_key, name_problem};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 

@@ -38,6 +38,17 @@ const LAYERS: &[(&str, &[&str])] = &[
         &["spec", "traefik", "encode", "diagnostics", "layout"],
     ),
     ("edit", &["spec", "model", "encode", "diagnostics"]),
+    (
+        "import",
+        &[
+            "spec",
+            "model",
+            "render",
+            "traefik",
+            "diagnostics",
+            "fsread",
+        ],
+    ),
     ("explain", &["model", "traefik", "diagnostics"]),
     (
         "render",
@@ -96,6 +107,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "diagnostics",
             "edit",
             "explain",
+            "import",
         ],
     ),
     ("main", &["lib", "cli", "commands"]),

@@ -12,6 +12,7 @@ mod hostile;
 mod hostile_input;
 mod hostile_output;
 mod hostile_values;
+mod import;
 mod inventory;
 mod kill_loop;
 mod mermaid;

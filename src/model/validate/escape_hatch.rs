@@ -107,6 +107,12 @@ const SERVICE_KEYS: &[(&str, &str)] = &[
     ("working_dir", "S"),
 ];
 
+/// Whether `key` is a key of Compose's service model, as the escape hatch accepts it
+/// (`x-` extension keys included): `seisei import` asks before it moves a key there.
+pub fn is_service_key(key: &str) -> bool {
+    key.starts_with("x-") || SERVICE_KEYS.iter().any(|(k, _)| *k == key)
+}
+
 impl Checker<'_> {
     pub(super) fn escape_hatch(&mut self, name: &str, stack: &Stack) {
         for (service_name, service) in &stack.services {

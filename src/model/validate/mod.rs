@@ -25,7 +25,9 @@ use super::{Model, locate, locate_related};
 use crate::diagnostics::{Code, Diagnostic, Related};
 use crate::spec::Source;
 
+pub use escape_hatch::is_service_key;
 pub use names::{folder_problem, name_problem};
+pub use stack::is_generated_service_key;
 pub(crate) use stack::strings_in;
 pub(crate) use variables::variables_in;
 

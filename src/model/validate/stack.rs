@@ -24,6 +24,11 @@ pub(super) const GENERATED_SERVICE_KEYS: &[&str] = &[
     "labels",
 ];
 
+/// Whether seisei writes the Compose service key `key` itself (so the escape hatch may not).
+pub fn is_generated_service_key(key: &str) -> bool {
+    GENERATED_SERVICE_KEYS.contains(&key)
+}
+
 impl Checker<'_> {
     #[allow(clippy::too_many_lines)]
     pub(super) fn stack(&mut self, name: &str, stack: &crate::spec::Stack) {
