@@ -54,7 +54,7 @@ pub enum Command {
     Gen(GenArgs),
     /// Regenerate in memory and compare with the output tree; write nothing.
     #[command(
-        after_help = "Examples:\n  seisei check\n  seisei check --format json     # one object per file, for CI annotations\n\nExit codes: 0 up to date, 1 stale (unified diff on stdout, summary on stderr), 2 invalid spec or I/O error."
+        after_help = "Examples:\n  seisei check\n  seisei check --staged          # what `git commit` would record (the hooks run this)\n  seisei check --format json     # one object per file, for CI annotations\n\nExit codes: 0 up to date, 1 stale (unified diff on stdout, summary on stderr), 2 invalid spec or I/O error."
     )]
     Check(CheckArgs),
     /// Print what `gen` would change, as a unified diff; exit 0 either way.
@@ -143,6 +143,11 @@ pub struct CheckArgs {
     /// `text` (diffs) or `json` (one object per out-of-date file).
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+    /// Compare what git will commit: the spec, its stack files, the docs and the generated
+    /// files as the index holds them. An untracked or unstaged generated file is missing or
+    /// stale. What the pre-commit hooks run.
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -29,6 +29,7 @@ mod rule_cases;
 mod safety;
 mod schemas;
 mod selfhosted;
+mod staged;
 mod support;
 mod workflow;
 

@@ -237,6 +237,14 @@ fn the_pre_commit_hooks_fail_on_a_stale_tree_and_pass_on_a_fresh_one() {
         let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
         assert_eq!(entry[0], "seisei");
         let dir = seisei_platform();
+        // `seisei-check` judges what git would commit: the tree is staged before each run.
+        let stage = |dir: &Path| {
+            for args in [&["init", "-q"][..], &["add", "-A"]] {
+                let ok = Command::new("git").args(args).current_dir(dir).status();
+                assert!(ok.is_ok_and(|s| s.success()), "git {args:?}");
+            }
+        };
+        stage(dir.path());
         let compose = dir
             .path()
             .join("generated/infra/stacks/crm-api/docker-compose.yml");
@@ -252,6 +260,7 @@ fn the_pre_commit_hooks_fail_on_a_stale_tree_and_pass_on_a_fresh_one() {
             text.replace("restart: unless-stopped", "restart: always"),
         )
         .unwrap();
+        stage(dir.path());
         let stale = seisei(dir.path(), &entry[1..]);
         assert_ne!(stale.code, 0, "{:?}: stale tree fails", hook["id"]);
         if hook["id"] == "seisei-check" {
@@ -289,7 +298,7 @@ fn hook_install_writes_only_its_own_hook() {
     let script = fs::read_to_string(&hook).unwrap();
     assert!(
         script.starts_with("#!/bin/sh\n# Installed by `seisei hook install`.\n")
-            && script.contains("exec seisei check --spec 'platform.yaml'"),
+            && script.contains("check --staged --spec 'platform.yaml'"),
         "{script}"
     );
     #[cfg(unix)]
@@ -325,7 +334,11 @@ fn hook_install_writes_only_its_own_hook() {
     );
     assert_eq!(fs::read_to_string(&hook).unwrap(), "#!/bin/sh\nmake lint\n");
     assert_eq!(seisei(dir.path(), &["hook", "install", "--force"]).code, 0);
-    assert!(fs::read_to_string(&hook).unwrap().contains("seisei check"));
+    assert!(
+        fs::read_to_string(&hook)
+            .unwrap()
+            .contains("check --staged")
+    );
 }
 
 #[test]
