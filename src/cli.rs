@@ -47,6 +47,12 @@ pub enum Color {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a platform here: platform.yaml (a Traefik edge stack and one routed example
+    /// app), .gitignore, .pre-commit-config.yaml; then run `gen`.
+    #[command(
+        after_help = "Examples:\n  seisei init\n  seisei init --name Acme --domain acme.example\n\nRefuses to run where a platform.yaml exists. Adds `.env` and `.seisei.lock` to an existing .gitignore; keeps an existing .pre-commit-config.yaml."
+    )]
+    Init(InitArgs),
     /// Write every generated file; only files whose bytes change are touched.
     #[command(
         after_help = "Examples:\n  seisei gen\n  seisei gen --stack crm-api\n  seisei gen --exit-code        # for pre-commit: exit 1 when anything was written\n\nPrints a summary such as `3 written, 41 unchanged, 1 removed`. Removes only files it generated before (listed in the output directory's .seisei-manifest)."
@@ -112,6 +118,16 @@ pub struct SpecArgs {
     /// Treat warnings as errors: exit 2 and write nothing when there is any.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The platform's display name [default: the folder's name].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The domain the example app is routed under (`hello.DOMAIN`).
+    #[arg(long, default_value = "example.test")]
+    pub domain: String,
 }
 
 #[derive(Debug, clap::Args)]

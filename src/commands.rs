@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use clap::CommandFactory as _;
 
 mod hook;
+mod init;
 mod staged;
 
 use crate::cli::{
@@ -121,6 +122,34 @@ impl Terminal {
 pub fn run(cli: &Cli) -> u8 {
     let term = Terminal::new(cli);
     match &cli.command {
+        Command::Init(args) => {
+            let options = init::Options {
+                name: args.name.as_deref(),
+                domain: &args.domain,
+            };
+            match init::write(Path::new("."), &options) {
+                Ok(spec) => {
+                    let code = generate(
+                        term,
+                        &StackArgs {
+                            spec: SpecArgs {
+                                spec: Some(spec),
+                                deny_warnings: true,
+                            },
+                            stack: None,
+                        },
+                        false,
+                        false,
+                    );
+                    if code == EXIT_OK && !term.quiet {
+                        init::next_steps()
+                    } else {
+                        code
+                    }
+                }
+                Err(code) => code,
+            }
+        }
         Command::Gen(args) => generate(term, &args.target, args.force, args.exit_code),
         Command::Check(args) if args.staged => check_staged(term, args),
         Command::Check(args) => check(term, &args.target, args.format == "json", Mode::Check),

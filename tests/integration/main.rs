@@ -11,6 +11,7 @@ mod hostile;
 mod hostile_input;
 mod hostile_output;
 mod hostile_values;
+mod init;
 mod inventory;
 mod kill_loop;
 mod mermaid;
