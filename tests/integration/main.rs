@@ -18,6 +18,7 @@ mod mermaid;
 mod output_world;
 mod properties;
 mod provider_equivalence;
+mod readme;
 mod real_compose;
 mod real_oracles;
 mod real_route;
