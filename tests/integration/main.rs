@@ -15,6 +15,7 @@ mod init;
 mod inventory;
 mod kill_loop;
 mod mermaid;
+mod mistakes;
 mod output_world;
 mod properties;
 mod provider_equivalence;

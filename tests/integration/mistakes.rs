@@ -1,0 +1,163 @@
+//! The usual mistakes of a first hour, through the real binary: Compose's short forms get the
+//! exact seisei spelling of the same thing, indentation and tab mistakes point at the line
+//! to change, and the advice of `check` is a command that works.
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+/// The `init` platform with `from` replaced by `to`, validated: (exit code, stderr).
+fn validate_with(from: &str, to: &str) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let spec =
+        fs::read_to_string(crate::repo_root().join("tests/fixtures/init/platform.yaml")).unwrap();
+    assert!(spec.contains(from), "the init fixture holds `{from}`");
+    fs::write(dir.path().join("platform.yaml"), spec.replacen(from, to, 1)).unwrap();
+    let out = run(dir.path(), &["validate"]);
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_seisei"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("SEISEI_SPEC")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+const PORT: &str = "          - { container: 8080 }";
+const COMMAND: &str = "        command: [\"--port\", \"8080\"]";
+
+#[test]
+fn a_compose_short_port_gets_its_seisei_spelling() {
+    let (code, stderr) = validate_with(PORT, "          - \"127.0.0.1:8081:8080\"");
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error[E0103/invalid-shape]: stacks.hello.services.web.ports.0: `127.0.0.1:8081:8080` is Compose's short port syntax, which seisei does not read
+  --> platform.yaml:64:13
+   |
+64 |           - \"127.0.0.1:8081:8080\"
+   |             ^^^^^^^^^^^^^^^^^^^^^
+  = help: write `- { container: 8080, publish: true, host: 8081, host_ip: 127.0.0.1 }`
+seisei: 1 error(s), 0 warning(s); nothing was written
+"
+    );
+    for (short, long) in [
+        ("\"3001:3001\"", "`- { container: 3001, publish: true }`"),
+        (
+            "\"53:53/udp\"",
+            "`- { container: 53, publish: true, protocol: udp }`",
+        ),
+        (
+            "8080",
+            "`- { container: 8080, publish: true }`; Compose publishes a lone port on a random host port",
+        ),
+        ("\"8000-8010:8000-8010\"", "write one entry per port"),
+    ] {
+        let (code, stderr) = validate_with(PORT, &format!("          - {short}"));
+        assert_eq!(code, 2);
+        assert!(stderr.contains(long), "{short}: {stderr}");
+    }
+}
+
+#[test]
+fn the_seisei_spelling_of_a_short_port_is_valid() {
+    let (code, stderr) = validate_with(
+        PORT,
+        "          - { container: 8080, publish: true, host: 8081, host_ip: 127.0.0.1 }",
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn a_quoted_port_says_to_drop_the_quotes() {
+    let (_, stderr) = validate_with(PORT, "          - { container: \"8080\" }");
+    assert!(
+        stderr.contains("`container` is a port number, not the string `\"8080\"`")
+            && stderr.contains("= help: write `container: 8080`, without quotes"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn compose_lists_and_volumes_get_the_seisei_forms() {
+    let cases = [
+        (
+            "        environment: [\"A=1\", \"TOKEN\"]",
+            "help: write `environment: { A: \"1\" }`; a bare name (TOKEN) takes its value from the shell in Compose: declare it in the stack's `env:` and list it in the service's `env: [TOKEN]`",
+        ),
+        (
+            "        labels: [\"team=web\"]",
+            "help: write `labels: { team: web }`",
+        ),
+        (
+            "        volumes: [\"data:/var/lib/x\", \"./conf:/etc/x:ro\"]",
+            "help: write `mounts: [{ volume: data, target: /var/lib/x }, { bind: \"./conf\", target: /etc/x, read_only: true }]`",
+        ),
+        (
+            "        mounts: [\"data:/var/lib/x\"]",
+            "help: write `- { volume: data, target: /var/lib/x }`, and declare `data` under the stack's `volumes:`",
+        ),
+    ];
+    for (line, help) in cases {
+        let (code, stderr) = validate_with(COMMAND, &format!("{COMMAND}\n{line}"));
+        assert_eq!(code, 2);
+        assert!(stderr.contains(help), "{line}:\n{stderr}");
+        assert_eq!(stderr.matches("error[").count(), 1, "one error: {stderr}");
+    }
+    let (_, stderr) = validate_with(COMMAND, "        command: \"--port 8080\"");
+    assert!(
+        stderr.contains("help: write `command: [\"--port\", \"8080\"]`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_key_indented_too_deep_is_named_not_the_line_after_it() {
+    let (code, stderr) = validate_with(
+        "        image: traefik/whoami:v1.10.3",
+        "          image: traefik/whoami:v1.10.3",
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error[E0102/invalid-yaml]: invalid YAML: line 61 is indented 10 spaces, deeper than the other keys of `web` (line 60), which are at 8
+  --> platform.yaml:61:1
+   |
+61 |           image: traefik/whoami:v1.10.3
+   | ^^^^^^^^^^
+  = help: indent line 61 by 8 spaces, like its siblings (YAML then reads it as part of the line above; the parser noticed at line 62)
+seisei: 1 error(s), 0 warning(s); nothing was written
+"
+    );
+}
+
+#[test]
+fn shallow_indents_and_tabs_are_named_too() {
+    let (_, stderr) = validate_with(
+        "        image: traefik/whoami:v1.10.3",
+        "       image: traefik/whoami:v1.10.3",
+    );
+    assert!(
+        stderr.contains("line 61 is indented 7 spaces, less than the other keys of `web` (line 60), which are at 8")
+            && stderr.contains("--> platform.yaml:61:1"),
+        "{stderr}"
+    );
+    let (_, stderr) = validate_with("    status: testing", "      status: testing");
+    assert!(stderr.contains("line 57 is indented 6 spaces, deeper than the other keys of `hello` (line 55), which are at 4"), "{stderr}");
+    let (_, stderr) = validate_with(
+        "        image: traefik/whoami:v1.10.3",
+        "\timage: traefik/whoami:v1.10.3",
+    );
+    assert!(
+        stderr.contains("line 61 is indented with a tab")
+            && stderr.contains("replace the tab at the start of line 61 with 8 spaces"),
+        "{stderr}"
+    );
+}
