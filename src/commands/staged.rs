@@ -133,8 +133,8 @@ fn temp_root() -> Result<PathBuf, String> {
     let mut bytes = [0u8; 8];
     getrandom::fill(&mut bytes)
         .map_err(|e| format!("no random bytes for a temporary folder: {e}"))?;
-    let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let root = std::env::temp_dir().join(format!("seisei-staged-{suffix}"));
+    let suffix = u64::from_le_bytes(bytes);
+    let root = std::env::temp_dir().join(format!("seisei-staged-{suffix:016x}"));
     let mut builder = std::fs::DirBuilder::new();
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);

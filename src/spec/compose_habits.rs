@@ -98,17 +98,16 @@ fn short_port(text: &str) -> (String, String) {
     if address.contains('-') {
         return (said, "write one entry per port, such as `- { container: 8000, publish: true }`: seisei checks each published port for collisions".to_owned());
     }
-    let parts: Vec<&str> = match address.strip_prefix('[') {
-        // `[::1]:8080:80`
-        Some(rest) => match rest.split_once("]:") {
-            Some((ip, ports)) => std::iter::once(ip).chain(ports.split(':')).collect(),
-            None => vec![address],
-        },
-        None => {
-            let mut parts: Vec<&str> = address.rsplitn(3, ':').collect();
-            parts.reverse();
-            parts
-        }
+    // `[::1]:8080:80` holds the address in brackets.
+    let bracketed = address
+        .strip_prefix('[')
+        .and_then(|rest| rest.split_once("]:"));
+    let parts: Vec<&str> = if let Some((ip, ports)) = bracketed {
+        std::iter::once(ip).chain(ports.split(':')).collect()
+    } else {
+        let mut parts: Vec<&str> = address.rsplitn(3, ':').collect();
+        parts.reverse();
+        parts
     };
     let number = |s: &str| s.parse::<u16>().ok();
     let (ip, host, container) = match parts.as_slice() {
@@ -195,11 +194,10 @@ fn list_as_map(document: &Document, view: &[&str], key: &str) -> (String, String
         format!("write `{key}: {{ {} }}`", entries.join(", "))
     };
     if !passed.is_empty() && key == "environment" {
-        help.push_str(&format!(
-            "; a bare name ({}) takes its value from the shell in Compose: declare it in the stack's `env:` and list it in the service's `env: [{}]`",
-            passed.join(", "),
-            passed.join(", ")
-        ));
+        let names = passed.join(", ");
+        help = format!(
+            "{help}; a bare name ({names}) takes its value from the shell in Compose: declare it in the stack's `env:` and list it in the service's `env: [{names}]`"
+        );
     }
     (said, help)
 }

@@ -1,5 +1,5 @@
-//! The README's examples are tests, so they cannot drift: every ```console block is run and
-//! its output compared, every ```yaml block is validated as a platform by the real binary,
+//! The README's examples are tests, so they cannot drift: every `console` block is run and
+//! its output compared, every `yaml` block is validated as a platform by the real binary,
 //! and the table of diagnostic codes names every code seisei has.
 //!
 //! A console block runs in a fresh sandbox: a git repository holding a copy of the bundled
@@ -9,9 +9,9 @@
 //! `SEISEI_BLESS=1 cargo test` writes the actual output into blocks without `[..]`.
 //!
 //! Info strings that change how a block is checked (CONTRIBUTING.md lists them):
-//! - ```yaml: a whole platform.yaml, which `seisei validate --deny-warnings` accepts;
-//! - ```yaml pre-commit-config: a `.pre-commit-config.yaml` using this repository's hooks;
-//! - ```yaml partial: a deliberately partial spec (a fragment to paste): it must parse as YAML.
+//! - `yaml`: a whole platform.yaml, which `seisei validate --deny-warnings` accepts;
+//! - `yaml pre-commit-config`: a `.pre-commit-config.yaml` using this repository's hooks;
+//! - `yaml partial`: a deliberately partial spec (a fragment to paste): it must parse as YAML.
 
 use std::fs;
 use std::path::{Path, PathBuf};

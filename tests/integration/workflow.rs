@@ -238,13 +238,13 @@ fn the_pre_commit_hooks_fail_on_a_stale_tree_and_pass_on_a_fresh_one() {
         assert_eq!(entry[0], "seisei");
         let dir = seisei_platform();
         // `seisei-check` judges what git would commit: the tree is staged before each run.
-        let stage = |dir: &Path| {
+        let git_add_all = |dir: &Path| {
             for args in [&["init", "-q"][..], &["add", "-A"]] {
                 let ok = Command::new("git").args(args).current_dir(dir).status();
                 assert!(ok.is_ok_and(|s| s.success()), "git {args:?}");
             }
         };
-        stage(dir.path());
+        git_add_all(dir.path());
         let compose = dir
             .path()
             .join("generated/infra/stacks/crm-api/docker-compose.yml");
@@ -260,7 +260,7 @@ fn the_pre_commit_hooks_fail_on_a_stale_tree_and_pass_on_a_fresh_one() {
             text.replace("restart: unless-stopped", "restart: always"),
         )
         .unwrap();
-        stage(dir.path());
+        git_add_all(dir.path());
         let stale = seisei(dir.path(), &entry[1..]);
         assert_ne!(stale.code, 0, "{:?}: stale tree fails", hook["id"]);
         if hook["id"] == "seisei-check" {
