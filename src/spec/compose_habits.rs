@@ -37,7 +37,7 @@ pub(super) fn explain(
         text.as_deref().map(|t| {
             let plain = t.trim();
             if plain.parse::<u16>().is_ok() {
-                (format!("`container` is a port number, not the string `\"{t}\"`"), format!("write `container: {plain}`, without quotes"))
+                (format!("`container` is a port number, not the string `\"{t}\"`"), format!("write `container: {plain}`, a number: without quotes or a `!!str` tag"))
             } else if plain.contains([':', '-']) {
                 (format!("`container` is one port number from 1 to 65535, not `{t}`"), "write one entry per port, such as `- { container: 8080 }`; a published one also takes `publish: true`, `host` and `host_ip`".to_owned())
             } else if plain.parse::<u64>().is_ok() {

@@ -49,7 +49,10 @@ pub(super) fn diagnose(text: &str, error_line: usize) -> Option<Fix> {
             return Some(Fix {
                 line: index + 1,
                 found: lead.len(),
-                message: format!("invalid YAML: line {} is indented with a tab", index + 1),
+                message: format!(
+                    "invalid YAML: line {} is indented with a tab (YAML allows no tabs in indentation)",
+                    index + 1
+                ),
                 help: format!(
                     "YAML indents with spaces only: replace the tab at the start of line {} with {width} spaces, like the lines around it",
                     index + 1

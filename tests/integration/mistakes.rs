@@ -80,7 +80,7 @@ fn a_quoted_port_says_to_drop_the_quotes() {
     let (_, stderr) = validate_with(PORT, "          - { container: \"8080\" }");
     assert!(
         stderr.contains("`container` is a port number, not the string `\"8080\"`")
-            && stderr.contains("= help: write `container: 8080`, without quotes"),
+            && stderr.contains("= help: write `container: 8080`, a number: without quotes or a `!!str` tag"),
         "{stderr}"
     );
 }
@@ -160,4 +160,69 @@ fn shallow_indents_and_tabs_are_named_too() {
             && stderr.contains("replace the tab at the start of line 61 with 8 spaces"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_mistake_inherited_through_extends_is_reported_once() {
+    let (code, stderr) = validate_with(
+        "        image: traefik/whoami:v1.10.3",
+        "        image: traefik/whoami:v1.10.3\n        depends_on: [dbx]",
+    );
+    let stderr_with_copy = {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = fs::read_to_string(crate::repo_root().join("tests/fixtures/init/platform.yaml")).unwrap();
+        let spec = spec.replacen(
+            "        image: traefik/whoami:v1.10.3",
+            "        image: traefik/whoami:v1.10.3\n        depends_on: [dbx]",
+            1,
+        ) + "  copy:\n    extends: { stack: hello, services: [web] }\n    purpose: A copy\n    status: testing\n    services:\n      web:\n        routes: [{ hosts: [copy.acme.example] }]\n";
+        fs::write(dir.path().join("platform.yaml"), spec).unwrap();
+        String::from_utf8(run(dir.path(), &["validate"]).stderr).unwrap()
+    };
+    assert_eq!(code, 2);
+    assert_eq!(stderr.matches("depends on unknown service `dbx`").count(), 1, "{stderr}");
+    assert_eq!(
+        stderr_with_copy.matches("depends on unknown service `dbx`").count(),
+        1,
+        "{stderr_with_copy}"
+    );
+}
+
+#[test]
+fn no_message_ends_in_an_empty_list() {
+    // A route port on a service that declares none: the help offers no empty choice.
+    let (_, stderr) = validate_with(
+        "          - hosts: [hello.acme.example]",
+        "          - { hosts: [hello.acme.example], port: 9000 }",
+    );
+    let spec_without_ports = |stderr: &str| {
+        for line in stderr.lines() {
+            let line = line.trim_end();
+            assert!(
+                !(line.ends_with("one of:") || line.ends_with(": ") || line.ends_with("one of")),
+                "a message ends in an empty list: {line}"
+            );
+        }
+    };
+    spec_without_ports(&stderr);
+    let (_, stderr) = {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = fs::read_to_string(crate::repo_root().join("tests/fixtures/init/platform.yaml")).unwrap();
+        let spec = spec
+            .replacen("        ports:\n          - { container: 8080 }\n", "", 1)
+            .replacen("          - hosts: [hello.acme.example]", "          - { hosts: [hello.acme.example], port: 9000 }", 1);
+        fs::write(dir.path().join("platform.yaml"), spec).unwrap();
+        let out = run(dir.path(), &["validate"]);
+        (out.status.code(), String::from_utf8(out.stderr).unwrap())
+    };
+    assert!(stderr.contains("route port 9000 is not a port `web` listens on"), "{stderr}");
+    assert!(stderr.contains("help: add `{ container: 9000 }` to the service's `ports`\n"), "{stderr}");
+    spec_without_ports(&stderr);
+    // And none of the corpus of broken specs does either.
+    for entry in fs::read_dir(crate::repo_root().join("tests/broken")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "stderr") {
+            spec_without_ports(&fs::read_to_string(&path).unwrap());
+        }
+    }
 }

@@ -118,7 +118,7 @@ impl Checker<'_> {
             _ if !own_port => {}
             Some(port) if !listening.contains(&port) => self.push(
                 self.at(stack, &child(path, "port"), Code::RoutePort, format!("route port {port} is not a port `{service}` listens on"))
-                    .with_help(format!("add `{{ container: {port} }}` to the service's `ports`, or route to one of: {}", join_ports(listening))),
+                    .with_help(format!("add `{{ container: {port} }}` to the service's `ports`{}", super::collisions::or_one_of("route to", listening))),
             ),
             None if listening.len() != 1 => self.push(
                 self.at(stack, path, Code::RoutePort, format!("the route cannot tell which port of `{service}` to use"))
