@@ -220,7 +220,7 @@ pub struct RouteArgs {
 pub enum NewCommand {
     /// Add a stack with one service, then run `gen`.
     #[command(
-        after_help = "Examples:\n  seisei new stack blog --image ghost:5.96.0 --route blog.seisei.tokyo --port 2368 --purpose 'Company blog'\n  seisei new stack api --image ghcr.io/acme/api:1.0.0 --route api.seisei.tokyo/v2 --port 8080 --dry-run"
+        after_help = "Examples:\n  seisei new stack blog --image ghost:5.96.0 --route blog.seisei.tokyo --port 2368 --purpose 'Company blog'\n  seisei new stack api --image ghcr.io/acme/api:1.0.0 --route api.seisei.tokyo/v2 --port 8080 --purpose 'Public API' --dry-run"
     )]
     Stack(NewStackArgs),
     /// Add a service to an existing stack, then run `gen`.
@@ -255,8 +255,8 @@ pub struct NewStackArgs {
     pub spec: SpecArgs,
     /// Name of the stack (the Compose project name).
     pub name: String,
-    /// What the stack is for.
-    #[arg(long, default_value = "Describe what this stack is for")]
+    /// What the stack is for, in a few words (STACKS.md and the compose file print it).
+    #[arg(long)]
     pub purpose: String,
     #[command(flatten)]
     pub service: NewServiceOptions,

@@ -688,6 +688,7 @@ fn new(
         route: options.route.as_deref(),
         port: options.port,
         networks: &options.networks,
+        off_traefik: false,
     };
     let change = match add(&source, service) {
         Ok(change) => change,
@@ -740,7 +741,7 @@ fn new(
     if !term.quiet {
         println!("added to {label}");
     }
-    generate(
+    let code = generate(
         term,
         &StackArgs {
             spec: SpecArgs {
@@ -751,5 +752,22 @@ fn new(
         },
         false,
         false,
-    )
+    );
+    if code == EXIT_OK {
+        return code;
+    }
+    // All or nothing: a spec that names a stack whose files were not written would leave
+    // `check` failing for a reason the user did not cause.
+    let restored = if change.before.is_empty() {
+        std::fs::remove_file(&change.path).map_err(|e| e.to_string())
+    } else {
+        output::write_atomic(&change.path, change.before.as_bytes()).map_err(|e| e.message)
+    };
+    match restored {
+        Ok(()) => eprintln!("seisei: `gen` failed, so {label} was restored; nothing was added"),
+        Err(e) => eprintln!(
+            "seisei: `gen` failed, and {label} could not be restored ({e}); remove the new entry by hand"
+        ),
+    }
+    code
 }

@@ -80,7 +80,9 @@ fn a_quoted_port_says_to_drop_the_quotes() {
     let (_, stderr) = validate_with(PORT, "          - { container: \"8080\" }");
     assert!(
         stderr.contains("`container` is a port number, not the string `\"8080\"`")
-            && stderr.contains("= help: write `container: 8080`, a number: without quotes or a `!!str` tag"),
+            && stderr.contains(
+                "= help: write `container: 8080`, a number: without quotes or a `!!str` tag"
+            ),
         "{stderr}"
     );
 }
@@ -170,7 +172,8 @@ fn a_mistake_inherited_through_extends_is_reported_once() {
     );
     let stderr_with_copy = {
         let dir = tempfile::tempdir().unwrap();
-        let spec = fs::read_to_string(crate::repo_root().join("tests/fixtures/init/platform.yaml")).unwrap();
+        let spec = fs::read_to_string(crate::repo_root().join("tests/fixtures/init/platform.yaml"))
+            .unwrap();
         let spec = spec.replacen(
             "        image: traefik/whoami:v1.10.3",
             "        image: traefik/whoami:v1.10.3\n        depends_on: [dbx]",
@@ -180,9 +183,15 @@ fn a_mistake_inherited_through_extends_is_reported_once() {
         String::from_utf8(run(dir.path(), &["validate"]).stderr).unwrap()
     };
     assert_eq!(code, 2);
-    assert_eq!(stderr.matches("depends on unknown service `dbx`").count(), 1, "{stderr}");
     assert_eq!(
-        stderr_with_copy.matches("depends on unknown service `dbx`").count(),
+        stderr.matches("depends on unknown service `dbx`").count(),
+        1,
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr_with_copy
+            .matches("depends on unknown service `dbx`")
+            .count(),
         1,
         "{stderr_with_copy}"
     );
@@ -207,16 +216,27 @@ fn no_message_ends_in_an_empty_list() {
     spec_without_ports(&stderr);
     let (_, stderr) = {
         let dir = tempfile::tempdir().unwrap();
-        let spec = fs::read_to_string(crate::repo_root().join("tests/fixtures/init/platform.yaml")).unwrap();
+        let spec = fs::read_to_string(crate::repo_root().join("tests/fixtures/init/platform.yaml"))
+            .unwrap();
         let spec = spec
             .replacen("        ports:\n          - { container: 8080 }\n", "", 1)
-            .replacen("          - hosts: [hello.acme.example]", "          - { hosts: [hello.acme.example], port: 9000 }", 1);
+            .replacen(
+                "          - hosts: [hello.acme.example]",
+                "          - { hosts: [hello.acme.example], port: 9000 }",
+                1,
+            );
         fs::write(dir.path().join("platform.yaml"), spec).unwrap();
         let out = run(dir.path(), &["validate"]);
         (out.status.code(), String::from_utf8(out.stderr).unwrap())
     };
-    assert!(stderr.contains("route port 9000 is not a port `web` listens on"), "{stderr}");
-    assert!(stderr.contains("help: add `{ container: 9000 }` to the service's `ports`\n"), "{stderr}");
+    assert!(
+        stderr.contains("route port 9000 is not a port `web` listens on"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("help: add `{ container: 9000 }` to the service's `ports`\n"),
+        "{stderr}"
+    );
     spec_without_ports(&stderr);
     // And none of the corpus of broken specs does either.
     for entry in fs::read_dir(crate::repo_root().join("tests/broken")).unwrap() {
@@ -225,4 +245,201 @@ fn no_message_ends_in_an_empty_list() {
             spec_without_ports(&fs::read_to_string(&path).unwrap());
         }
     }
+}
+
+/// A folder holding the `init` platform, generated.
+fn initialised() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &["init", "--name", "Acme", "--domain", "acme.example"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+#[test]
+fn check_advises_gen_force_when_plain_gen_would_refuse() {
+    let dir = initialised();
+    let compose = dir.path().join("generated/stacks/hello/docker-compose.yml");
+    let text = fs::read_to_string(&compose).unwrap();
+    let (_, body) = text.split_once('\n').unwrap();
+    fs::write(&compose, body).unwrap();
+    let check = run(dir.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = String::from_utf8(check.stderr).unwrap();
+    assert!(stderr.contains("run `seisei gen --force`"), "{stderr}");
+    assert_eq!(
+        run(dir.path(), &["gen"]).status.code(),
+        Some(2),
+        "plain gen refuses, as check said"
+    );
+    assert_eq!(run(dir.path(), &["gen", "--force"]).status.code(), Some(0));
+    // A file seisei never generated: no command overwrites it, and check says what to do.
+    fs::write(
+        dir.path().join("generated/stacks/hello/docker-compose.yml"),
+        "mine\n",
+    )
+    .unwrap();
+    let manifest = dir.path().join("generated/.seisei-manifest");
+    let listed = fs::read_to_string(&manifest).unwrap();
+    fs::write(
+        &manifest,
+        listed.replace("stacks/hello/docker-compose.yml\n", ""),
+    )
+    .unwrap();
+    let stderr = String::from_utf8(run(dir.path(), &["check"]).stderr).unwrap();
+    assert!(
+        stderr.contains("was not generated by seisei and `gen` will not overwrite it: move it out"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn new_stack_is_all_or_nothing() {
+    let dir = initialised();
+    let spec = fs::read(dir.path().join("platform.yaml")).unwrap();
+    // A file in the way of the new stack's compose file: `gen` refuses, the spec is restored.
+    fs::create_dir_all(dir.path().join("generated/stacks/blog")).unwrap();
+    fs::write(
+        dir.path().join("generated/stacks/blog/docker-compose.yml"),
+        "mine\n",
+    )
+    .unwrap();
+    let out = run(
+        dir.path(),
+        &[
+            "new",
+            "stack",
+            "blog",
+            "--image",
+            "ghost:5.96.0",
+            "--purpose",
+            "Blog",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("`gen` failed, so platform.yaml was restored; nothing was added"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read(dir.path().join("platform.yaml")).unwrap(),
+        spec,
+        "the spec is as before"
+    );
+}
+
+#[test]
+fn new_stack_names_do_not_stutter_and_need_a_purpose() {
+    let dir = initialised();
+    let out = run(
+        dir.path(),
+        &[
+            "new",
+            "stack",
+            "grafana",
+            "--image",
+            "grafana/grafana:11.2.2",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "--purpose is required");
+    let out = run(
+        dir.path(),
+        &[
+            "new",
+            "stack",
+            "grafana",
+            "--image",
+            "grafana/grafana:11.2.2",
+            "--purpose",
+            "Dashboards",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let compose = fs::read_to_string(
+        dir.path()
+            .join("generated/stacks/grafana/docker-compose.yml"),
+    )
+    .unwrap();
+    assert!(compose.contains("container_name: grafana\n"), "{compose}");
+    // The placeholder earlier versions wrote is refused until it says something.
+    let spec = fs::read_to_string(dir.path().join("platform.yaml")).unwrap();
+    fs::write(
+        dir.path().join("platform.yaml"),
+        spec.replace(
+            "purpose: Dashboards",
+            "purpose: Describe what this stack is for",
+        ),
+    )
+    .unwrap();
+    let out = run(dir.path(), &["validate"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("stack `grafana` still has the placeholder purpose"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_service_without_a_route_stays_off_traefiks_network() {
+    let dir = initialised();
+    let out = run(
+        dir.path(),
+        &[
+            "new",
+            "service",
+            "hello",
+            "worker",
+            "--image",
+            "traefik/whoami:v1.10.3",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let spec = fs::read_to_string(dir.path().join("platform.yaml")).unwrap();
+    assert!(spec.contains("      worker:\n        image: 'traefik/whoami:v1.10.3'\n        networks: []  # no route: not on Traefik's network\n"), "{spec}");
+    let compose =
+        fs::read_to_string(dir.path().join("generated/stacks/hello/docker-compose.yml")).unwrap();
+    let worker = compose.split("  worker:\n").nth(1).unwrap();
+    let worker = worker.split("\nnetworks:").next().unwrap();
+    assert!(!worker.contains("public"), "{worker}");
+    // With a route, it joins Traefik's network as before.
+    let out = run(
+        dir.path(),
+        &[
+            "new",
+            "service",
+            "hello",
+            "api",
+            "--image",
+            "traefik/whoami:v1.10.3",
+            "--route",
+            "api.acme.example",
+            "--port",
+            "80",
+        ],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -145,7 +145,7 @@ fn new_refuses_existing_and_invalid_names_and_dry_run_writes_nothing() {
     let dir = seisei_platform();
     let spec = dir.path().join("platform.yaml");
     let original = fs::read(&spec).unwrap();
-    let existing = seisei(dir.path(), &["new", "stack", "crm-api"]);
+    let existing = seisei(dir.path(), &["new", "stack", "crm-api", "--purpose", "CRM"]);
     assert_eq!(existing.code, 2);
     assert!(
         existing.stderr.contains(
@@ -154,7 +154,7 @@ fn new_refuses_existing_and_invalid_names_and_dry_run_writes_nothing() {
         "{}",
         existing.stderr
     );
-    let invalid = seisei(dir.path(), &["new", "stack", "Blog"]);
+    let invalid = seisei(dir.path(), &["new", "stack", "Blog", "--purpose", "Blog"]);
     assert_eq!(invalid.code, 2);
     assert!(
         invalid.stderr.contains(
@@ -183,6 +183,8 @@ fn new_refuses_existing_and_invalid_names_and_dry_run_writes_nothing() {
             "3001",
             "--image",
             "a:1",
+            "--purpose",
+            "X",
         ],
     );
     assert_eq!(broken.code, 2, "{}", broken.stderr);
@@ -199,6 +201,8 @@ fn new_refuses_existing_and_invalid_names_and_dry_run_writes_nothing() {
             "blog",
             "--image",
             "ghost:5.96.0",
+            "--purpose",
+            "Blog",
             "--dry-run",
         ],
     );
@@ -537,6 +541,8 @@ fn new_stack_on_a_split_platform_writes_a_stack_file() {
             "blog.split.test",
             "--port",
             "2368",
+            "--purpose",
+            "Blog",
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -10,6 +10,7 @@ mod l4;
 mod middleware;
 mod names;
 mod networks;
+mod placeholder;
 mod routes;
 mod services;
 mod stack;
@@ -44,6 +45,7 @@ pub fn platform(
     check.names();
     for (name, stack) in &resolved.stacks {
         check.stack(name, stack);
+        check.placeholder_purpose(name, stack);
         check.service_fields(name, stack);
         check.escape_hatch(name, stack);
         check.volume_drivers(name, stack);
