@@ -25,6 +25,10 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "seisei", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// The platform spec [default: platform.yaml here or in the nearest parent]; before or
+    /// after the subcommand.
+    #[arg(long, global = true, value_name = "PATH", env = "SEISEI_SPEC")]
+    pub spec: Option<PathBuf>,
     /// When to colour output: on terminals only (`auto`, honouring `NO_COLOR`), `always`, `never`.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -105,15 +109,22 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Examples:\n  seisei man > /usr/local/share/man/man1/seisei.1")]
-    Man,
+    /// Print the man page (roff), or write one page per subcommand into a folder.
+    #[command(
+        after_help = "Examples:\n  seisei man > /usr/local/share/man/man1/seisei.1\n  seisei man --dir /usr/local/share/man/man1   # seisei.1, seisei-gen.1, seisei-check.1, …"
+    )]
+    Man {
+        /// Write seisei.1 and a page per subcommand (seisei-gen.1, …), which seisei.1 refers to.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct SpecArgs {
-    /// The platform spec [default: platform.yaml here or in the nearest parent]
-    #[arg(long, value_name = "PATH", env = "SEISEI_SPEC")]
+    /// The spec a command runs on when it is not the one `--spec` names: `init` and `new`
+    /// hand theirs to `gen`, `check --staged` its copy of the index.
+    #[arg(skip)]
     pub spec: Option<PathBuf>,
     /// Treat warnings as errors: exit 2 and write nothing when there is any.
     #[arg(long)]

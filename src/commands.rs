@@ -121,6 +121,7 @@ impl Terminal {
 /// Runs the command of `cli`.
 pub fn run(cli: &Cli) -> u8 {
     let term = Terminal::new(cli);
+    let _ = GLOBAL_SPEC.set(cli.spec.clone());
     match &cli.command {
         Command::Init(args) => {
             let options = init::Options {
@@ -206,9 +207,23 @@ pub fn run(cli: &Cli) -> u8 {
             );
             EXIT_OK
         }
-        Command::Man => {
+        Command::Man { dir: Some(dir) } => {
+            match std::fs::create_dir_all(dir)
+                .and_then(|()| clap_mangen::generate_to(Cli::command(), dir))
+            {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!(
+                        "seisei: cannot write the man pages into {}: {e}",
+                        dir.display()
+                    );
+                    EXIT_ERROR
+                }
+            }
+        }
+        Command::Man { dir: None } => {
             let mut page = Vec::new();
-            if clap_mangen::Man::new(Cli::command())
+            if clap_mangen::Man::new(Cli::command().disable_help_subcommand(true))
                 .render(&mut page)
                 .is_err()
             {
@@ -266,8 +281,15 @@ fn route(term: Terminal, args: &crate::cli::RouteArgs) -> u8 {
 
 fn spec_path(args: &SpecArgs) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    crate::cli::find_spec(args.spec.as_deref(), &cwd)
+    let given = args
+        .spec
+        .as_deref()
+        .or(GLOBAL_SPEC.get().and_then(Option::as_deref));
+    crate::cli::find_spec(given, &cwd)
 }
+
+/// `--spec` (or `$SEISEI_SPEC`), a global option: given before or after the subcommand.
+static GLOBAL_SPEC: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
 
 /// Compiles the spec, printing its problems; `Err` carries the exit code.
 fn compile_reported(term: Terminal, args: &SpecArgs) -> Result<Compiled, u8> {

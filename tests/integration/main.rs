@@ -3,6 +3,7 @@
 mod architecture;
 mod broken;
 mod cli;
+mod cli_options;
 mod edge_options;
 mod go_regex;
 mod golden;
