@@ -81,6 +81,9 @@ pub enum Command {
     /// Install or remove a git pre-commit hook that runs `seisei check`.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Print a stack's generated files (compose file, .env.example, …); write nothing.
+    #[command(after_help = "Examples:\n  seisei show crm-api\n  seisei show edge-traefik | less")]
+    Show(ShowArgs),
     /// Print the JSON Schema of platform.yaml, for editors and other tools.
     #[command(
         after_help = "Examples:\n  seisei schema > platform.schema.json\n\n`seisei gen` also writes it as platform.schema.json in the output directory; start platform.yaml with\n  # yaml-language-server: $schema=generated/platform.schema.json\nso editors complete keys and underline mistakes."
@@ -129,6 +132,14 @@ pub struct SpecArgs {
     /// Treat warnings as errors: exit 2 and write nothing when there is any.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// The stack.
+    pub stack: String,
 }
 
 #[derive(Debug, clap::Args)]

@@ -10,6 +10,7 @@ use clap::CommandFactory as _;
 
 mod hook;
 mod init;
+mod show;
 mod staged;
 
 use crate::cli::{
@@ -174,6 +175,9 @@ pub fn run(cli: &Cli) -> u8 {
             hook::install(&spec_path(spec), *force)
         }
         Command::Hook(HookCommand::Uninstall { spec }) => hook::uninstall(&spec_path(spec)),
+        Command::Show(args) => with_model(term, &args.spec, |compiled| {
+            show::show(compiled, &args.stack)
+        }),
         Command::Schema => {
             print!("{}", spec::json_schema(None));
             EXIT_OK

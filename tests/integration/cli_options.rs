@@ -70,3 +70,38 @@ fn every_man_page_the_main_page_names_is_written() {
         );
     }
 }
+
+#[test]
+fn show_prints_a_stacks_generated_files_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        crate::repo_root().join("platform.yaml"),
+        dir.path().join("platform.yaml"),
+    )
+    .unwrap();
+    let out = seisei(dir.path(), &["show", "crm-api"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let generated = crate::repo_root().join("generated/infra/stacks/crm-api");
+    let expected = format!(
+        "==> generated/infra/stacks/crm-api/.env.example <==\n{}\n==> generated/infra/stacks/crm-api/docker-compose.yml <==\n{}",
+        fs::read_to_string(generated.join(".env.example")).unwrap(),
+        fs::read_to_string(generated.join("docker-compose.yml")).unwrap()
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), expected);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "nothing written"
+    );
+    let unknown = seisei(dir.path(), &["show", "crm-apx"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(unknown.stderr).unwrap(),
+        "seisei: there is no stack `crm-apx`; did you mean `crm-api`?\n"
+    );
+}
