@@ -25,6 +25,10 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "seisei", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// The platform spec [default: platform.yaml here or in the nearest parent]; before or
+    /// after the subcommand.
+    #[arg(long, global = true, value_name = "PATH", env = "SEISEI_SPEC")]
+    pub spec: Option<PathBuf>,
     /// When to colour output: on terminals only (`auto`, honouring `NO_COLOR`), `always`, `never`.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -47,6 +51,12 @@ pub enum Color {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a platform here: platform.yaml (a Traefik edge stack and one routed example
+    /// app), .gitignore, .pre-commit-config.yaml; then run `gen`.
+    #[command(
+        after_help = "Examples:\n  seisei init\n  seisei init --name Acme --domain acme.example\n\nRefuses to run where a platform.yaml exists. Adds `.env` and `.seisei.lock` to an existing .gitignore; keeps an existing .pre-commit-config.yaml."
+    )]
+    Init(InitArgs),
     /// Write every generated file; only files whose bytes change are touched.
     #[command(
         after_help = "Examples:\n  seisei gen\n  seisei gen --stack crm-api\n  seisei gen --exit-code        # for pre-commit: exit 1 when anything was written\n\nPrints a summary such as `3 written, 41 unchanged, 1 removed`. Removes only files it generated before (listed in the output directory's .seisei-manifest)."
@@ -54,7 +64,7 @@ pub enum Command {
     Gen(GenArgs),
     /// Regenerate in memory and compare with the output tree; write nothing.
     #[command(
-        after_help = "Examples:\n  seisei check\n  seisei check --format json     # one object per file, for CI annotations\n\nExit codes: 0 up to date, 1 stale (unified diff on stdout, summary on stderr), 2 invalid spec or I/O error."
+        after_help = "Examples:\n  seisei check\n  seisei check --staged          # what `git commit` would record (the hooks run this)\n  seisei check --format json     # one object per file, for CI annotations\n\nExit codes: 0 up to date, 1 stale (unified diff on stdout, summary on stderr), 2 invalid spec or I/O error."
     )]
     Check(CheckArgs),
     /// Print what `gen` would change, as a unified diff; exit 0 either way.
@@ -71,6 +81,9 @@ pub enum Command {
     /// Install or remove a git pre-commit hook that runs `seisei check`.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Print a stack's generated files (compose file, .env.example, …); write nothing.
+    #[command(after_help = "Examples:\n  seisei show crm-api\n  seisei show edge-traefik | less")]
+    Show(ShowArgs),
     /// Print the JSON Schema of platform.yaml, for editors and other tools.
     #[command(
         after_help = "Examples:\n  seisei schema > platform.schema.json\n\n`seisei gen` also writes it as platform.schema.json in the output directory; start platform.yaml with\n  # yaml-language-server: $schema=generated/platform.schema.json\nso editors complete keys and underline mistakes."
@@ -104,9 +117,15 @@ pub enum Command {
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Examples:\n  seisei man > /usr/local/share/man/man1/seisei.1")]
-    Man,
+    /// Print the man page (roff), or write one page per subcommand into a folder.
+    #[command(
+        after_help = "Examples:\n  seisei man > /usr/local/share/man/man1/seisei.1\n  seisei man --dir /usr/local/share/man/man1   # seisei.1, seisei-gen.1, seisei-check.1, …"
+    )]
+    Man {
+        /// Write seisei.1 and a page per subcommand (seisei-gen.1, …), which seisei.1 refers to.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 // Four independent switches, each its own flag.
@@ -137,12 +156,31 @@ pub struct ImportArgs {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct SpecArgs {
-    /// The platform spec [default: platform.yaml here or in the nearest parent]
-    #[arg(long, value_name = "PATH", env = "SEISEI_SPEC")]
+    /// The spec a command runs on when it is not the one `--spec` names: `init` and `new`
+    /// hand theirs to `gen`, `check --staged` its copy of the index.
+    #[arg(skip)]
     pub spec: Option<PathBuf>,
     /// Treat warnings as errors: exit 2 and write nothing when there is any.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ShowArgs {
+    #[command(flatten)]
+    pub spec: SpecArgs,
+    /// The stack.
+    pub stack: String,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The platform's display name [default: the folder's name].
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The domain the example app is routed under (`hello.DOMAIN`).
+    #[arg(long, default_value = "example.test")]
+    pub domain: String,
 }
 
 #[derive(Debug, clap::Args)]
@@ -174,6 +212,11 @@ pub struct CheckArgs {
     /// `text` (diffs) or `json` (one object per out-of-date file).
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+    /// Compare what git will commit: the spec, its stack files, the docs and the generated
+    /// files as the index holds them. An untracked or unstaged generated file is missing or
+    /// stale. What the pre-commit hooks run.
+    #[arg(long)]
+    pub staged: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -231,7 +274,7 @@ pub struct RouteArgs {
 pub enum NewCommand {
     /// Add a stack with one service, then run `gen`.
     #[command(
-        after_help = "Examples:\n  seisei new stack blog --image ghost:5.96.0 --route blog.seisei.tokyo --port 2368 --purpose 'Company blog'\n  seisei new stack api --image ghcr.io/acme/api:1.0.0 --route api.seisei.tokyo/v2 --port 8080 --dry-run"
+        after_help = "Examples:\n  seisei new stack blog --image ghost:5.96.0 --route blog.seisei.tokyo --port 2368 --purpose 'Company blog'\n  seisei new stack api --image ghcr.io/acme/api:1.0.0 --route api.seisei.tokyo/v2 --port 8080 --purpose 'Public API' --dry-run"
     )]
     Stack(NewStackArgs),
     /// Add a service to an existing stack, then run `gen`.
@@ -266,8 +309,8 @@ pub struct NewStackArgs {
     pub spec: SpecArgs,
     /// Name of the stack (the Compose project name).
     pub name: String,
-    /// What the stack is for.
-    #[arg(long, default_value = "Describe what this stack is for")]
+    /// What the stack is for, in a few words (STACKS.md and the compose file print it).
+    #[arg(long)]
     pub purpose: String,
     #[command(flatten)]
     pub service: NewServiceOptions,

@@ -8,6 +8,12 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory as _;
 
+mod hook;
+mod init;
+mod route;
+mod show;
+mod staged;
+
 use crate::cli::{
     Cli, Color, Command, HookCommand, NewCommand, NewServiceOptions, SpecArgs, StackArgs,
 };
@@ -18,10 +24,6 @@ use seisei::{
 };
 
 mod import;
-
-/// The most seisei reads of a `.git` file or a git hook: both are a few lines, and either
-/// may be a link to anything.
-const HOOK_BYTES: u64 = 1024 * 1024;
 
 /// How output looks: colours and how much is said. Four independent switches, each set by
 /// its own flag or check, so plain booleans read best.
@@ -123,10 +125,40 @@ impl Terminal {
 /// Runs the command of `cli`.
 pub fn run(cli: &Cli) -> u8 {
     let term = Terminal::new(cli);
+    let _ = GLOBAL_SPEC.set(cli.spec.clone());
     match &cli.command {
+        Command::Init(args) => {
+            let options = init::Options {
+                name: args.name.as_deref(),
+                domain: &args.domain,
+            };
+            match init::write(Path::new("."), &options) {
+                Ok(spec) => {
+                    let code = generate(
+                        term,
+                        &StackArgs {
+                            spec: SpecArgs {
+                                spec: Some(spec),
+                                deny_warnings: true,
+                            },
+                            stack: None,
+                        },
+                        false,
+                        false,
+                    );
+                    if code == EXIT_OK && !term.quiet {
+                        init::next_steps()
+                    } else {
+                        code
+                    }
+                }
+                Err(code) => code,
+            }
+        }
         Command::Gen(args) => generate(term, &args.target, args.force, args.exit_code),
-        Command::Check(args) => check(term, &args.target, args.format == "json", true),
-        Command::Diff(args) => check(term, args, false, false),
+        Command::Check(args) if args.staged => check_staged(term, args),
+        Command::Check(args) => check(term, &args.target, args.format == "json", Mode::Check),
+        Command::Diff(args) => check(term, args, false, Mode::Diff),
         Command::Validate(args) => validate(term, &args.spec, args.format == "json"),
         Command::New(NewCommand::Stack(args)) => new(
             term,
@@ -143,9 +175,12 @@ pub fn run(cli: &Cli) -> u8 {
             &args.name,
         ),
         Command::Hook(HookCommand::Install { spec, force }) => {
-            hook_install(&spec_path(spec), *force)
+            hook::install(&spec_path(spec), *force)
         }
-        Command::Hook(HookCommand::Uninstall { spec }) => hook_uninstall(&spec_path(spec)),
+        Command::Hook(HookCommand::Uninstall { spec }) => hook::uninstall(&spec_path(spec)),
+        Command::Show(args) => with_model(term, &args.spec, |compiled| {
+            show::show(compiled, &args.stack)
+        }),
         Command::Schema => {
             print!("{}", spec::json_schema(None));
             EXIT_OK
@@ -169,7 +204,7 @@ pub fn run(cli: &Cli) -> u8 {
             );
             EXIT_OK
         }),
-        Command::Route(args) => route(term, args),
+        Command::Route(args) => route::route(term, args),
         Command::Import(args) => import::run(term, args),
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -180,9 +215,23 @@ pub fn run(cli: &Cli) -> u8 {
             );
             EXIT_OK
         }
-        Command::Man => {
+        Command::Man { dir: Some(dir) } => {
+            match std::fs::create_dir_all(dir)
+                .and_then(|()| clap_mangen::generate_to(Cli::command(), dir))
+            {
+                Ok(()) => EXIT_OK,
+                Err(e) => {
+                    eprintln!(
+                        "seisei: cannot write the man pages into {}: {e}",
+                        dir.display()
+                    );
+                    EXIT_ERROR
+                }
+            }
+        }
+        Command::Man { dir: None } => {
             let mut page = Vec::new();
-            if clap_mangen::Man::new(Cli::command())
+            if clap_mangen::Man::new(Cli::command().disable_help_subcommand(true))
                 .render(&mut page)
                 .is_err()
             {
@@ -195,53 +244,17 @@ pub fn run(cli: &Cli) -> u8 {
 }
 
 /// The spec file the arguments name, or the one found from the current directory.
-/// `seisei route`: answers on a model with routing errors too (a tie is when the question
-/// matters most), but not on a spec that does not build.
-fn route(term: Terminal, args: &crate::cli::RouteArgs) -> u8 {
-    let mut headers = Vec::new();
-    for header in &args.headers {
-        let Some((name, value)) = header.split_once(':') else {
-            eprintln!("seisei: header `{header}` is not `Name:value`");
-            return EXIT_ERROR;
-        };
-        headers.push((name.trim().to_owned(), value.trim().to_owned()));
-    }
-    let path = spec_path(&args.spec);
-    let model = match seisei::compile_for_routing(&path) {
-        Ok((model, problems, text)) => {
-            term.diagnostics(Some(&path), Some(&text), &problems);
-            if diagnostics::has_errors(&problems) {
-                eprintln!("seisei: answering anyway: the errors above are about routing");
-            }
-            model
-        }
-        Err((text, problems)) => {
-            term.diagnostics(Some(&path), text.as_deref(), &problems);
-            return EXIT_ERROR;
-        }
-    };
-    let query = explain::RouteQuery {
-        url: args.url.clone(),
-        method: args.method.clone(),
-        headers,
-        client_ip: args.client_ip,
-    };
-    match explain::route(&model, &query, args.format == "json") {
-        Ok((text, answered)) => {
-            print!("{text}");
-            if answered { EXIT_OK } else { EXIT_STALE }
-        }
-        Err(message) => {
-            eprintln!("seisei: {message}");
-            EXIT_ERROR
-        }
-    }
-}
-
 fn spec_path(args: &SpecArgs) -> PathBuf {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    crate::cli::find_spec(args.spec.as_deref(), &cwd)
+    let given = args
+        .spec
+        .as_deref()
+        .or(GLOBAL_SPEC.get().and_then(Option::as_deref));
+    crate::cli::find_spec(given, &cwd)
 }
+
+/// `--spec` (or `$SEISEI_SPEC`), a global option: given before or after the subcommand.
+static GLOBAL_SPEC: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
 
 /// Compiles the spec, printing its problems; `Err` carries the exit code.
 fn compile_reported(term: Terminal, args: &SpecArgs) -> Result<Compiled, u8> {
@@ -468,8 +481,43 @@ fn report_warnings(term: Terminal, compiled: &Compiled, plan: &output::Plan) {
     );
 }
 
+/// What `check` compares, which decides its exit code and its advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The working tree; exit 1 when stale.
+    Check,
+    /// What the git index holds; exit 1 when stale.
+    Staged,
+    /// The working tree; exit 0 either way.
+    Diff,
+}
+
+/// `check --staged`: `check` on a copy of what the git index holds.
+fn check_staged(term: Terminal, args: &crate::cli::CheckArgs) -> u8 {
+    let copy = match staged::index_copy(&spec_path(&args.target.spec)) {
+        Ok(copy) => copy,
+        Err(message) => {
+            eprintln!("seisei: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    if let Err(e) = std::env::set_current_dir(&copy.cwd) {
+        eprintln!("seisei: cannot enter {}: {e}", copy.cwd.display());
+        return EXIT_ERROR;
+    }
+    let target = StackArgs {
+        spec: SpecArgs {
+            spec: Some(copy.spec.clone()),
+            deny_warnings: args.target.spec.deny_warnings,
+        },
+        stack: args.target.stack.clone(),
+    };
+    check(term, &target, args.format == "json", Mode::Staged)
+}
+
 /// `check` (exit 1 when stale) and `diff` (same output, exit 0).
-fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
+fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
+    let fail = mode != Mode::Diff;
     let prepared = match prepare(term, args, None) {
         Ok(prepared) => leak_at_exit(prepared),
         Err(code) => return code,
@@ -533,11 +581,7 @@ fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
     let _ = stdout.flush();
     if !term.quiet || fail {
         let names: Vec<String> = entries.iter().map(|(p, s)| format!("{p} ({s})")).collect();
-        let fix = if leftovers.is_empty() {
-            "run `seisei gen` and commit the result"
-        } else {
-            "run `seisei gen` (it removes leftover temporary files of a killed run) and commit the result"
-        };
+        let fix = advice(plan, !leftovers.is_empty(), mode);
         eprintln!(
             "seisei: {} generated file(s) out of date: {}; {fix}",
             names.len(),
@@ -545,6 +589,31 @@ fn check(term: Terminal, args: &StackArgs, json: bool, fail: bool) -> u8 {
         );
     }
     if fail { EXIT_STALE } else { EXIT_OK }
+}
+
+/// The command that brings the tree up to date, as `gen` will accept it.
+fn advice(plan: &output::Plan, leftovers: bool, mode: Mode) -> String {
+    let command = match plan.needs_force() {
+        Err(path) => {
+            return format!(
+                "`{path}` was not generated by seisei and `gen` will not overwrite it: move it out of the output directory, then run `seisei gen`"
+            );
+        }
+        Ok(true) => {
+            "`seisei gen --force` (a generated file's header was removed by hand; move those edits into the spec first)"
+        }
+        Ok(false) if leftovers => {
+            "`seisei gen` (it removes leftover temporary files of a killed run)"
+        }
+        Ok(false) => "`seisei gen`",
+    };
+    if mode == Mode::Staged {
+        format!(
+            "run {command}, then `git add` the spec and the generated files: a commit records what is staged"
+        )
+    } else {
+        format!("run {command} and commit the result")
+    }
 }
 
 fn validate(term: Terminal, args: &SpecArgs, json: bool) -> u8 {
@@ -606,6 +675,7 @@ fn new(
         route: options.route.as_deref(),
         port: options.port,
         networks: &options.networks,
+        off_traefik: false,
     };
     let change = match add(&source, service) {
         Ok(change) => change,
@@ -658,7 +728,7 @@ fn new(
     if !term.quiet {
         println!("added to {label}");
     }
-    generate(
+    let code = generate(
         term,
         &StackArgs {
             spec: SpecArgs {
@@ -669,109 +739,22 @@ fn new(
         },
         false,
         false,
-    )
-}
-
-/// First line of the hook seisei writes; `uninstall` removes only a hook that has it.
-const HOOK_MARKER: &str = "# Installed by `seisei hook install`.";
-
-/// The git directory of the repository holding `start`: `.git`, or the directory a `.git`
-/// file points to (worktrees, submodules).
-fn git_dir(start: &Path) -> Option<PathBuf> {
-    let start = std::fs::canonicalize(start).ok()?;
-    for dir in start.ancestors() {
-        let candidate = dir.join(".git");
-        if candidate.is_dir() {
-            return Some(candidate);
-        }
-        if let Ok(text) = seisei::fsread::read_text(&candidate, HOOK_BYTES)
-            && let Some(target) = text.trim().strip_prefix("gitdir: ")
-        {
-            return Some(dir.join(target));
-        }
-    }
-    None
-}
-
-fn hook_install(spec: &Path, force: bool) -> u8 {
-    let spec_dir = spec
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let Some(git) = git_dir(spec_dir) else {
-        eprintln!(
-            "seisei: no git repository holds {}; run `git init` first",
-            spec.display()
-        );
-        return EXIT_ERROR;
-    };
-    let hook = git.join("hooks/pre-commit");
-    // A hook that cannot be read (a link to a device, a folder, a huge file) is not one seisei
-    // wrote either: refuse it like any other.
-    let ours =
-        || seisei::fsread::read_text(&hook, HOOK_BYTES).is_ok_and(|t| t.contains(HOOK_MARKER));
-    if hook.symlink_metadata().is_ok() && !force && !ours() {
-        eprintln!(
-            "seisei: {} already exists and seisei did not write it; keep it, or pass --force to replace it",
-            hook.display()
-        );
-        return EXIT_ERROR;
-    }
-    let repo = git.parent().unwrap_or(Path::new("."));
-    let spec_abs = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
-    let relative = spec_abs
-        .strip_prefix(std::fs::canonicalize(repo).unwrap_or_default())
-        .map_or_else(|_| spec_abs.clone(), Path::to_path_buf);
-    let script = format!(
-        "#!/bin/sh\n{HOOK_MARKER}\n# Fails the commit when generated files are stale; `seisei gen` fixes it.\ncd \"$(git rev-parse --show-toplevel)\" || exit 1\nexec seisei check --spec '{}'\n",
-        relative.display().to_string().replace('\'', "'\\''")
     );
-    if let Err(e) = std::fs::create_dir_all(hook.parent().unwrap_or(Path::new(".")))
-        .and_then(|()| std::fs::write(&hook, script))
-    {
-        eprintln!("seisei: cannot write {}: {e}", hook.display());
-        return EXIT_ERROR;
+    if code == EXIT_OK {
+        return code;
     }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let _ = std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755));
-    }
-    println!("installed {}", hook.display());
-    EXIT_OK
-}
-
-fn hook_uninstall(spec: &Path) -> u8 {
-    let spec_dir = spec
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let Some(git) = git_dir(spec_dir) else {
-        eprintln!("seisei: no git repository holds {}", spec.display());
-        return EXIT_ERROR;
+    // All or nothing: a spec that names a stack whose files were not written would leave
+    // `check` failing for a reason the user did not cause.
+    let restored = if change.before.is_empty() {
+        std::fs::remove_file(&change.path).map_err(|e| e.to_string())
+    } else {
+        output::write_atomic(&change.path, change.before.as_bytes()).map_err(|e| e.message)
     };
-    let hook = git.join("hooks/pre-commit");
-    match seisei::fsread::read_text(&hook, HOOK_BYTES) {
-        Ok(text) if text.contains(HOOK_MARKER) => match std::fs::remove_file(&hook) {
-            Ok(()) => {
-                println!("removed {}", hook.display());
-                EXIT_OK
-            }
-            Err(e) => {
-                eprintln!("seisei: cannot remove {}: {e}", hook.display());
-                EXIT_ERROR
-            }
-        },
-        Ok(_) => {
-            eprintln!(
-                "seisei: {} was not written by seisei; leaving it alone",
-                hook.display()
-            );
-            EXIT_ERROR
-        }
-        Err(_) => {
-            println!("no pre-commit hook to remove");
-            EXIT_OK
-        }
+    match restored {
+        Ok(()) => eprintln!("seisei: `gen` failed, so {label} was restored; nothing was added"),
+        Err(e) => eprintln!(
+            "seisei: `gen` failed, and {label} could not be restored ({e}); remove the new entry by hand"
+        ),
     }
+    code
 }

@@ -19,6 +19,8 @@ pub struct NewService<'a> {
     pub route: Option<&'a str>,
     pub port: Option<u16>,
     pub networks: &'a [String],
+    /// Kept off Traefik's network on purpose: `networks:` is written even when empty.
+    pub off_traefik: bool,
 }
 
 /// A change to one file: its new text (and the old one, empty for a new file).
@@ -199,7 +201,22 @@ pub fn add_service(
         let _ = writeln!(block, "{}services:", " ".repeat(stack_indent + 2));
         (stack_indent + 4, document.last_line(&root).unwrap_or(0))
     };
-    service_block(&mut block, indent, service);
+    // Without a route, a service stays off Traefik's network even when the stack's other
+    // services are on it: what is on that network is one label away from the internet.
+    let private: Vec<String>;
+    let mut service = service.clone();
+    let traefik = &source.spec.traefik.network;
+    let stack_networks = existing.networks.as_deref().unwrap_or_default();
+    if service.networks.is_empty() && service.route.is_none() && stack_networks.contains(traefik) {
+        private = stack_networks
+            .iter()
+            .filter(|n| *n != traefik)
+            .cloned()
+            .collect();
+        service.networks = &private;
+        service.off_traefik = true;
+    }
+    service_block(&mut block, indent, &service);
     Ok(Edit {
         path: path.to_path_buf(),
         before: text.to_owned(),
@@ -222,7 +239,14 @@ fn service_block(block: &mut String, indent: usize, service: &NewService<'_>) {
     let pad = " ".repeat(indent);
     let _ = writeln!(block, "{pad}{}:", yaml_scalar(service.name));
     let _ = writeln!(block, "{pad}  image: {}", yaml_scalar(service.image));
-    if !service.networks.is_empty() {
+    if service.off_traefik && service.networks.is_empty() {
+        // An empty list keeps the stack's networks away: Compose puts the container on the
+        // project's own default network.
+        let _ = writeln!(
+            block,
+            "{pad}  networks: []  # no route: not on Traefik's network"
+        );
+    } else if !service.networks.is_empty() {
         let _ = writeln!(block, "{pad}  networks:");
         for network in service.networks {
             let _ = writeln!(block, "{pad}    - {}", yaml_scalar(network));

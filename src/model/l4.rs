@@ -110,7 +110,7 @@ impl Builder<'_> {
                 let container = service
                     .container_name
                     .clone()
-                    .unwrap_or_else(|| format!("{stack_name}-{service_name}"));
+                    .unwrap_or_else(|| super::service::default_name(stack_name, service_name));
                 let only = |protocol: Protocol| {
                     let ports: Vec<u16> = service
                         .ports

@@ -292,6 +292,11 @@ pub fn build_with_problems(source: &Source) -> (Model, Vec<Diagnostic>) {
     // No diagnostic may show a secret on the source line it quotes.
     source.mask(&mut problems);
     diagnostics::sort(&mut problems);
+    // A stack that `extends` another one inherits its mistakes: the same problem at the same
+    // place is one problem, reported once.
+    problems.dedup_by(|a, b| {
+        (&a.file, a.span, a.code, &a.message) == (&b.file, b.span, b.code, &b.message)
+    });
     (model, problems)
 }
 
@@ -656,7 +661,7 @@ impl Builder<'_> {
             container_name: service
                 .container_name
                 .clone()
-                .unwrap_or_else(|| format!("{stack_name}-{name}")),
+                .unwrap_or_else(|| service::default_name(stack_name, name)),
             image: service
                 .image
                 .as_deref()

@@ -3,6 +3,19 @@
 
 use crate::spec::Protocol;
 
+/// The default name of a service's container: `<stack>-<service>`, or the stack's name alone
+/// when the service has it too (a stack `grafana` with one service `grafana`, as `seisei new
+/// stack` writes it, runs container `grafana`, not `grafana-grafana`). Router names keep
+/// `<stack>-<service>`: they are unique per provider, not on the Docker host, and scripts
+/// already address them.
+pub fn default_name(stack: &str, service: &str) -> String {
+    if stack == service {
+        stack.to_owned()
+    } else {
+        format!("{stack}-{service}")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Service {
     pub name: String,

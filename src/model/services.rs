@@ -188,7 +188,7 @@ pub(super) fn stack_services(
         let container = service
             .container_name
             .clone()
-            .unwrap_or_else(|| format!("{stack_name}-{service_name}"));
+            .unwrap_or_else(|| super::service::default_name(stack_name, service_name));
         let listening: Vec<u16> = service
             .ports
             .iter()

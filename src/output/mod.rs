@@ -76,6 +76,24 @@ impl Plan {
     pub fn is_clean(&self) -> bool {
         self.changes.is_empty() && !self.manifest_changed
     }
+
+    /// What [`write`] makes of the stale files: `Ok(false)` it writes them, `Ok(true)` only
+    /// with `force` (a header was removed by hand), `Err(path)` never (seisei did not
+    /// generate that file). `check` advises the command that will work.
+    pub fn needs_force(&self) -> Result<bool, &str> {
+        let mut force = false;
+        for change in &self.changes {
+            if let Change::Stale { old, path, .. } = change
+                && !is_generated(old)
+            {
+                if !self.previous.contains(path) {
+                    return Err(path);
+                }
+                force = true;
+            }
+        }
+        Ok(force)
+    }
 }
 
 /// An I/O or ownership problem in the output tree (or, in [`Plan::warnings`], a manifest

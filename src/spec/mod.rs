@@ -3,9 +3,11 @@
 //! is written, or into diagnostics that point at the line to fix.
 
 mod backend;
+mod compose_habits;
 pub mod de;
 mod document;
 mod include;
+mod indentation;
 mod l4;
 mod middleware;
 mod middleware_tcp;
@@ -329,6 +331,18 @@ fn parse_document(path: &Path, text: &str) -> Result<Document, Vec<Diagnostic>> 
     let document = Document::parse(text).map_err(|e| {
         let mut diagnostic = Diagnostic::new(Code::InvalidYaml, path, Some(e.span), e.message);
         diagnostic.help = e.help;
+        if indentation::is_indentation_message(&diagnostic.message)
+            && let Some(fix) = indentation::diagnose(text, e.span.line)
+        {
+            diagnostic.span = Some(Span {
+                line: fix.line,
+                column: 1,
+                end_line: fix.line,
+                end_column: fix.found.max(1) + 1,
+            });
+            diagnostic.message = fix.message;
+            diagnostic.help = Some(fix.help);
+        }
         diagnostic.masked = unparsed_secrets(text, e.span.line);
         vec![diagnostic]
     })?;
@@ -614,6 +628,7 @@ fn section_error<T: serde::de::DeserializeOwned>(
     if !located.is_empty() {
         diagnostic.message = format!("{located}: {}", diagnostic.message);
     }
+    compose_habits::explain(document, &view, &located, &mut diagnostic);
     Some(diagnostic)
 }
 

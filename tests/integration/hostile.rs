@@ -555,32 +555,32 @@ fn corpus() -> Vec<Case> {
                 "container: 80, publish",
                 "container: 99999999999999999999999999, publish",
             ),
-            "expected u16",
+            "port number",
         ),
         case(
             "port 65536",
             with("container: 80, publish", "container: 65536, publish"),
-            "expected u16",
+            "port number",
         ),
         case(
             "a negative port",
             with("container: 80, publish", "container: -80, publish"),
-            "expected u16",
+            "port number",
         ),
         case(
             "a fractional port",
             with("container: 80, publish", "container: 80.5, publish"),
-            "expected u16",
+            "port number",
         ),
         case(
             "a port as a string",
             with("container: 80, publish", "container: \"80\", publish"),
-            "expected u16",
+            "port number",
         ),
         case(
             "a port that is a YAML 1.1 sexagesimal",
             with("container: 80, publish", "container: 1:20, publish"),
-            "expected u16",
+            "port number",
         ),
         case(
             "a boolean that is YAML 1.1 `yes`",

@@ -277,7 +277,7 @@ fn a_str_tag_on_a_port_is_honoured() {
     tree.refuses(
         &["gen"],
         &format!(
-            "error[E0103/invalid-shape]: stacks.app.services.hello.ports.0.container: invalid type: string \"8080\", expected u16\n  --> platform.yaml:37:26\n   |\n37 |           - {{ container: !!str 8080 }}\n   |                          ^^^^^^^^^^\n{NOTHING}"
+            "error[E0103/invalid-shape]: stacks.app.services.hello.ports.0.container: `container` is a port number, not the string `\"8080\"`\n  --> platform.yaml:37:26\n   |\n37 |           - {{ container: !!str 8080 }}\n   |                          ^^^^^^^^^^\n  = help: write `container: 8080`, a number: without quotes or a `!!str` tag\n{NOTHING}"
         ),
     );
 }

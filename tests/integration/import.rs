@@ -462,7 +462,7 @@ fn the_readme_walkthrough_shows_a_real_run() {
         .nth(1)
         .expect("the section");
     let block = section
-        .split("```console\n")
+        .split("```console import\n")
         .nth(1)
         .and_then(|b| b.split("```").next())
         .expect("a console block");

@@ -54,7 +54,7 @@ fn the_traefik_features_section_is_one_valid_platform() {
     for subsection in text.split("\n### ").skip(1) {
         let title = subsection.lines().next().unwrap_or_default();
         assert!(
-            !blocks(subsection, "yaml").is_empty(),
+            !blocks(subsection, "yaml traefik-features").is_empty(),
             "README subsection `{title}` shows no YAML example"
         );
     }
@@ -63,7 +63,7 @@ fn the_traefik_features_section_is_one_valid_platform() {
          networks:\n  edge: { purpose: Traefik and every routed container, external: true }\n",
     )
     .expect("the base");
-    for block in blocks(&text, "yaml") {
+    for block in blocks(&text, "yaml traefik-features") {
         let value: Mapping = serde_yaml::from_str(&block)
             .unwrap_or_else(|e| panic!("a README block is not a YAML mapping: {e}\n{block}"));
         merge(&mut platform, value, "");
@@ -95,7 +95,9 @@ fn the_traefik_features_section_is_one_valid_platform() {
     );
 
     // Each console example: `$ seisei …` and the lines it prints.
-    let consoles = blocks(&text, "console");
+    // Marked `console traefik-features`: it runs on the platform of this section's examples,
+    // not on the bundled one that `readme.rs` runs plain console blocks on.
+    let consoles = blocks(&text, "console traefik-features");
     assert!(
         !consoles.is_empty(),
         "the section shows `seisei route` for TCP"

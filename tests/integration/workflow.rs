@@ -145,7 +145,7 @@ fn new_refuses_existing_and_invalid_names_and_dry_run_writes_nothing() {
     let dir = seisei_platform();
     let spec = dir.path().join("platform.yaml");
     let original = fs::read(&spec).unwrap();
-    let existing = seisei(dir.path(), &["new", "stack", "crm-api"]);
+    let existing = seisei(dir.path(), &["new", "stack", "crm-api", "--purpose", "CRM"]);
     assert_eq!(existing.code, 2);
     assert!(
         existing.stderr.contains(
@@ -154,7 +154,7 @@ fn new_refuses_existing_and_invalid_names_and_dry_run_writes_nothing() {
         "{}",
         existing.stderr
     );
-    let invalid = seisei(dir.path(), &["new", "stack", "Blog"]);
+    let invalid = seisei(dir.path(), &["new", "stack", "Blog", "--purpose", "Blog"]);
     assert_eq!(invalid.code, 2);
     assert!(
         invalid.stderr.contains(
@@ -183,6 +183,8 @@ fn new_refuses_existing_and_invalid_names_and_dry_run_writes_nothing() {
             "3001",
             "--image",
             "a:1",
+            "--purpose",
+            "X",
         ],
     );
     assert_eq!(broken.code, 2, "{}", broken.stderr);
@@ -199,6 +201,8 @@ fn new_refuses_existing_and_invalid_names_and_dry_run_writes_nothing() {
             "blog",
             "--image",
             "ghost:5.96.0",
+            "--purpose",
+            "Blog",
             "--dry-run",
         ],
     );
@@ -237,6 +241,14 @@ fn the_pre_commit_hooks_fail_on_a_stale_tree_and_pass_on_a_fresh_one() {
         let entry: Vec<&str> = hook["entry"].as_str().unwrap().split_whitespace().collect();
         assert_eq!(entry[0], "seisei");
         let dir = seisei_platform();
+        // `seisei-check` judges what git would commit: the tree is staged before each run.
+        let git_add_all = |dir: &Path| {
+            for args in [&["init", "-q"][..], &["add", "-A"]] {
+                let ok = Command::new("git").args(args).current_dir(dir).status();
+                assert!(ok.is_ok_and(|s| s.success()), "git {args:?}");
+            }
+        };
+        git_add_all(dir.path());
         let compose = dir
             .path()
             .join("generated/infra/stacks/crm-api/docker-compose.yml");
@@ -252,6 +264,7 @@ fn the_pre_commit_hooks_fail_on_a_stale_tree_and_pass_on_a_fresh_one() {
             text.replace("restart: unless-stopped", "restart: always"),
         )
         .unwrap();
+        git_add_all(dir.path());
         let stale = seisei(dir.path(), &entry[1..]);
         assert_ne!(stale.code, 0, "{:?}: stale tree fails", hook["id"]);
         if hook["id"] == "seisei-check" {
@@ -289,7 +302,7 @@ fn hook_install_writes_only_its_own_hook() {
     let script = fs::read_to_string(&hook).unwrap();
     assert!(
         script.starts_with("#!/bin/sh\n# Installed by `seisei hook install`.\n")
-            && script.contains("exec seisei check --spec 'platform.yaml'"),
+            && script.contains("check --staged --spec 'platform.yaml'"),
         "{script}"
     );
     #[cfg(unix)]
@@ -325,7 +338,11 @@ fn hook_install_writes_only_its_own_hook() {
     );
     assert_eq!(fs::read_to_string(&hook).unwrap(), "#!/bin/sh\nmake lint\n");
     assert_eq!(seisei(dir.path(), &["hook", "install", "--force"]).code, 0);
-    assert!(fs::read_to_string(&hook).unwrap().contains("seisei check"));
+    assert!(
+        fs::read_to_string(&hook)
+            .unwrap()
+            .contains("check --staged")
+    );
 }
 
 #[test]
@@ -524,6 +541,8 @@ fn new_stack_on_a_split_platform_writes_a_stack_file() {
             "blog.split.test",
             "--port",
             "2368",
+            "--purpose",
+            "Blog",
         ],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -203,6 +203,16 @@ pub(super) fn is_any(ip: &str) -> bool {
     ip == "0.0.0.0" || ip == "::" || ip == "[::]"
 }
 
+/// `", or VERB one of: 80, 443"`, or nothing when there is no port to offer: a message never
+/// ends in an empty list.
+pub(super) fn or_one_of(verb: &str, ports: &[u16]) -> String {
+    if ports.is_empty() {
+        String::new()
+    } else {
+        format!(", or {verb} one of: {}", join_ports(ports))
+    }
+}
+
 pub(super) fn join_ports(ports: &[u16]) -> String {
     ports
         .iter()

@@ -4,7 +4,6 @@
 
 use std::collections::HashMap;
 
-use super::collisions::join_ports;
 use super::services::traefik_name_problem;
 use super::{Checker, seg};
 use crate::diagnostics::{Code, did_you_mean};
@@ -178,9 +177,9 @@ impl Checker<'_> {
                 self.push(
                     self.at(&router.stack, &seg(&here("port")), Code::RoutePort, message)
                         .with_help(format!(
-                            "declare it in `ports` (with `protocol: {}`), or use one of: {}",
+                            "declare it in `ports` (with `protocol: {}`){}",
                             router.section(),
-                            join_ports(&listening)
+                            super::collisions::or_one_of("use", &listening)
                         )),
                 );
             }

@@ -11,6 +11,7 @@ mod l4_conflicts;
 mod middleware;
 mod names;
 mod networks;
+mod placeholder;
 mod routes;
 mod services;
 mod stack;
@@ -49,6 +50,7 @@ pub fn platform(
     check.names();
     for (name, stack) in &resolved.stacks {
         check.stack(name, stack);
+        check.placeholder_purpose(name, stack);
         check.service_fields(name, stack);
         check.escape_hatch(name, stack);
         check.volume_drivers(name, stack);

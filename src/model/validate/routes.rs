@@ -117,12 +117,29 @@ impl Checker<'_> {
         match route.port {
             _ if !own_port => {}
             Some(port) if !listening.contains(&port) => self.push(
-                self.at(stack, &child(path, "port"), Code::RoutePort, format!("route port {port} is not a port `{service}` listens on"))
-                    .with_help(format!("add `{{ container: {port} }}` to the service's `ports`, or route to one of: {}", join_ports(listening))),
+                self.at(
+                    stack,
+                    &child(path, "port"),
+                    Code::RoutePort,
+                    format!("route port {port} is not a port `{service}` listens on"),
+                )
+                .with_help(format!(
+                    "add `{{ container: {port} }}` to the service's `ports`{}",
+                    super::collisions::or_one_of("route to", listening)
+                )),
             ),
             None if listening.len() != 1 => self.push(
-                self.at(stack, path, Code::RoutePort, format!("the route cannot tell which port of `{service}` to use"))
-                    .with_help(if listening.is_empty() { "declare the port the service listens on under `ports`".to_owned() } else { format!("set `port:` to one of: {}", join_ports(listening)) }),
+                self.at(
+                    stack,
+                    path,
+                    Code::RoutePort,
+                    format!("the route cannot tell which port of `{service}` to use"),
+                )
+                .with_help(if listening.is_empty() {
+                    "declare the port the service listens on under `ports`".to_owned()
+                } else {
+                    format!("set `port:` to one of: {}", join_ports(listening))
+                }),
             ),
             _ => {}
         }

@@ -227,11 +227,11 @@ impl Checker<'_> {
                 match lb.port {
                     Some(port) if !listening.contains(&port) => self.push(
                         self.at(stack_name, &[&at[..], &["port"]].concat(), Code::RoutePort, format!("service `{name}` uses port {port}, which `{service_name}` does not listen on"))
-                            .with_help(format!("add `{{ container: {port} }}` to the service's `ports`, or use one of: {}", super::collisions::join_ports(&listening))),
+                            .with_help(format!("add `{{ container: {port} }}` to the service's `ports`{}", super::collisions::or_one_of("use", &listening))),
                     ),
                     None if listening.len() != 1 => self.push(
                         self.at(stack_name, &at, Code::RoutePort, format!("service `{name}` cannot tell which port of `{service_name}` to use"))
-                            .with_help(format!("set `port:` to one of: {}", super::collisions::join_ports(&listening))),
+                            .with_help(if listening.is_empty() { "declare the port the container listens on under the service's `ports`".to_owned() } else { format!("set `port:` to one of: {}", super::collisions::join_ports(&listening)) }),
                     ),
                     _ => {}
                 }
