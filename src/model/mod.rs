@@ -2,6 +2,7 @@
 //! and every value the templates print computed here. Input: a [`Source`]; output: a
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
+pub mod compose_objects;
 mod defaults;
 pub mod edge;
 mod extends;
@@ -161,6 +162,8 @@ pub struct Stack {
     pub dependencies: Vec<String>,
     pub config_files: Vec<spec::ConfigFile>,
     pub notes: Vec<String>,
+    /// Secrets, then configs, each sorted by name.
+    pub objects: Vec<compose_objects::ComposeObject>,
 }
 
 impl Stack {
@@ -200,6 +203,8 @@ pub struct Variable {
     /// example is not one.
     pub example: String,
     pub default: Option<String>,
+    /// The stack's secrets that deliver it as a file, instead of an environment variable.
+    pub delivered_as: Vec<String>,
 }
 
 /// Placeholder written for a secret variable instead of a value.
@@ -515,11 +520,14 @@ impl Builder<'_> {
         let shared = &self.source.spec.env;
         let mut declared: BTreeMap<&String, &spec::Variable> = stack.env.iter().collect();
         if !shared.is_empty() {
-            for service in stack.services.values() {
-                for name in interpolate::referenced(service) {
-                    if let Some((key, v)) = shared.get_key_value(&name) {
-                        declared.entry(key).or_insert(v);
-                    }
+            let names = stack
+                .services
+                .values()
+                .flat_map(interpolate::referenced)
+                .chain(compose_objects::referenced(stack));
+            for name in names {
+                if let Some((key, v)) = shared.get_key_value(&name) {
+                    declared.entry(key).or_insert(v);
                 }
             }
         }
@@ -532,8 +540,11 @@ impl Builder<'_> {
                 secret: v.secret,
                 example: example_for(v),
                 default: v.default.clone(),
+                delivered_as: compose_objects::delivering(stack, var),
             })
             .collect();
+        let lookup = |var: &str| stack.env.get(var).or_else(|| shared.get(var));
+        let objects = compose_objects::objects(stack, &lookup);
         Stack {
             name: name.to_owned(),
             purpose: stack.purpose.clone().unwrap_or_default(),
@@ -547,6 +558,7 @@ impl Builder<'_> {
             dependencies: stack.dependencies.clone().unwrap_or_default(),
             config_files: stack.config_files.clone().unwrap_or_default(),
             notes: stack.notes.clone().unwrap_or_default(),
+            objects,
         }
     }
 

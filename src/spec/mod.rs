@@ -3,6 +3,7 @@
 //! is written, or into diagnostics that point at the line to fix.
 
 mod backend;
+mod compose_objects;
 pub mod de;
 mod document;
 mod include;
@@ -18,6 +19,7 @@ mod types;
 use std::path::{Path, PathBuf};
 
 pub use backend::*;
+pub use compose_objects::*;
 pub use document::{
     Document, MAX_ALIAS_NODES, MAX_DEPTH, NodePosition, SEPARATOR as PATH_SEPARATOR,
     display as display_path, key as path_key,

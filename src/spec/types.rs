@@ -41,6 +41,10 @@ pub struct Spec {
     /// service's own value, win).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServiceDefaults>,
+    /// Volumes several stacks mount, by name: created by their `owner` under this name (or
+    /// `external`), used as external by every other stack that mounts them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub volumes: BTreeMap<String, super::SharedVolume>,
 }
 
 /// Platform-wide settings.
@@ -300,6 +304,9 @@ pub struct Network {
     /// network gets a private copy, `<stack>_<name>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// Address ranges (`ipam.config`), which static addresses of services must fall in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<super::Subnet>,
 }
 
 /// Lifecycle status of a stack.
@@ -362,6 +369,12 @@ pub struct Stack {
     /// Values every service of this stack starts from, over the platform's `defaults`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub defaults: Option<ServiceDefaults>,
+    /// Compose secrets by name, granted to services with their `secrets`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, super::Secret>,
+    /// Compose configs by name, granted to services with their `configs`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub configs: BTreeMap<String, super::Config>,
 }
 
 /// Which stack to extend and which of its services to take.
@@ -507,6 +520,17 @@ pub struct Service {
     /// CPU and memory limits and reservations (`deploy.resources`), over the defaults'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
+    /// The stack's secrets this service reads, as files in `/run/secrets/` unless a
+    /// `target` says otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<super::Grant>,
+    /// The stack's configs this service reads, as files at `/<name>` unless a `target`
+    /// says otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<super::Grant>,
+    /// Aliases and static addresses on the networks this service joins, by network.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub network_settings: BTreeMap<String, super::Attachment>,
     /// Compose service keys the typed model does not cover, merged into the generated
     /// service. A key seisei generates itself cannot be set here.
     #[serde(default)]
@@ -518,8 +542,12 @@ pub struct Service {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Port {
-    /// Port inside the container.
+    /// Port inside the container; the first of a range when `container_end` is set.
     pub container: u16,
+    /// Last container port of a range (`60000` to `60010`); `host` is then the first host
+    /// port of a range of the same length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_end: Option<u16>,
     /// Publish on the host (`ports:`); otherwise only other containers reach it (`expose:`).
     #[serde(default)]
     pub publish: bool,
@@ -672,6 +700,26 @@ pub struct Mount {
     /// Mount read-only.
     #[serde(default)]
     pub read_only: bool,
+    /// An in-memory file system at `target`, instead of `volume` or `bind`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmpfs: Option<super::TmpfsOptions>,
+    /// Bind mounts: mount propagation (`rprivate`, `private`, `rshared`, `shared`,
+    /// `rslave`, `slave`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagation: Option<String>,
+    /// Bind mounts: create the host folder when it is missing (Compose's default), or refuse
+    /// to start (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_host_path: Option<bool>,
+    /// Bind mounts: `SELinux` relabelling, `z` (shared) or `Z` (private).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selinux: Option<String>,
+    /// Volumes: do not copy the image's files into an empty volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nocopy: Option<bool>,
+    /// Volumes: mount this folder of the volume instead of its root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subpath: Option<String>,
 }
 
 /// A named volume.

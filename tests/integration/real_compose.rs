@@ -258,6 +258,77 @@ fn the_comparison_reports_each_changed_typed_field() {
     }
 }
 
+/// The comparison covers secrets and configs: on the `selfhosted-compose` gitea and
+/// monitoring stacks, a change to a grant or a top-level declaration is reported there alone.
+#[test]
+#[cfg_attr(
+    not(seisei_compose),
+    ignore = "needs SEISEI_COMPOSE (the real docker compose): eval \"$(bash tests/oracle/setup.sh)\""
+)]
+fn the_comparison_reports_each_changed_secret_and_config() {
+    let compose = tool("SEISEI_COMPOSE");
+    let cases = [
+        (
+            "gitea",
+            "/services/db/secrets/0/mode",
+            json!("0444"),
+            "services.db.secrets",
+        ),
+        (
+            "gitea",
+            "/services/server/secrets/0/target",
+            json!("/x"),
+            "services.server.secrets",
+        ),
+        (
+            "gitea",
+            "/secrets/db_password/environment",
+            json!("OTHER"),
+            "secrets",
+        ),
+        (
+            "gitea",
+            "/secrets/db_password/name",
+            json!("db_password"),
+            "secrets",
+        ),
+        (
+            "monitoring",
+            "/configs/prometheus/file",
+            json!("/etc/x"),
+            "configs",
+        ),
+        (
+            "monitoring",
+            "/services/grafana/configs/0/target",
+            json!("/y"),
+            "services.grafana.configs",
+        ),
+    ];
+    for (stack, pointer, value, reported) in cases {
+        let file = compose_files()
+            .into_iter()
+            .find(|f| f.platform == "selfhosted-compose" && f.stack.name == stack)
+            .expect("the fixture has the stack");
+        let output = file.run(&compose, &["config", "--format", "json"]);
+        assert!(output.status.success(), "{}", describe(&output));
+        let mut model: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+        canonical(&mut model);
+        assert_eq!(compare_stack(&file, &model), Vec::<String>::new());
+        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+        model
+            .pointer_mut(parent)
+            .and_then(Value::as_object_mut)
+            .unwrap_or_else(|| panic!("{parent} is a mapping"))
+            .insert(key.to_owned(), value);
+        let found = compare_stack(&file, &model);
+        assert!(
+            found.len() == 1 && found[0].starts_with(&format!("{reported}: ")),
+            "changing {pointer} must be reported at {reported} alone, got {found:?}"
+        );
+    }
+}
+
 /// Variables the unset-variable test tolerates Compose reading as blank: (platform, stack,
 /// variable, why). A listed case that no longer occurs fails the test.
 /// (Empty since every reference seisei writes is guarded: the four required passwords that
@@ -537,7 +608,46 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
             ));
         }
     }
+    compare_objects(&mut out, stack, project_dir, actual);
     out
+}
+
+/// The stack's top-level `secrets` and `configs`: each declared one, under its real name,
+/// from the source the spec says, and nothing else.
+fn compare_objects(
+    out: &mut Vec<String>,
+    stack: &seisei::model::Stack,
+    project_dir: &Path,
+    actual: &Value,
+) {
+    use seisei::model::compose_objects::Origin;
+    for key in ["secrets", "configs"] {
+        let objects = stack.objects_of(key);
+        let mut expected = serde_json::Map::new();
+        for object in &objects {
+            let name = object
+                .docker_name
+                .clone()
+                .unwrap_or_else(|| format!("{}_{}", stack.name, object.name));
+            let mut entry = json!({ "name": name });
+            match &object.origin {
+                Origin::File(path) => {
+                    entry["file"] = json!(bind_source(project_dir, &interpolate(path)));
+                }
+                Origin::Environment(var) => entry["environment"] = json!(var),
+                Origin::Content(text) => entry["content"] = json!(interpolate(text)),
+                Origin::External => entry["external"] = json!(true),
+            }
+            expected.insert(object.name.clone(), entry);
+        }
+        let got = actual.get(key).cloned().unwrap_or_else(|| json!({}));
+        if got != Value::Object(expected.clone()) {
+            out.push(format!(
+                "{key}: expected {}, Compose has {got}",
+                Value::Object(expected)
+            ));
+        }
+    }
 }
 
 /// Undoes what Compose's printer adds, so that its model compares with seisei's: every `$`
@@ -728,6 +838,18 @@ fn canonical_field(key: &str, value: &serde_yaml::Value, project_dir: &Path) -> 
             }
         }
         "shm_size" => json = json!(bytes(json.as_str().unwrap_or_default()).to_string()),
+        // A bare name is `{ source }`; a secret without a target is at `/run/secrets/NAME`.
+        "secrets" | "configs" => {
+            for grant in json.as_array_mut().into_iter().flatten() {
+                if let Some(name) = grant.as_str() {
+                    *grant = json!({ "source": name });
+                }
+                let source = grant["source"].as_str().unwrap_or_default().to_owned();
+                if key == "secrets" && grant.get("target").is_none() {
+                    grant["target"] = json!(format!("/run/secrets/{source}"));
+                }
+            }
+        }
         "stop_grace_period" => json = seconds(json.as_str().unwrap_or_default()),
         "extra_hosts" => {
             for host in json.as_array_mut().into_iter().flatten() {

@@ -103,6 +103,8 @@ fn the_fixture_uses_every_typed_service_field() {
         "logging",
         "security_opt",
         "stop_grace_period",
+        "secrets",
+        "configs",
     ] {
         assert!(
             written.contains(field),

@@ -2,6 +2,7 @@
 //! routing. Every check appends to one list so a run reports every problem at once.
 
 mod collisions;
+mod compose_objects;
 mod crosschecks;
 mod edge;
 mod escape_hatch;
@@ -46,6 +47,7 @@ pub fn platform(
         check.stack(name, stack);
         check.service_fields(name, stack);
         check.escape_hatch(name, stack);
+        check.compose_objects(name, stack);
         check.volume_drivers(name, stack);
     }
     check.shared_variables();

@@ -367,6 +367,7 @@ impl Checker<'_> {
                 );
             }
         }
+        used_variables.extend(crate::model::compose_objects::referenced(stack));
         for (var, v) in &stack.env {
             let path = ["stacks", name, "env", var.as_str()];
             if let Some(default) = &v.default
