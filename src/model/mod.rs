@@ -2,6 +2,7 @@
 //! and every value the templates print computed here. Input: a [`Source`]; output: a
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
+mod addresses;
 pub mod compose_objects;
 mod defaults;
 pub mod edge;
@@ -19,6 +20,7 @@ mod proxy;
 mod service;
 mod service_fields;
 mod services;
+mod storage;
 mod validate;
 mod variables;
 
@@ -132,6 +134,8 @@ pub struct Network {
     pub owner: Option<String>,
     /// Stacks with at least one service on it, sorted.
     pub stacks: Vec<String>,
+    /// `ipam:` when the network has subnets.
+    pub ipam: Option<serde_yaml::Value>,
 }
 
 impl Network {
@@ -373,6 +377,7 @@ impl Builder<'_> {
                 internal: n.internal,
                 owner: n.owner.clone(),
                 stacks: stacks_on.remove(name.as_str()).unwrap_or_default(),
+                ipam: addresses::ipam(n),
             })
             .collect();
         Model {
@@ -489,7 +494,7 @@ impl Builder<'_> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let volumes = stack
+        let mut volumes = stack
             .volumes
             .iter()
             .map(|(volume_name, v)| Volume {
@@ -515,7 +520,14 @@ impl Builder<'_> {
                     .into_iter()
                     .collect(),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        volumes.extend(storage::shared_volumes(
+            &self.source.spec.volumes,
+            name,
+            stack,
+            &services,
+        ));
+        volumes.sort_by(|a, b| a.name.cmp(&b.name));
         // The platform's shared variables this stack refers to join its own in `.env.example`.
         let shared = &self.source.spec.env;
         let mut declared: BTreeMap<&String, &spec::Variable> = stack.env.iter().collect();
@@ -590,16 +602,7 @@ impl Builder<'_> {
             .mounts
             .iter()
             .flatten()
-            .map(|m| Mount {
-                source: m
-                    .volume
-                    .clone()
-                    .or_else(|| m.bind.clone())
-                    .unwrap_or_default(),
-                target: m.target.clone(),
-                read_only: m.read_only,
-                is_volume: m.volume.is_some(),
-            })
+            .map(storage::mount)
             .collect();
         if stack_name == traefik.stack && name == traefik.service {
             // The proxy's own configuration is mounted by construction, so the paths in
@@ -610,12 +613,14 @@ impl Builder<'_> {
                 target: format!("{config_dir}/traefik.yml"),
                 read_only: true,
                 is_volume: false,
+                long: None,
             });
             mounts.push(Mount {
                 source: "./dynamic".into(),
                 target: format!("{config_dir}/dynamic"),
                 read_only: true,
                 is_volume: false,
+                long: None,
             });
             let endpoint = traefik
                 .providers
@@ -630,6 +635,7 @@ impl Builder<'_> {
                     target: "/var/run/docker.sock".into(),
                     read_only: true,
                     is_volume: false,
+                    long: None,
                 });
             }
         }
@@ -645,6 +651,9 @@ impl Builder<'_> {
                 host_ip: p.host_ip.clone(),
                 protocol: p.protocol,
                 note: p.note.clone(),
+                count: p
+                    .container_end
+                    .map_or(1, |end| end.saturating_sub(p.container).saturating_add(1)),
             })
             .collect();
         ports.sort_by_key(|p| (p.container, p.protocol, p.host));
@@ -706,6 +715,11 @@ impl Builder<'_> {
                 .collect(),
             fields: service_fields::compose_fields(service, lookup),
             profiles: service.profiles.clone().unwrap_or_default(),
+            attachments: if service.network_mode.is_some() {
+                Vec::new()
+            } else {
+                addresses::attachments(service)
+            },
             extra: service
                 .compose
                 .iter()

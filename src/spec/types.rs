@@ -685,7 +685,8 @@ fn default_true() -> bool {
     true
 }
 
-/// A named volume or a bind mount. Set exactly one of `volume` and `bind`.
+/// A named volume, a bind mount or a tmpfs. Set exactly one of `volume`, `bind` and `tmpfs`;
+/// a mount with options is written in Compose's long syntax.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mount {

@@ -258,14 +258,15 @@ fn the_comparison_reports_each_changed_typed_field() {
     }
 }
 
-/// The comparison covers secrets and configs: on the `selfhosted-compose` gitea and
-/// monitoring stacks, a change to a grant or a top-level declaration is reported there alone.
+/// The comparison covers secrets, configs, port ranges, long mounts, shared volumes and
+/// address plans: on `selfhosted-compose`, a change to any of them in Compose's model is
+/// reported at that field alone.
 #[test]
 #[cfg_attr(
     not(seisei_compose),
     ignore = "needs SEISEI_COMPOSE (the real docker compose): eval \"$(bash tests/oracle/setup.sh)\""
 )]
-fn the_comparison_reports_each_changed_secret_and_config() {
+fn the_comparison_reports_each_changed_compose_object() {
     let compose = tool("SEISEI_COMPOSE");
     let cases = [
         (
@@ -303,6 +304,48 @@ fn the_comparison_reports_each_changed_secret_and_config() {
             "/services/grafana/configs/0/target",
             json!("/y"),
             "services.grafana.configs",
+        ),
+        (
+            "nextcloud",
+            "/services/turn/ports/20/published",
+            json!("1"),
+            "services.turn.ports",
+        ),
+        (
+            "monitoring",
+            "/services/cadvisor/volumes/2/bind/propagation",
+            json!("private"),
+            "services.cadvisor.volumes",
+        ),
+        (
+            "monitoring",
+            "/services/prometheus/networks/monitoring/ipv4_address",
+            json!("172.30.0.11"),
+            "services.prometheus.networks",
+        ),
+        (
+            "monitoring",
+            "/networks/monitoring/ipam",
+            json!({}),
+            "networks.monitoring",
+        ),
+        (
+            "paperless",
+            "/services/tika/volumes/0/tmpfs/mode",
+            json!(511),
+            "services.tika.volumes",
+        ),
+        (
+            "immich",
+            "/services/server/volumes/0/volume/subpath",
+            json!("x"),
+            "services.server.volumes",
+        ),
+        (
+            "immich",
+            "/volumes/media/external",
+            json!(false),
+            "volumes.media",
         ),
     ];
     for (stack, pointer, value, reported) in cases {
@@ -567,6 +610,20 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
             format!("{}_{network}", stack.name)
         };
         let got_external = got.and_then(|g| g.get("external")) == Some(&json!(true));
+        // The stack that creates the network writes its address plan.
+        let ipam = model
+            .and_then(|n| n.ipam.as_ref())
+            .filter(|_| !external)
+            .map_or_else(|| json!({}), |v| serde_json::to_value(v).expect("JSON"));
+        let got_ipam = got
+            .and_then(|g| g.get("ipam"))
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        if ipam != got_ipam {
+            out.push(format!(
+                "networks.{network}: expected ipam {ipam}, Compose has {got_ipam}"
+            ));
+        }
         if got.and_then(|g| g.get("name")) != Some(&json!(name)) || got_external != external {
             out.push(format!(
                 "networks.{network}: expected name {name} external {external}, got {got:?}"
@@ -716,20 +773,23 @@ fn expected_service(
             .collect();
         fields.insert("environment".into(), Value::Object(env));
     }
+    // A range is one entry per port in Compose's model.
     let published: Vec<Value> = service
         .published_ports()
         .iter()
-        .map(|p| {
-            let mut port = json!({
-                "mode": "ingress",
-                "target": p.container,
-                "published": p.host.to_string(),
-                "protocol": protocol(p),
-            });
-            if let Some(ip) = &p.host_ip {
-                port["host_ip"] = json!(ip);
-            }
-            port
+        .flat_map(|p| {
+            p.pairs().map(|(host, container)| {
+                let mut port = json!({
+                    "mode": "ingress",
+                    "target": container,
+                    "published": host.to_string(),
+                    "protocol": protocol(p),
+                });
+                if let Some(ip) = &p.host_ip {
+                    port["host_ip"] = json!(ip);
+                }
+                port
+            })
         })
         .collect();
     if !published.is_empty() {
@@ -738,7 +798,7 @@ fn expected_service(
     let exposed: Vec<String> = service
         .exposed_ports()
         .iter()
-        .map(|p| format!("{}/{}", p.container, protocol(p)))
+        .map(|p| p.compose())
         .collect();
     if !exposed.is_empty() {
         fields.insert("expose".into(), json!(exposed));
@@ -746,7 +806,12 @@ fn expected_service(
     let networks: serde_json::Map<String, Value> = service
         .networks
         .iter()
-        .map(|n| (n.clone(), Value::Null))
+        .map(|n| {
+            let settings = service
+                .attachment(n)
+                .map_or(Value::Null, |v| serde_json::to_value(v).expect("JSON"));
+            (n.clone(), settings)
+        })
         .collect();
     // A service that names no network is put on the project's `default` one, unless its
     // `network_mode` says otherwise.
@@ -763,6 +828,9 @@ fn expected_service(
         .mounts
         .iter()
         .map(|m| {
+            if let Some(long) = &m.long {
+                return long_mount(long, project_dir);
+            }
             let mut mount = if m.is_volume {
                 json!({"type": "volume", "source": m.source, "target": m.target, "volume": {}})
             } else {
@@ -886,6 +954,41 @@ fn canonical_field(key: &str, value: &serde_yaml::Value, project_dir: &Path) -> 
             json["placement"] = json!({});
         }
         _ => {}
+    }
+    json
+}
+
+/// A mount in the long syntax as Compose's model prints it: a bind's source resolved
+/// against the project folder, `create_host_path: false` dropped (it is Compose's default in
+/// the long syntax), a tmpfs size in bytes, a volume without options `volume: {}`.
+fn long_mount(long: &serde_yaml::Value, project_dir: &Path) -> Value {
+    let mut json = serde_json::to_value(long).expect("a YAML value is JSON");
+    let kind = json["type"].as_str().unwrap_or_default().to_owned();
+    match kind.as_str() {
+        "bind" => {
+            let source = json["source"].as_str().unwrap_or_default().to_owned();
+            json["source"] = json!(bind_source(project_dir, &source));
+            if json.get("bind").is_none() {
+                json["bind"] = json!({});
+            }
+            if json.pointer("/bind/create_host_path") == Some(&json!(false)) {
+                json["bind"]
+                    .as_object_mut()
+                    .expect("bind options")
+                    .remove("create_host_path");
+            }
+        }
+        "volume" => {
+            if json.get("volume").is_none() {
+                json["volume"] = json!({});
+            }
+        }
+        _ => {
+            if let Some(size) = json.pointer("/tmpfs/size").and_then(Value::as_str) {
+                let size = bytes(size).to_string();
+                json["tmpfs"]["size"] = json!(size);
+            }
+        }
     }
     json
 }

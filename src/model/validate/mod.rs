@@ -14,6 +14,7 @@ mod networks;
 mod routes;
 mod services;
 mod stack;
+mod storage;
 mod tls;
 mod traefik;
 mod variables;
@@ -48,6 +49,7 @@ pub fn platform(
         check.service_fields(name, stack);
         check.escape_hatch(name, stack);
         check.compose_objects(name, stack);
+        check.storage(name, stack);
         check.volume_drivers(name, stack);
     }
     check.shared_variables();
@@ -55,6 +57,8 @@ pub fn platform(
     check.services(model);
     check.l4_routes(model);
     check.shared_networks(model);
+    check.shared_volumes(model);
+    check.address_plans(model);
     check.cross_checks(model);
     check.credentials();
     check.routing_table(model);
