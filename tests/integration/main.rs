@@ -3,6 +3,7 @@
 mod architecture;
 mod broken;
 mod cli;
+mod compose_readme;
 mod edge_options;
 mod go_regex;
 mod golden;
