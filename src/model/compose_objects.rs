@@ -222,11 +222,17 @@ pub(crate) fn grants_value(grants: &[Grant], lookup: &Lookup<'_>) -> Value {
                         ("target", &detail.target),
                         ("uid", &detail.uid),
                         ("gid", &detail.gid),
-                        ("mode", &detail.mode),
                     ] {
                         if let Some(value) = value {
                             map.insert(key.into(), text(value));
                         }
+                    }
+                    // A number, which Compose and `docker stack` both read (Swarm's schema
+                    // refuses a string); the spec writes it in octal.
+                    if let Some(mode) = &detail.mode {
+                        let value = u32::from_str_radix(mode, 8)
+                            .map_or_else(|_| text(mode), |m| Value::Number(m.into()));
+                        map.insert("mode".into(), value);
                     }
                     Value::Mapping(map)
                 }

@@ -23,6 +23,7 @@ mod services;
 mod storage;
 mod validate;
 mod variables;
+pub mod variant;
 
 pub(crate) use locate::{locate, locate_related};
 pub use service::{Dependency, Healthcheck, Mount, Port, Service};
@@ -168,6 +169,8 @@ pub struct Stack {
     pub notes: Vec<String>,
     /// Secrets, then configs, each sorted by name.
     pub objects: Vec<compose_objects::ComposeObject>,
+    /// Override files, sorted by name.
+    pub variants: Vec<variant::Variant>,
 }
 
 impl Stack {
@@ -557,6 +560,7 @@ impl Builder<'_> {
             .collect();
         let lookup = |var: &str| stack.env.get(var).or_else(|| shared.get(var));
         let objects = compose_objects::objects(stack, &lookup);
+        let variants = variant::variants(stack, &lookup);
         Stack {
             name: name.to_owned(),
             purpose: stack.purpose.clone().unwrap_or_default(),
@@ -571,6 +575,7 @@ impl Builder<'_> {
             config_files: stack.config_files.clone().unwrap_or_default(),
             notes: stack.notes.clone().unwrap_or_default(),
             objects,
+            variants,
         }
     }
 

@@ -52,8 +52,10 @@ fn long_syntax(m: &spec::Mount, source: &str) -> Value {
     match kind {
         "tmpfs" => {
             let t = m.tmpfs.clone().unwrap_or_default();
+            // In bytes: Compose reads a unit too, Swarm's loader only a number.
             if let Some(size) = t.size {
-                options.insert("size".into(), size.into());
+                let value = bytes(&size).map_or_else(|| size.into(), |n| Value::Number(n.into()));
+                options.insert("size".into(), value);
             }
             // Compose reads the mode as a number; the spec writes it in octal.
             if let Some(mode) = t
@@ -134,4 +136,31 @@ pub(crate) fn shared_volumes(
         });
     }
     out
+}
+
+/// A whole size such as `256m` in bytes (binary units, as Compose reads them); `None` for a
+/// fraction or an unknown unit, which is then written as given.
+fn bytes(text: &str) -> Option<u64> {
+    let lower = text.to_ascii_lowercase();
+    let digits = lower.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let scale: u64 = match lower[digits.len()..].trim_end_matches('b') {
+        "" => 1,
+        "k" => 1 << 10,
+        "m" => 1 << 20,
+        "g" => 1 << 30,
+        "t" => 1 << 40,
+        _ => return None,
+    };
+    digits.parse::<u64>().ok()?.checked_mul(scale)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sizes_in_bytes() {
+        assert_eq!(super::bytes("256m"), Some(268_435_456));
+        assert_eq!(super::bytes("64kb"), Some(65_536));
+        assert_eq!(super::bytes("1048576"), Some(1_048_576));
+        assert_eq!(super::bytes("1.5g"), None);
+    }
 }

@@ -56,6 +56,16 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
             &ComposeView::new(header, model, stack),
         )?);
         artifacts.push(artifact(stack.env_path(), &EnvView { header, stack })?);
+        for variant in &stack.variants {
+            artifacts.push(artifact(
+                stack.variant_path(&variant.name),
+                &VariantView {
+                    header,
+                    stack,
+                    variant,
+                },
+            )?);
+        }
     }
     if let Some(proxy) = model.stacks.iter().find(|s| s.name == model.traefik.stack) {
         artifacts.push(artifact(
@@ -213,6 +223,15 @@ impl<'a> ComposeView<'a> {
             networks,
         }
     }
+}
+
+/// One override file of a stack (`docker-compose.<variant>.yml`).
+#[derive(Template)]
+#[template(path = "compose.variant.yaml")]
+struct VariantView<'a> {
+    header: Header<'a>,
+    stack: &'a Stack,
+    variant: &'a model::variant::Variant,
 }
 
 #[derive(Template)]

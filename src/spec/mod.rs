@@ -15,6 +15,7 @@ mod service_fields;
 mod tls;
 mod traefik_static;
 mod types;
+mod variant;
 
 use std::path::{Path, PathBuf};
 
@@ -31,6 +32,7 @@ pub use service_fields::*;
 pub use tls::*;
 pub use traefik_static::*;
 pub use types::*;
+pub use variant::*;
 
 use crate::diagnostics::{Code, Diagnostic, Related, Span, did_you_mean};
 use document::NodeId;

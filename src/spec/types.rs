@@ -375,6 +375,10 @@ pub struct Stack {
     /// Compose configs by name, granted to services with their `configs`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub configs: BTreeMap<String, super::Config>,
+    /// Override files beside the compose file, by name: `bind` is written to
+    /// `docker-compose.bind.yml`, used with `-f docker-compose.yml -f docker-compose.bind.yml`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variants: BTreeMap<String, super::Variant>,
 }
 
 /// Which stack to extend and which of its services to take.

@@ -79,7 +79,7 @@ fn run(dir: &Path, args: &[&str]) -> std::process::Output {
 fn every_compose_features_example_validates_and_generates() {
     let examples = examples();
     assert!(
-        examples.len() >= 8,
+        examples.len() >= 9,
         "one example per feature, found {}",
         examples.len()
     );
@@ -132,7 +132,8 @@ fn compose_accepts(dir: &Path, example: usize) {
         let env: String = crate::support::interpolated_names(&text)
             .iter()
             .map(|n| format!("{n}={}\n", crate::support::sentinel(n)))
-            .collect();
+            .collect::<Vec<_>>()
+            .concat();
         let env_file = dir.join("sentinel.env");
         std::fs::write(&env_file, env).expect("write the env file");
         let out = Command::new(&compose)

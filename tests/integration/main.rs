@@ -19,6 +19,7 @@ mod output_world;
 mod properties;
 mod provider_equivalence;
 mod real_compose;
+mod real_compose_variants;
 mod real_oracles;
 mod real_route;
 mod real_swarm;

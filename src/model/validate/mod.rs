@@ -18,6 +18,7 @@ mod storage;
 mod tls;
 mod traefik;
 mod variables;
+mod variants;
 
 use super::extends::Resolved;
 use super::{Model, locate, locate_related};
@@ -50,6 +51,7 @@ pub fn platform(
         check.escape_hatch(name, stack);
         check.compose_objects(name, stack);
         check.storage(name, stack);
+        check.variants(name, stack);
         check.volume_drivers(name, stack);
     }
     check.shared_variables();
