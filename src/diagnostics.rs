@@ -57,6 +57,10 @@ pub enum Code {
     /// A servers transport, TLS options or Traefik service reference that names nothing.
     UnknownTraefikObject,
     MiddlewareCycle,
+    /// A grant or escape-hatch reference to a secret the stack does not declare.
+    UnknownSecret,
+    /// A grant or escape-hatch reference to a config the stack does not declare.
+    UnknownConfig,
     // 03xx: collisions.
     DuplicateContainerName,
     DuplicateRouter,
@@ -69,6 +73,8 @@ pub enum Code {
     TraefikLabel,
     /// A non-external network that several stacks join (Compose would split it).
     SplitNetwork,
+    /// A shared volume neither owned nor external, or owned by a stack that does not mount it.
+    SplitVolume,
     // 04xx: routing.
     RouteNetwork,
     RoutePort,
@@ -136,6 +142,8 @@ impl Code {
             Code::ExtendsCycle => "E0211",
             Code::UnknownTraefikObject => "E0212",
             Code::MiddlewareCycle => "E0213",
+            Code::UnknownSecret => "E0214",
+            Code::UnknownConfig => "E0215",
             Code::DuplicateContainerName => "E0301",
             Code::DuplicateRouter => "E0302",
             Code::HostPortCollision => "E0303",
@@ -144,6 +152,7 @@ impl Code {
             Code::DuplicateEnvironment => "E0311",
             Code::TraefikLabel => "E0312",
             Code::SplitNetwork => "E0313",
+            Code::SplitVolume => "E0314",
             Code::RouteNetwork => "E0401",
             Code::RoutePort => "E0402",
             Code::InvalidRoute => "E0403",
@@ -198,6 +207,8 @@ impl Code {
             Code::ExtendsCycle => "extends-cycle",
             Code::UnknownTraefikObject => "unknown-traefik-object",
             Code::MiddlewareCycle => "middleware-cycle",
+            Code::UnknownSecret => "unknown-secret",
+            Code::UnknownConfig => "unknown-config",
             Code::DuplicateContainerName => "duplicate-container-name",
             Code::DuplicateRouter => "duplicate-router",
             Code::HostPortCollision => "host-port-collision",
@@ -206,6 +217,7 @@ impl Code {
             Code::DuplicateEnvironment => "duplicate-environment",
             Code::TraefikLabel => "traefik-label",
             Code::SplitNetwork => "split-network",
+            Code::SplitVolume => "split-volume",
             Code::RouteNetwork => "route-network",
             Code::RoutePort => "route-port",
             Code::InvalidRoute => "invalid-route",

@@ -449,6 +449,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 if !ports.iter().any(|p| p.container == port) {
                     ports.push(spec::Port {
                         container: port,
+                        container_end: None,
                         publish: false,
                         host: None,
                         host_ip: None,
@@ -472,6 +473,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 external: false,
                 internal: false,
                 owner: None,
+                subnets: Vec::new(),
             };
             for (k, v) in &map {
                 let k = k.as_str().unwrap_or_default();
@@ -711,6 +713,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             target: spec::Target::default(),
         },
         swarm: None,
+        volumes: BTreeMap::new(),
         traefik,
         networks,
         stacks,

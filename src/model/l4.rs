@@ -22,6 +22,8 @@ pub struct L4Router {
     pub entrypoints: Vec<String>,
     /// TLS with `options` qualified (`name@file`) outside the file provider.
     pub tls: Option<spec::TcpTls>,
+    /// TCP middlewares, qualified (`name@file`) when the router is not in the file provider.
+    pub middlewares: Vec<String>,
     pub port: u16,
     /// `container:port`.
     pub address: String,
@@ -71,6 +73,9 @@ impl L4Router {
         }
         if let Some(priority) = self.priority {
             labels.push((format!("{prefix}.priority"), priority.to_string()));
+        }
+        if !self.middlewares.is_empty() {
+            labels.push((format!("{prefix}.middlewares"), self.middlewares.join(",")));
         }
         if let Some(tls) = &self.tls {
             labels.push((format!("{prefix}.tls"), "true".into()));
@@ -158,6 +163,17 @@ impl Builder<'_> {
                         priority: route.priority.filter(|p| *p != 0),
                         entrypoints: route.entrypoints.clone(),
                         tls,
+                        middlewares: route
+                            .middlewares
+                            .iter()
+                            .map(|m| {
+                                if provider == Provider::File || m.contains('@') {
+                                    m.clone()
+                                } else {
+                                    format!("{m}@file")
+                                }
+                            })
+                            .collect(),
                         port,
                         address: format!("{container}:{port}"),
                         note: route.note.clone(),
@@ -177,6 +193,7 @@ impl Builder<'_> {
                         effective_priority: 0,
                         entrypoints: route.entrypoints.clone(),
                         tls: None,
+                        middlewares: Vec::new(),
                         port,
                         address: format!("{container}:{port}"),
                         note: route.note.clone(),

@@ -2,6 +2,8 @@
 //! and every value the templates print computed here. Input: a [`Source`]; output: a
 //! [`Model`], or the full list of problems found (all of them, in one run).
 
+mod addresses;
+pub mod compose_objects;
 mod defaults;
 pub mod edge;
 mod extends;
@@ -20,9 +22,11 @@ mod references;
 mod service;
 mod service_fields;
 mod services;
+mod storage;
 pub mod swarm;
 mod validate;
 mod variables;
+pub mod variant;
 
 pub(crate) use locate::{locate, locate_related};
 pub use service::{Dependency, Healthcheck, Mount, Port, Service};
@@ -136,6 +140,8 @@ pub struct Network {
     pub owner: Option<String>,
     /// Stacks with at least one service on it, sorted.
     pub stacks: Vec<String>,
+    /// `ipam:` when the network has subnets.
+    pub ipam: Option<serde_yaml::Value>,
 }
 
 impl Network {
@@ -166,6 +172,10 @@ pub struct Stack {
     pub dependencies: Vec<String>,
     pub config_files: Vec<spec::ConfigFile>,
     pub notes: Vec<String>,
+    /// Secrets, then configs, each sorted by name.
+    pub objects: Vec<compose_objects::ComposeObject>,
+    /// Override files, sorted by name.
+    pub variants: Vec<variant::Variant>,
 }
 
 impl Stack {
@@ -210,6 +220,8 @@ pub struct Variable {
     /// example is not one.
     pub example: String,
     pub default: Option<String>,
+    /// The stack's secrets that deliver it as a file, instead of an environment variable.
+    pub delivered_as: Vec<String>,
 }
 
 /// Placeholder written for a secret variable instead of a value.
@@ -383,6 +395,7 @@ impl Builder<'_> {
                 internal: n.internal,
                 owner: n.owner.clone(),
                 stacks: stacks_on.remove(name.as_str()).unwrap_or_default(),
+                ipam: addresses::ipam(n),
             })
             .collect();
         let swarm = swarm::build(self.source, self.resolved);
@@ -504,7 +517,7 @@ impl Builder<'_> {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let volumes = stack
+        let mut volumes = stack
             .volumes
             .iter()
             .map(|(volume_name, v)| Volume {
@@ -530,16 +543,26 @@ impl Builder<'_> {
                     .into_iter()
                     .collect(),
             })
-            .collect();
+            .collect::<Vec<_>>();
+        volumes.extend(storage::shared_volumes(
+            &self.source.spec.volumes,
+            name,
+            stack,
+            &services,
+        ));
+        volumes.sort_by(|a, b| a.name.cmp(&b.name));
         // The platform's shared variables this stack refers to join its own in `.env.example`.
         let shared = &self.source.spec.env;
         let mut declared: BTreeMap<&String, &spec::Variable> = stack.env.iter().collect();
         if !shared.is_empty() {
-            for service in stack.services.values() {
-                for name in interpolate::referenced(service) {
-                    if let Some((key, v)) = shared.get_key_value(&name) {
-                        declared.entry(key).or_insert(v);
-                    }
+            let names = stack
+                .services
+                .values()
+                .flat_map(interpolate::referenced)
+                .chain(compose_objects::referenced(stack));
+            for name in names {
+                if let Some((key, v)) = shared.get_key_value(&name) {
+                    declared.entry(key).or_insert(v);
                 }
             }
         }
@@ -552,8 +575,12 @@ impl Builder<'_> {
                 secret: v.secret,
                 example: example_for(v),
                 default: v.default.clone(),
+                delivered_as: compose_objects::delivering(stack, var),
             })
             .collect();
+        let lookup = |var: &str| stack.env.get(var).or_else(|| shared.get(var));
+        let objects = compose_objects::objects(stack, &lookup);
+        let variants = variant::variants(stack, &lookup);
         Stack {
             name: name.to_owned(),
             purpose: stack.purpose.clone().unwrap_or_default(),
@@ -567,6 +594,8 @@ impl Builder<'_> {
             dependencies: stack.dependencies.clone().unwrap_or_default(),
             config_files: stack.config_files.clone().unwrap_or_default(),
             notes: stack.notes.clone().unwrap_or_default(),
+            objects,
+            variants,
         }
     }
 
@@ -598,16 +627,7 @@ impl Builder<'_> {
             .mounts
             .iter()
             .flatten()
-            .map(|m| Mount {
-                source: m
-                    .volume
-                    .clone()
-                    .or_else(|| m.bind.clone())
-                    .unwrap_or_default(),
-                target: m.target.clone(),
-                read_only: m.read_only,
-                is_volume: m.volume.is_some(),
-            })
+            .map(storage::mount)
             .collect();
         if stack_name == traefik.stack && name == traefik.service {
             // The proxy's own configuration is mounted by construction, so the paths in
@@ -618,12 +638,14 @@ impl Builder<'_> {
                 target: format!("{config_dir}/traefik.yml"),
                 read_only: true,
                 is_volume: false,
+                long: None,
             });
             mounts.push(Mount {
                 source: "./dynamic".into(),
                 target: format!("{config_dir}/dynamic"),
                 read_only: true,
                 is_volume: false,
+                long: None,
             });
             let endpoint = traefik
                 .providers
@@ -638,6 +660,7 @@ impl Builder<'_> {
                     target: "/var/run/docker.sock".into(),
                     read_only: true,
                     is_volume: false,
+                    long: None,
                 });
             }
         }
@@ -653,6 +676,9 @@ impl Builder<'_> {
                 host_ip: p.host_ip.clone(),
                 protocol: p.protocol,
                 note: p.note.clone(),
+                count: p
+                    .container_end
+                    .map_or(1, |end| end.saturating_sub(p.container).saturating_add(1)),
             })
             .collect();
         ports.sort_by_key(|p| (p.container, p.protocol, p.host));
@@ -714,6 +740,11 @@ impl Builder<'_> {
                 .collect(),
             fields: service_fields::compose_fields(service, lookup),
             profiles: service.profiles.clone().unwrap_or_default(),
+            attachments: if service.network_mode.is_some() {
+                Vec::new()
+            } else {
+                addresses::attachments(service)
+            },
             extra: service
                 .compose
                 .iter()

@@ -41,6 +41,8 @@ pub struct Service {
     pub fields: Vec<(String, serde_yaml::Value)>,
     /// Compose profiles (also in `fields`), for the inventory.
     pub profiles: Vec<String>,
+    /// Aliases and static addresses by network (`network_settings`), sorted by network.
+    pub attachments: Vec<(String, serde_yaml::Value)>,
     /// Escape-hatch keys, sorted, merged into the generated service.
     pub extra: Vec<(String, serde_yaml::Value)>,
 }
@@ -97,25 +99,44 @@ pub struct Port {
     pub host_ip: Option<String>,
     pub protocol: Protocol,
     pub note: Option<String>,
+    /// How many ports from `container` (and `host`) on: more than 1 for a range.
+    pub count: u16,
 }
 
 impl Port {
-    /// Compose short syntax: `127.0.0.1:8888:8888/tcp`, or `3001/tcp` for `expose`.
+    /// Compose short syntax: `127.0.0.1:8888:8888/tcp`, or `3001/tcp` for `expose`; a
+    /// range is `60000-60010:60000-60010/udp`.
     pub fn compose(&self) -> String {
         let protocol = match self.protocol {
             Protocol::Tcp => "tcp",
             Protocol::Udp => "udp",
         };
+        let span = |first: u16| {
+            if self.count > 1 {
+                format!("{first}-{}", first.saturating_add(self.count - 1))
+            } else {
+                first.to_string()
+            }
+        };
+        let (host, container) = (span(self.host), span(self.container));
         if !self.publish {
-            return format!("{}/{protocol}", self.container);
+            return format!("{container}/{protocol}");
         }
         match &self.host_ip {
-            Some(ip) if ip.contains(':') => {
-                format!("[{ip}]:{}:{}/{protocol}", self.host, self.container)
-            }
-            Some(ip) => format!("{ip}:{}:{}/{protocol}", self.host, self.container),
-            None => format!("{}:{}/{protocol}", self.host, self.container),
+            Some(ip) if ip.contains(':') => format!("[{ip}]:{host}:{container}/{protocol}"),
+            Some(ip) => format!("{ip}:{host}:{container}/{protocol}"),
+            None => format!("{host}:{container}/{protocol}"),
         }
+    }
+
+    /// Every (host, container) pair of the port or range.
+    pub fn pairs(&self) -> impl Iterator<Item = (u16, u16)> + '_ {
+        (0..self.count).map(|i| {
+            (
+                self.host.saturating_add(i),
+                self.container.saturating_add(i),
+            )
+        })
     }
 }
 
@@ -126,6 +147,9 @@ pub struct Mount {
     pub target: String,
     pub read_only: bool,
     pub is_volume: bool,
+    /// The long syntax (`type`, `source`, `target` and options), when a mount needs options
+    /// the short one cannot say, or is a tmpfs.
+    pub long: Option<serde_yaml::Value>,
 }
 
 impl Mount {

@@ -109,6 +109,11 @@ pub(crate) fn compose_fields(service: &spec::Service, lookup: &Lookup<'_>) -> Ve
         deploy.insert("resources".into(), Value::Mapping(map));
         push("deploy", Value::Mapping(deploy));
     }
+    for (key, grants) in [("configs", &service.configs), ("secrets", &service.secrets)] {
+        if !grants.is_empty() {
+            push(key, super::compose_objects::grants_value(grants, lookup));
+        }
+    }
     if !service.sysctls.is_empty() {
         push(
             "sysctls",

@@ -67,6 +67,17 @@ fn files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, askama::Err
                 target,
             },
         )?);
+        // Variants override the compose file: there are none on Swarm.
+        for variant in stack.variants.iter().filter(|_| target.compose()) {
+            artifacts.push(artifact(
+                stack.variant_path(&variant.name),
+                &VariantView {
+                    header,
+                    stack,
+                    variant,
+                },
+            )?);
+        }
     }
     let proxy = model.stacks.iter().find(|s| s.name == model.traefik.stack);
     if let Some(proxy) = proxy.filter(|_| target.compose()) {
@@ -236,6 +247,15 @@ impl<'a> ComposeView<'a> {
             networks,
         }
     }
+}
+
+/// One override file of a stack (`docker-compose.<variant>.yml`).
+#[derive(Template)]
+#[template(path = "compose.variant.yaml")]
+struct VariantView<'a> {
+    header: Header<'a>,
+    stack: &'a Stack,
+    variant: &'a model::variant::Variant,
 }
 
 #[derive(Template)]

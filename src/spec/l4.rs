@@ -28,6 +28,10 @@ pub struct TcpRoute {
     /// TLS: terminated by Traefik, or passed through to the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TcpTls>,
+    /// TCP middlewares, in order: names of `traefik.tcp_middlewares` (`ipAllowList`,
+    /// `inFlightConn`), or `name@provider` ones declared in `traefik.external_middlewares`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub middlewares: Vec<String>,
     /// Explicit router priority; Traefik uses the rule's length when absent (-1 for
     /// ``HostSNI(`*`)``).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 
 mod backend;
 mod compose_habits;
+mod compose_objects;
 pub mod de;
 mod document;
 mod include;
@@ -11,16 +12,19 @@ mod indentation;
 mod l4;
 mod middleware;
 mod middleware_tcp;
+mod route;
 pub mod secrets;
 mod service_fields;
 mod swarm;
 mod tls;
 mod traefik_static;
 mod types;
+mod variant;
 
 use std::path::{Path, PathBuf};
 
 pub use backend::*;
+pub use compose_objects::*;
 pub use document::{
     Document, MAX_ALIAS_NODES, MAX_DEPTH, NodePosition, SEPARATOR as PATH_SEPARATOR,
     display as display_path, key as path_key,
@@ -28,11 +32,13 @@ pub use document::{
 pub use l4::*;
 pub use middleware::*;
 pub use middleware_tcp::*;
+pub use route::{Route, TlsDomain};
 pub use service_fields::*;
 pub use swarm::*;
 pub use tls::*;
 pub use traefik_static::*;
 pub use types::*;
+pub use variant::*;
 
 use crate::diagnostics::{Code, Diagnostic, Related, Span, did_you_mean};
 use document::NodeId;

@@ -12,7 +12,7 @@ use super::service_fields::{
 };
 use super::{
     AccessLog, DnsChallenge, Experimental, ForwardedHeaders, Http3, Log, Metrics, Middleware, Ping,
-    Providers, ProxyProtocol, TcpMiddleware, Transport, UdpOptions,
+    Providers, ProxyProtocol, Route, TcpMiddleware, TlsDomain, Transport, UdpOptions,
 };
 
 /// The whole platform: every stack behind one Traefik edge proxy.
@@ -44,6 +44,10 @@ pub struct Spec {
     /// The Docker Swarm cluster, for `platform.target: swarm` or `both`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swarm: Option<crate::spec::SwarmPlatform>,
+    /// Volumes several stacks mount, by name: created by their `owner` under this name (or
+    /// `external`), used as external by every other stack that mounts them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub volumes: BTreeMap<String, super::SharedVolume>,
 }
 
 /// Platform-wide settings.
@@ -307,6 +311,9 @@ pub struct Network {
     /// network gets a private copy, `<stack>_<name>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
+    /// Address ranges (`ipam.config`), which static addresses of services must fall in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subnets: Vec<super::Subnet>,
 }
 
 /// Lifecycle status of a stack.
@@ -372,6 +379,16 @@ pub struct Stack {
     /// Swarm `deploy` settings this stack's services start from (Swarm target only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swarm: Option<crate::spec::SwarmDeploy>,
+    /// Compose secrets by name, granted to services with their `secrets`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub secrets: BTreeMap<String, super::Secret>,
+    /// Compose configs by name, granted to services with their `configs`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub configs: BTreeMap<String, super::Config>,
+    /// Override files beside the compose file, by name: `bind` is written to
+    /// `docker-compose.bind.yml`, used with `-f docker-compose.yml -f docker-compose.bind.yml`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub variants: BTreeMap<String, super::Variant>,
 }
 
 /// Which stack to extend and which of its services to take.
@@ -517,6 +534,17 @@ pub struct Service {
     /// CPU and memory limits and reservations (`deploy.resources`), over the defaults'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<Resources>,
+    /// The stack's secrets this service reads, as files in `/run/secrets/` unless a
+    /// `target` says otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<super::Grant>,
+    /// The stack's configs this service reads, as files at `/<name>` unless a `target`
+    /// says otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub configs: Vec<super::Grant>,
+    /// Aliases and static addresses on the networks this service joins, by network.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub network_settings: BTreeMap<String, super::Attachment>,
     /// Compose service keys the typed model does not cover, merged into the generated
     /// service. A key seisei generates itself cannot be set here.
     #[serde(default)]
@@ -532,8 +560,12 @@ pub struct Service {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Port {
-    /// Port inside the container.
+    /// Port inside the container; the first of a range when `container_end` is set.
     pub container: u16,
+    /// Last container port of a range (`60000` to `60010`); `host` is then the first host
+    /// port of a range of the same length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub container_end: Option<u16>,
     /// Publish on the host (`ports:`); otherwise only other containers reach it (`expose:`).
     #[serde(default)]
     pub publish: bool,
@@ -573,85 +605,6 @@ pub enum Protocol {
     Udp,
 }
 
-/// A Traefik HTTP route to a service. Give `hosts` (and optionally a path), or a raw `rule`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Route {
-    /// Suffix that makes the router name unique when a service has several routes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// The router's whole name, instead of `<stack>-<service>[-<name>]` (an imported platform
-    /// keeps the names its dashboards and logs know).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub router: Option<String>,
-    /// One of the container's `traefik_services`, instead of a service of the route's own
-    /// (named after the router, on `port`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service: Option<String>,
-    /// Name of a `traefik.tls_options` entry for this router (TLS routes only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tls_options: Option<String>,
-    /// Host names; `*.example.com` matches exactly one extra label.
-    #[serde(default)]
-    pub hosts: Vec<String>,
-    /// Path prefix, starting with `/`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path_prefix: Option<String>,
-    /// Exact path, starting with `/`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// HTTP methods the route answers (any of them); all when empty.
-    #[serde(default)]
-    pub methods: Vec<String>,
-    /// Request headers that must all be present with exactly these values.
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-    /// A raw Traefik v3 rule, instead of `hosts` and paths.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
-    /// Container port to forward to; defaults to the service's only port.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    /// Explicit router priority; Traefik uses the rule's length when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub priority: Option<i64>,
-    /// Entry points; the platform's defaults when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub entrypoints: Option<Vec<String>>,
-    /// Middlewares, by name of the platform's middlewares.
-    #[serde(default)]
-    pub middlewares: Vec<String>,
-    /// Domains of the certificate, e.g. `{ main: erp.seisei.tokyo, sans: ["*.erp.seisei.tokyo"] }`;
-    /// Traefik derives them from the rule's `Host` values when absent.
-    #[serde(default)]
-    pub tls_domains: Vec<TlsDomain>,
-    /// Certificate resolver; the platform's default when absent on a TLS entry point.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cert_resolver: Option<String>,
-    /// Which provider declares the route; the stack's or the platform's default when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub provider: Option<Provider>,
-    /// What the route is for, shown in the inventory.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    /// Routers of other stacks this route is meant to take over: they match the same
-    /// requests at the same priority through the other provider, and this one wins by
-    /// `providers.precedence`. Without it, such a claim is an error (E0409).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub overrides: Vec<String>,
-}
-
-/// One certificate: its main domain and alternative names.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TlsDomain {
-    /// Main domain.
-    pub main: String,
-    /// Subject alternative names, such as a wildcard.
-    #[serde(default)]
-    pub sans: Vec<String>,
-}
-
 /// An environment variable read from the stack's `.env`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -676,7 +629,8 @@ fn default_true() -> bool {
     true
 }
 
-/// A named volume or a bind mount. Set exactly one of `volume` and `bind`.
+/// A named volume, a bind mount or a tmpfs. Set exactly one of `volume`, `bind` and `tmpfs`;
+/// a mount with options is written in Compose's long syntax.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Mount {
@@ -691,6 +645,26 @@ pub struct Mount {
     /// Mount read-only.
     #[serde(default)]
     pub read_only: bool,
+    /// An in-memory file system at `target`, instead of `volume` or `bind`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tmpfs: Option<super::TmpfsOptions>,
+    /// Bind mounts: mount propagation (`rprivate`, `private`, `rshared`, `shared`,
+    /// `rslave`, `slave`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propagation: Option<String>,
+    /// Bind mounts: create the host folder when it is missing (Compose's default), or refuse
+    /// to start (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_host_path: Option<bool>,
+    /// Bind mounts: `SELinux` relabelling, `z` (shared) or `Z` (private).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selinux: Option<String>,
+    /// Volumes: do not copy the image's files into an empty volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nocopy: Option<bool>,
+    /// Volumes: mount this folder of the volume instead of its root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subpath: Option<String>,
 }
 
 /// A named volume.

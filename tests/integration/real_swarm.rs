@@ -25,6 +25,10 @@ const SWARM_REFUSES: &[(&str, &str)] = &[
         "Swarm takes `depends_on` only as a list of names: it has no start conditions",
     ),
     (
+        "Additional property gateway is not allowed",
+        "Swarm's file format takes only `subnet` in `ipam.config`: an overlay network's gateway and range are Docker's to pick",
+    ),
+    (
         "Additional property profiles is not allowed",
         "Swarm has no Compose profiles: a stack deploys every service (issue 19)",
     ),
@@ -133,13 +137,42 @@ fn stack_config(docker: &Path, file: &Path, text: &str) -> Output {
 }
 
 /// The file with the forms of [`SWARM_REFUSES`] written as a stack file writes them: no
-/// top-level `name`, `depends_on` as a list of names, no `profiles`.
+/// top-level `name`, `depends_on` as a list of names, no `profiles`, secrets and configs from
+/// a variable or inline content made external, subnets without gateway and range.
 fn as_stack_file(text: &str) -> String {
     let mut document: Value = serde_yaml::from_str(text).expect("a generated file is YAML");
     let root = document
         .as_mapping_mut()
         .expect("a compose file is a mapping");
     root.remove("name");
+    if let Some(networks) = root.get_mut("networks").and_then(Value::as_mapping_mut) {
+        for (_, network) in networks.iter_mut() {
+            let configs = network
+                .get_mut("ipam")
+                .and_then(|i| i.get_mut("config"))
+                .and_then(Value::as_sequence_mut);
+            for config in configs.into_iter().flatten() {
+                if let Some(config) = config.as_mapping_mut() {
+                    config.remove("gateway");
+                    config.remove("ip_range");
+                }
+            }
+        }
+    }
+    // Swarm reads secrets and configs from files or as external objects only: one from a
+    // variable or inline content is created beforehand (`docker secret create`) and named.
+    for key in ["secrets", "configs"] {
+        if let Some(objects) = root.get_mut(key).and_then(Value::as_mapping_mut) {
+            for (_, object) in objects.iter_mut() {
+                if let Some(object) = object.as_mapping_mut()
+                    && (object.remove("environment").is_some()
+                        || object.remove("content").is_some())
+                {
+                    object.insert("external".into(), Value::Bool(true));
+                }
+            }
+        }
+    }
     if let Some(services) = root.get_mut("services").and_then(Value::as_mapping_mut) {
         for (_, service) in services.iter_mut() {
             let Some(service) = service.as_mapping_mut() else {

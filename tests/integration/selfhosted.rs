@@ -103,6 +103,8 @@ fn the_fixture_uses_every_typed_service_field() {
         "logging",
         "security_opt",
         "stop_grace_period",
+        "secrets",
+        "configs",
     ] {
         assert!(
             written.contains(field),
@@ -116,6 +118,24 @@ fn the_fixture_uses_every_typed_service_field() {
         "condition: service_completed_successfully",
         "restart: true",
         "image: ${",
+        "container_end:",
+        "network_settings:",
+        "ipv4_address:",
+        "aliases:",
+        "subnets:",
+        "variants:",
+        "tmpfs: { size:",
+        "propagation:",
+        "selinux:",
+        "create_host_path:",
+        "nocopy:",
+        "subpath:",
+        "\nvolumes:\n",
+        "external: true",
+        "content: |",
+        "environment: GITEA_DB_PASSWORD",
+        "file: ./",
+        "mode: \"0",
     ] {
         assert!(
             text.contains(spec_key),

@@ -107,10 +107,13 @@ impl Checker<'_> {
                     );
                 }
                 for port in service.ports.iter().filter(|p| p.publish) {
-                    published
-                        .entry((port.protocol, port.host))
-                        .or_default()
-                        .push((port.host_ip.as_deref(), &stack.name, &service.name));
+                    for (host, _) in port.pairs() {
+                        published.entry((port.protocol, host)).or_default().push((
+                            port.host_ip.as_deref(),
+                            &stack.name,
+                            &service.name,
+                        ));
+                    }
                 }
             }
         }

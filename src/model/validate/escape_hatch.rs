@@ -1,8 +1,8 @@
 //! The escape hatch, checked: each key left in a service's `compose:` must be a key of the
 //! Compose specification's service model (compose-go's, which the real Compose loads), with
 //! a value of a kind that key takes; `x-` extension keys pass. References inside it to other
-//! services (`links`, `volumes_from`, `extends`) are resolved, and keys whose targets seisei
-//! does not declare (`secrets`, `configs`) are refused instead of dangling.
+//! services (`links`, `volumes_from`) are resolved here, and to the stack's secrets and
+//! configs (`secrets`, `configs`) in `compose_objects.rs`.
 
 use super::{Checker, seg};
 use crate::diagnostics::{Code, did_you_mean};
@@ -162,11 +162,8 @@ impl Checker<'_> {
                     continue;
                 }
                 match key.as_str() {
-                    "secrets" | "configs" => self.push(
-                        self.source
-                            .at_key(Code::EscapeHatchCollision, &seg(&owner), format!("`compose.{key}` refers to top-level `{key}` that seisei does not declare, so Compose would refuse the file"))
-                            .with_help("mount the file with `mounts: [{ bind: ./FILE, target: /run/secrets/NAME, read_only: true }]`"),
-                    ),
+                    // `secrets` and `configs` are resolved with the typed grants
+                    // (`compose_objects.rs`).
                     "links" | "volumes_from" => {
                         for item in super::stack::strings_in(value) {
                             let target = item.split(':').next().unwrap_or_default();

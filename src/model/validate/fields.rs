@@ -150,6 +150,7 @@ impl Checker<'_> {
             for service in stack.services.values() {
                 used.extend(crate::model::interpolate::referenced(service));
             }
+            used.extend(crate::model::compose_objects::referenced(stack));
         }
         for var in shared.keys() {
             if !is_variable_name(var) {

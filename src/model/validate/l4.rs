@@ -73,6 +73,38 @@ impl Checker<'_> {
                 );
                 continue;
             }
+            for (i, name) in router.middlewares.iter().enumerate() {
+                let known = match name.split_once('@') {
+                    None => traefik.tcp_middlewares.contains_key(name),
+                    Some((base, "file")) if traefik.tcp_middlewares.contains_key(base) => true,
+                    Some(_) => traefik.external_middlewares.iter().any(|e| e == name),
+                };
+                if known {
+                    continue;
+                }
+                let mut path = here("middlewares");
+                path.push(i.to_string());
+                let help = did_you_mean(
+                    name.trim_end_matches("@file"),
+                    traefik.tcp_middlewares.keys().map(String::as_str),
+                )
+                .unwrap_or_else(|| {
+                    if traefik.middlewares.contains_key(name.trim_end_matches("@file")) {
+                        "that is an HTTP middleware: a TCP router takes only `traefik.tcp_middlewares` (ipAllowList, inFlightConn)".into()
+                    } else {
+                        "define it under `traefik.tcp_middlewares`, or declare a `name@provider` one in `traefik.external_middlewares`".into()
+                    }
+                });
+                self.push(
+                    self.at(
+                        &router.stack,
+                        &seg(&path),
+                        Code::UnknownMiddleware,
+                        format!("unknown TCP middleware `{name}`"),
+                    )
+                    .with_help(help),
+                );
+            }
             if let Some(why) = traefik_name_problem(&router.name) {
                 self.push(
                     self.at(

@@ -2,6 +2,7 @@
 //! routing. Every check appends to one list so a run reports every problem at once.
 
 mod collisions;
+mod compose_objects;
 mod crosschecks;
 mod edge;
 mod escape_hatch;
@@ -15,11 +16,13 @@ mod placeholder;
 mod routes;
 mod services;
 mod stack;
+mod storage;
 mod swarm;
 mod tls;
 mod tls_files;
 mod traefik;
 mod variables;
+mod variants;
 
 use super::extends::Resolved;
 use super::{Model, locate, locate_related};
@@ -53,6 +56,9 @@ pub fn platform(
         check.placeholder_purpose(name, stack);
         check.service_fields(name, stack);
         check.escape_hatch(name, stack);
+        check.compose_objects(name, stack);
+        check.storage(name, stack);
+        check.variants(name, stack);
         check.volume_drivers(name, stack);
     }
     check.shared_variables();
@@ -62,6 +68,8 @@ pub fn platform(
     check.tcp_routing_table(model);
     check.tls_files(model);
     check.shared_networks(model);
+    check.shared_volumes(model);
+    check.address_plans(model);
     check.cross_checks(model);
     check.credentials();
     check.routing_table(model);

@@ -163,9 +163,12 @@ impl Checker<'_> {
                         .with_help("mount each container path once"),
                     );
                 }
-                match (&m.volume, &m.bind) {
-                    (Some(v), None) => {
-                        if !stack.volumes.contains_key(v) {
+                match (&m.volume, &m.bind, &m.tmpfs) {
+                    (Some(v), None, None) => {
+                        // A volume of the stack, or one of the platform's shared volumes.
+                        if !stack.volumes.contains_key(v)
+                            && !self.source.spec.volumes.contains_key(v)
+                        {
                             let p = at(&["mounts", &i.to_string(), "volume"]);
                             self.push(
                                 self.at(
@@ -175,23 +178,30 @@ impl Checker<'_> {
                                     format!("unknown volume `{v}`"),
                                 )
                                 .with_help(
-                                    did_you_mean(v, stack.volumes.keys().map(String::as_str))
-                                        .unwrap_or_else(|| {
-                                            format!("declare it under `stacks.{name}.volumes`")
-                                        }),
+                                    did_you_mean(
+                                        v,
+                                        stack
+                                            .volumes
+                                            .keys()
+                                            .chain(self.source.spec.volumes.keys())
+                                            .map(String::as_str),
+                                    )
+                                    .unwrap_or_else(|| {
+                                        format!("declare it under `stacks.{name}.volumes`, or under the top-level `volumes` to share it")
+                                    }),
                                 ),
                             );
                         }
                     }
-                    (None, Some(_)) => {}
+                    (None, Some(_), None) | (None, None, Some(_)) => {}
                     _ => self.push(
                         self.at(
                             name,
                             &seg(&p),
                             Code::InvalidShape,
-                            "a mount needs exactly one of `volume` and `bind`".into(),
+                            "a mount needs exactly one of `volume`, `bind` and `tmpfs`".into(),
                         )
-                        .with_help("use `volume:` for a named volume or `bind:` for a host path"),
+                        .with_help("use `volume:` for a named volume, `bind:` for a host path or `tmpfs: {}` for an in-memory file system"),
                     ),
                 }
             }
@@ -372,6 +382,7 @@ impl Checker<'_> {
                 );
             }
         }
+        used_variables.extend(crate::model::compose_objects::referenced(stack));
         for (var, v) in &stack.env {
             let path = ["stacks", name, "env", var.as_str()];
             if let Some(default) = &v.default

@@ -29,6 +29,20 @@ pub(crate) fn check_compose(compiled: &Compiled, findings: &mut Findings) {
         if !stack.volumes.is_empty() {
             top.insert("volumes".into());
         }
+        for key in ["secrets", "configs"] {
+            let objects = stack.objects_of(key);
+            if !objects.is_empty() {
+                top.insert(key.into());
+                let actual = doc.get(key).unwrap_or(&Value::Null);
+                for object in objects {
+                    findings.same(
+                        format!("{path}: {key}.{}", object.name),
+                        actual.get(&object.name),
+                        Some(&object.compose_value),
+                    );
+                }
+            }
+        }
         findings.same(format!("{path}: top-level keys"), keys(&doc), top);
         findings.same(
             format!("{path}: name"),
@@ -135,16 +149,28 @@ pub(crate) fn expected_service(service: &Service) -> Vec<(String, Value)> {
     if !exposed.is_empty() {
         push("expose", strings(&exposed));
     }
-    if !service.networks.is_empty() {
+    if !service.networks.is_empty() && service.attachments.is_empty() {
         push("networks", strings(&service.networks));
+    } else if !service.networks.is_empty() {
+        // With aliases or addresses, the networks are a mapping: settings or an empty map.
+        push(
+            "networks",
+            mapping(service.networks.iter().map(|n| {
+                let settings = service
+                    .attachment(n)
+                    .cloned()
+                    .unwrap_or_else(|| Value::Mapping(serde_yaml::Mapping::new()));
+                (n.clone(), settings)
+            })),
+        );
     }
     if !service.mounts.is_empty() {
-        let mounts: Vec<String> = service
+        let mounts: Vec<Value> = service
             .mounts
             .iter()
-            .map(|m| literal(&m.compose()))
+            .map(|m| m.long.clone().unwrap_or_else(|| s(&literal(&m.compose()))))
             .collect();
-        push("volumes", strings(&mounts));
+        push("volumes", Value::Sequence(mounts));
     }
     if !service.depends_on.is_empty() {
         push(
