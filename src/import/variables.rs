@@ -18,47 +18,23 @@ pub fn secret_name(name: &str) -> bool {
         })
 }
 
-/// Every `${NAME…}` and `$NAME` in `text` with the default its operator gives, if any.
+/// Every `${NAME…}` and `$NAME` in `text` with the default its operator gives, if any, read
+/// with the scanner validation uses (`model::references`).
 pub fn references(text: &str) -> Vec<(String, Option<String>)> {
-    let mut out = Vec::new();
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'$' {
-            i += 1;
-            continue;
-        }
-        match bytes.get(i + 1) {
-            Some(b'$') => i += 2,
-            Some(b'{') => {
-                let Some(len) = text[i..].find('}') else {
-                    break;
-                };
-                let inner = &text[i + 2..i + len];
-                let end = inner
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .unwrap_or(inner.len());
-                let (name, rest) = inner.split_at(end);
-                let default = rest
-                    .strip_prefix(":-")
-                    .or_else(|| rest.strip_prefix('-'))
-                    .map(str::to_owned);
-                if !name.is_empty() {
-                    out.push((name.to_owned(), default));
-                }
-                i += len + 1;
-            }
-            Some(c) if c.is_ascii_alphabetic() || *c == b'_' => {
-                let end = text[i + 1..]
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .map_or(text.len(), |n| i + 1 + n);
-                out.push((text[i + 1..end].to_owned(), None));
-                i = end;
-            }
-            _ => i += 1,
-        }
-    }
-    out
+    use crate::model::references::{Form, scan};
+    scan(text)
+        .filter_map(Result::ok)
+        .map(|r| {
+            let default = match r.form {
+                Form::Operator {
+                    op: ":-" | "-",
+                    operand,
+                } => Some(operand.to_owned()),
+                _ => None,
+            };
+            (r.name.to_owned(), default)
+        })
+        .collect()
 }
 
 pub(crate) fn strings_in(value: &Value, out: &mut Vec<String>) {

@@ -18,7 +18,7 @@ pub use crate::spec::secrets::is_placeholder;
 mod l4;
 mod locate;
 mod proxy;
-mod references;
+pub(crate) mod references;
 mod service;
 mod service_fields;
 mod services;
