@@ -130,6 +130,17 @@ impl Traefik {
     /// waits until every router, service and middleware seisei wrote is loaded (or the time
     /// is up: the caller then finds what is missing in [`Traefik::rawdata`]).
     pub fn start(spec: &Path) -> Traefik {
+        for _ in 0..4 {
+            if let Some(traefik) = Self::start_once(spec) {
+                return traefik;
+            }
+        }
+        panic!("Traefik found a port taken four times over");
+    }
+
+    /// One attempt: `None` when Traefik could not bind a port. Ports are picked free a moment
+    /// before Traefik binds them, and a test running at the same time may take one first.
+    fn start_once(spec: &Path) -> Option<Traefik> {
         let binary = tool("SEISEI_TRAEFIK");
         let compiled = compile(spec);
         let scratch = tempfile::tempdir().expect("a temporary directory");
@@ -243,16 +254,19 @@ impl Traefik {
             objects,
             l4,
         };
-        traefik.wait_until_loaded();
-        traefik
+        match traefik.wait_until_loaded() {
+            Ok(()) => Some(traefik),
+            Err(log) if log.contains("address already in use") => None,
+            Err(log) => panic!("Traefik exited {log}"),
+        }
     }
 
     /// Polls `/api/rawdata` until every written name is there; bounded by [`LOAD_TIMEOUT`].
-    fn wait_until_loaded(&mut self) {
+    fn wait_until_loaded(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + LOAD_TIMEOUT;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("Traefik exited ({status}):\n{}", self.log());
+                return Err(format!("({status}):\n{}", self.log()));
             }
             if let Some(raw) = self.try_rawdata() {
                 // A router on several entry points with a model is there as
@@ -265,11 +279,11 @@ impl Traefik {
                     })
                 };
                 if self.objects.iter().all(|(kind, name)| has(kind, name)) {
-                    return;
+                    return Ok(());
                 }
             }
             if Instant::now() > deadline {
-                return;
+                return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
