@@ -139,15 +139,7 @@ fn the_real_compose_model_is_what_the_spec_says() {
 )]
 fn the_comparison_reports_each_changed_field() {
     let compose = tool("SEISEI_COMPOSE");
-    let file = compose_files()
-        .into_iter()
-        .find(|f| f.platform == "seisei" && f.stack.name == "odoo18-prod")
-        .expect("the repository has the odoo18-prod stack");
-    let output = file.run(&compose, &["config", "--format", "json"]);
-    assert!(output.status.success(), "{}", describe(&output));
-    let mut model: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    canonical(&mut model);
-    assert_eq!(compare_stack(&file, &model), Vec::<String>::new());
+    let (file, model) = clean_model(&compose, "seisei", "odoo18-prod");
     let cases = [
         (
             "/services/web/image",
@@ -182,19 +174,45 @@ fn the_comparison_reports_each_changed_field() {
         ("/networks/odoo18/name", json!("odoo18"), "networks.odoo18"),
     ];
     for (pointer, value, reported) in cases {
-        let mut changed = model.clone();
-        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
-        changed
-            .pointer_mut(parent)
-            .and_then(Value::as_object_mut)
-            .unwrap_or_else(|| panic!("{parent} is a mapping"))
-            .insert(key.to_owned(), value);
-        let found = compare_stack(&file, &changed);
-        assert!(
-            found.len() == 1 && found[0].starts_with(&format!("{reported}: ")),
-            "changing {pointer} must be reported at {reported} alone, got {found:?}"
-        );
+        assert_reported_alone(&file, &model, pointer, value, reported);
     }
+}
+
+/// Compose's canonical model of one generated file, which must first match the spec: the
+/// mutation tests change it from there.
+fn clean_model(compose: &Path, platform: &str, stack: &str) -> (ComposeFile, Value) {
+    let file = compose_files()
+        .into_iter()
+        .find(|f| f.platform == platform && f.stack.name == stack)
+        .unwrap_or_else(|| panic!("{platform} has the stack {stack}"));
+    let output = file.run(compose, &["config", "--format", "json"]);
+    assert!(output.status.success(), "{}", describe(&output));
+    let mut model: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    canonical(&mut model);
+    assert_eq!(compare_stack(&file, &model), Vec::<String>::new());
+    (file, model)
+}
+
+/// `model` with `pointer` set to `value` must be reported at `reported`, and only there.
+fn assert_reported_alone(
+    file: &ComposeFile,
+    model: &Value,
+    pointer: &str,
+    value: Value,
+    reported: &str,
+) {
+    let mut changed = model.clone();
+    let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
+    changed
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .unwrap_or_else(|| panic!("{parent} is a mapping"))
+        .insert(key.to_owned(), value);
+    let found = compare_stack(file, &changed);
+    assert!(
+        found.len() == 1 && found[0].starts_with(&format!("{reported}: ")),
+        "changing {pointer} must be reported at {reported} alone, got {found:?}"
+    );
 }
 
 /// Variables the unset-variable test tolerates Compose reading as blank: (platform, stack,

@@ -2,10 +2,10 @@
 //! of `real_compose` must report each at that field alone, for the typed service fields,
 //! secrets, configs, port ranges, long mounts, shared volumes and address plans.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use super::{canonical, compare_stack, compose_files};
-use crate::support::{describe, tool};
+use super::{assert_reported_alone, clean_model};
+use crate::support::tool;
 
 /// The comparison covers the typed fields too: on the `selfhosted-compose` shop stack, a
 /// change to any of them in Compose's model is reported at that field alone.
@@ -16,15 +16,7 @@ use crate::support::{describe, tool};
 )]
 fn the_comparison_reports_each_changed_typed_field() {
     let compose = tool("SEISEI_COMPOSE");
-    let file = compose_files()
-        .into_iter()
-        .find(|f| f.platform == "selfhosted-compose" && f.stack.name == "shop")
-        .expect("the fixture has the shop stack");
-    let output = file.run(&compose, &["config", "--format", "json"]);
-    assert!(output.status.success(), "{}", describe(&output));
-    let mut model: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-    canonical(&mut model);
-    assert_eq!(compare_stack(&file, &model), Vec::<String>::new());
+    let (file, model) = clean_model(&compose, "selfhosted-compose", "shop");
     let cases = [
         ("/services/api/init", json!(false), "services.api.init"),
         (
@@ -55,18 +47,7 @@ fn the_comparison_reports_each_changed_typed_field() {
         ),
     ];
     for (pointer, value, reported) in cases {
-        let mut changed = model.clone();
-        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
-        changed
-            .pointer_mut(parent)
-            .and_then(Value::as_object_mut)
-            .unwrap_or_else(|| panic!("{parent} is a mapping"))
-            .insert(key.to_owned(), value);
-        let found = compare_stack(&file, &changed);
-        assert!(
-            found.len() == 1 && found[0].starts_with(&format!("{reported}: ")),
-            "changing {pointer} must be reported at {reported} alone, got {found:?}"
-        );
+        assert_reported_alone(&file, &model, pointer, value, reported);
     }
 }
 
@@ -161,25 +142,7 @@ fn the_comparison_reports_each_changed_compose_object() {
         ),
     ];
     for (stack, pointer, value, reported) in cases {
-        let file = compose_files()
-            .into_iter()
-            .find(|f| f.platform == "selfhosted-compose" && f.stack.name == stack)
-            .expect("the fixture has the stack");
-        let output = file.run(&compose, &["config", "--format", "json"]);
-        assert!(output.status.success(), "{}", describe(&output));
-        let mut model: Value = serde_json::from_slice(&output.stdout).expect("JSON");
-        canonical(&mut model);
-        assert_eq!(compare_stack(&file, &model), Vec::<String>::new());
-        let (parent, key) = pointer.rsplit_once('/').expect("a pointer");
-        model
-            .pointer_mut(parent)
-            .and_then(Value::as_object_mut)
-            .unwrap_or_else(|| panic!("{parent} is a mapping"))
-            .insert(key.to_owned(), value);
-        let found = compare_stack(&file, &model);
-        assert!(
-            found.len() == 1 && found[0].starts_with(&format!("{reported}: ")),
-            "changing {pointer} must be reported at {reported} alone, got {found:?}"
-        );
+        let (file, model) = clean_model(&compose, "selfhosted-compose", stack);
+        assert_reported_alone(&file, &model, pointer, value, reported);
     }
 }
