@@ -20,10 +20,13 @@ Examples:
   seisei new stack blog --image ghost:5.96.0 --route blog.seisei.tokyo --port 2368
   seisei route https://acme.erp.seisei.tokyo/web/login";
 
+/// `seisei --version`: the package version and the commit it was built from (`build.rs`).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("SEISEI_COMMIT"), ")");
+
 /// Compile platform.yaml into Docker Compose stacks, Traefik configuration and the stack
 /// inventory, and check that what is committed matches.
 #[derive(Debug, Parser)]
-#[command(name = "seisei", version, about, after_help = AFTER_HELP)]
+#[command(name = "seisei", version = VERSION, about, after_help = AFTER_HELP)]
 pub struct Cli {
     /// The platform spec [default: platform.yaml here or in the nearest parent]; before or
     /// after the subcommand.
@@ -33,13 +36,19 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
     /// Print only errors.
-    #[arg(long, short, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
-    /// Also print each file written or removed.
     #[arg(long, short, global = true)]
-    pub verbose: bool,
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `-v`, only on the commands that write files (`gen`, `init`, `new`): it lists them, and
+/// on any other command it would change nothing.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Verbose {
+    /// Also print each file written or removed.
+    #[arg(long, short, conflicts_with = "quiet")]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -109,9 +118,9 @@ pub enum Command {
         after_help = "Examples:\n  seisei import infra/stacks                 # writes platform.yaml, prints the report, verifies\n  seisei import infra/stacks --dry-run       # prints the spec instead (the report goes to stderr)\n  seisei import infra/stacks --report json   # the report as JSON\n  seisei import --verify infra/stacks        # compare the folder with what platform.yaml generates\n\nReads DIR only; writes the spec (and stacks/*.yaml with --split) and nothing else.\n\nExit codes: 0 imported and every difference explained, 1 an unexplained difference, 2 nothing importable, an invalid result, or an existing spec without --force."
     )]
     Import(ImportArgs),
-    /// Print a shell completion script.
+    /// Print the script that registers seisei's shell completion (stack names included).
     #[command(
-        after_help = "Examples:\n  seisei completions bash > /etc/bash_completion.d/seisei\n  seisei completions zsh > \"${fpath[1]}/_seisei\""
+        after_help = "Examples:\n  seisei completions bash > /etc/bash_completion.d/seisei\n  seisei completions zsh > \"${fpath[1]}/_seisei\"\n  echo 'source <(seisei completions bash)' >> ~/.bashrc\n\nThe script calls `seisei` (on PATH) at each <Tab>, with COMPLETE set, so `--stack` offers the stacks of the spec found from the current directory."
     )]
     Completions {
         /// The shell.
@@ -175,6 +184,8 @@ pub struct ShowArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
+    #[command(flatten)]
+    pub verbose: Verbose,
     /// The platform's display name [default: the folder's name].
     #[arg(long)]
     pub name: Option<String>,
@@ -196,6 +207,8 @@ pub struct StackArgs {
 pub struct GenArgs {
     #[command(flatten)]
     pub target: StackArgs,
+    #[command(flatten)]
+    pub verbose: Verbose,
     /// Overwrite generated files even when their header is gone (someone edited them by
     /// hand and took them over). Files seisei never generated are still left alone.
     #[arg(long)]
@@ -301,6 +314,8 @@ pub struct NewServiceOptions {
     /// Print the change to the spec as a diff; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub verbose: Verbose,
 }
 
 #[derive(Debug, clap::Args)]

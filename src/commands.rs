@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use clap::CommandFactory as _;
 
+pub mod complete;
 mod hook;
 mod init;
 mod route;
@@ -51,7 +52,13 @@ impl Terminal {
             color_err: decide(std::io::stderr().is_terminal()),
             color_out: decide(std::io::stdout().is_terminal()),
             quiet: cli.quiet,
-            verbose: cli.verbose,
+            verbose: match &cli.command {
+                Command::Init(args) => args.verbose.verbose,
+                Command::Gen(args) => args.verbose.verbose,
+                Command::New(NewCommand::Stack(args)) => args.service.verbose.verbose,
+                Command::New(NewCommand::Service(args)) => args.service.verbose.verbose,
+                _ => false,
+            },
         }
     }
 
@@ -206,15 +213,7 @@ pub fn run(cli: &Cli) -> u8 {
         }),
         Command::Route(args) => route::route(term, args),
         Command::Import(args) => import::run(term, args),
-        Command::Completions { shell } => {
-            clap_complete::generate(
-                *shell,
-                &mut Cli::command(),
-                "seisei",
-                &mut std::io::stdout(),
-            );
-            EXIT_OK
-        }
+        Command::Completions { shell } => complete::registration(*shell),
         Command::Man { dir: Some(dir) } => {
             match std::fs::create_dir_all(dir)
                 .and_then(|()| clap_mangen::generate_to(Cli::command(), dir))
@@ -532,6 +531,9 @@ fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
     };
     let manifest_only = plan.changes.is_empty() && !plan.is_clean() && args.stack.is_none();
     if plan.changes.is_empty() && docs.is_empty() && !manifest_only && leftovers.is_empty() {
+        if json {
+            print_json(&serde_json::json!([]));
+        }
         return EXIT_OK;
     }
     let label = compiled.model.output.trim_end_matches('/');
@@ -551,18 +553,18 @@ fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
     }
     let mut stdout = std::io::stdout().lock();
     if json {
-        for (path, status) in &entries {
-            let status = if *status == "leftover temporary file" {
-                "leftover"
-            } else {
-                status
-            };
-            let _ = writeln!(
-                stdout,
-                "{}",
+        let list: Vec<serde_json::Value> = entries
+            .iter()
+            .map(|(path, status)| {
+                let status = if *status == "leftover temporary file" {
+                    "leftover"
+                } else {
+                    status
+                };
                 serde_json::json!({ "path": path, "status": status })
-            );
-        }
+            })
+            .collect();
+        let _ = write!(stdout, "{}", json_document(&list.into()));
     } else {
         let visible = output::mask::Visible::new(&compiled.model);
         for change in &plan.changes {
@@ -589,6 +591,16 @@ fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
         );
     }
     if fail { EXIT_STALE } else { EXIT_OK }
+}
+
+/// Every `--format json` prints one document per run (an array or an object, indented, then
+/// a newline), so `jq` reads the whole answer and an empty answer is `[]`, not nothing.
+fn json_document(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default() + "\n"
+}
+
+fn print_json(value: &serde_json::Value) {
+    print!("{}", json_document(value));
 }
 
 /// The command that brings the tree up to date, as `gen` will accept it.
@@ -629,10 +641,7 @@ fn validate(term: Terminal, args: &SpecArgs, json: bool) -> u8 {
         Err((text, problems)) => (text, problems),
     };
     if json {
-        let mut stdout = std::io::stdout().lock();
-        for d in &diagnostics {
-            let _ = writeln!(stdout, "{}", d.to_json());
-        }
+        print_json(&diagnostics.iter().map(Diagnostic::to_json).collect());
     } else {
         term.diagnostics(Some(&path), text.as_deref(), &diagnostics);
         if diagnostics.is_empty() && !term.quiet {

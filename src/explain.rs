@@ -28,12 +28,14 @@ pub fn routes(model: &Model, sort: &str, json: bool) -> String {
         _ => {}
     }
     if json {
+        // One document, as every `--format json`; priorities are 64-bit, so strings: a JSON
+        // reader with doubles (jq, JavaScript) rounds integers above 2^53.
         let list: Vec<serde_json::Value> = rows
             .iter()
             .map(|r| {
                 serde_json::json!({
                     "name": r.name, "protocol": "http", "provider": r.provider, "entrypoints": r.entrypoints, "tls": r.tls,
-                    "rule": r.rule, "priority": r.priority, "service": r.service,
+                    "rule": r.rule, "priority": r.priority.to_string(), "service": r.service,
                     "middlewares": r.middlewares, "backend": r.backend,
                 })
             })
@@ -41,7 +43,7 @@ pub fn routes(model: &Model, sort: &str, json: bool) -> String {
                 serde_json::json!({
                     "name": r.name, "protocol": r.protocol, "provider": r.provider,
                     "entrypoints": r.entrypoints, "tls": r.tls, "rule": r.rule,
-                    "priority": r.priority, "service": r.service, "backend": r.backend,
+                    "priority": r.priority.to_string(), "service": r.service, "backend": r.backend,
                 })
             }))
             .collect();

@@ -9,6 +9,9 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Before anything is parsed or printed: with `COMPLETE` set, the run is the shell asking
+    // for completions, answered and ended here.
+    commands::complete::answer_request();
     let cli = cli::Cli::parse();
     ExitCode::from(commands::run(&cli))
 }

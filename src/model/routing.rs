@@ -43,22 +43,6 @@ impl RouterRow {
 
 /// Every router of the platform's routing table, sorted by name.
 pub fn table(model: &Model) -> Vec<RouterRow> {
-    let entrypoint_middlewares = |entrypoints: &[String]| -> Vec<String> {
-        let mut found = Vec::new();
-        for e in model
-            .traefik
-            .entrypoints
-            .iter()
-            .filter(|e| entrypoints.contains(&e.name))
-        {
-            for m in &e.middlewares {
-                if !found.contains(m) {
-                    found.push(m.clone());
-                }
-            }
-        }
-        found
-    };
     let mut rows: Vec<RouterRow> = Vec::new();
     for (index, r) in model.routers.iter().enumerate() {
         // The labels are read by the Swarm provider on a Swarm-only platform.
@@ -85,31 +69,7 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
             });
         }
     }
-    if let Some(dashboard) = &model.traefik.edge.dashboard {
-        let entrypoint = &dashboard.entrypoint;
-        let rule = dashboard.rule.clone();
-        let entrypoints = vec![entrypoint.clone()];
-        rows.push(RouterRow {
-            name: "dashboard@file".into(),
-            provider: "file".into(),
-            tls: model
-                .traefik
-                .entrypoints
-                .iter()
-                .any(|e| &e.name == entrypoint && e.tls),
-            priority: rule::default_priority(&rule, Kind::Http),
-            middlewares: {
-                let mut all = entrypoint_middlewares(&entrypoints);
-                all.extend(dashboard.middlewares.iter().map(|m| qualify(m, "file")));
-                all
-            },
-            entrypoints,
-            rule,
-            service: "api@internal".into(),
-            backend: None,
-            router: None,
-        });
-    }
+    rows.extend(dashboard_row(model));
     let entrypoints: Vec<(String, Option<String>, bool)> = model
         .traefik
         .entrypoints
@@ -127,6 +87,52 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
     }
     rows.sort_by(|a, b| a.name.cmp(&b.name));
     rows
+}
+
+/// The dashboard's router (`dashboard@file`, to `api@internal`), when the dashboard is on.
+pub fn dashboard_row(model: &Model) -> Option<RouterRow> {
+    let dashboard = model.traefik.edge.dashboard.as_ref()?;
+    let entrypoint = &dashboard.entrypoint;
+    let rule = dashboard.rule.clone();
+    let entrypoints = vec![entrypoint.clone()];
+    Some(RouterRow {
+        name: "dashboard@file".into(),
+        provider: "file".into(),
+        tls: model
+            .traefik
+            .entrypoints
+            .iter()
+            .any(|e| &e.name == entrypoint && e.tls),
+        priority: rule::default_priority(&rule, Kind::Http),
+        middlewares: {
+            let mut all = entrypoint_middlewares(model, &entrypoints);
+            all.extend(dashboard.middlewares.iter().map(|m| qualify(m, "file")));
+            all
+        },
+        entrypoints,
+        rule,
+        service: "api@internal".into(),
+        backend: None,
+        router: None,
+    })
+}
+
+/// The middlewares of the named entry points, each once, in entry-point order.
+fn entrypoint_middlewares(model: &Model, entrypoints: &[String]) -> Vec<String> {
+    let mut found = Vec::new();
+    for e in model
+        .traefik
+        .entrypoints
+        .iter()
+        .filter(|e| entrypoints.contains(&e.name))
+    {
+        for m in &e.middlewares {
+            if !found.contains(m) {
+                found.push(m.clone());
+            }
+        }
+    }
+    found
 }
 
 fn internal_row(router: OwnedRouterInput) -> RouterRow {

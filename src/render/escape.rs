@@ -109,6 +109,28 @@ pub mod filters {
         )))
     }
 
+    /// Text people wrote (purposes, descriptions, notes), outside a table: typed code spans
+    /// stay code, everything else is escaped.
+    #[askama::filter_fn]
+    pub fn prose(value: impl Display, _env: &dyn askama::Values) -> askama::Result<Safe<String>> {
+        Ok(Safe(crate::encode::markdown::markdown_prose(
+            &value.to_string(),
+            false,
+        )))
+    }
+
+    /// [`prose`] inside a table cell.
+    #[askama::filter_fn]
+    pub fn prose_cell(
+        value: impl Display,
+        _env: &dyn askama::Values,
+    ) -> askama::Result<Safe<String>> {
+        Ok(Safe(crate::encode::markdown::markdown_prose(
+            &value.to_string(),
+            true,
+        )))
+    }
+
     /// The GitHub anchor of a heading.
     #[askama::filter_fn]
     pub fn anchor(value: impl Display, _env: &dyn askama::Values) -> askama::Result<Safe<String>> {

@@ -125,6 +125,11 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
         routes: RoutesView {
             routers,
             entrypoints: &model.traefik.entrypoints,
+            dashboard: crate::model::routing::dashboard_row(model).map(|row| DashboardView {
+                middlewares: markdown_text(&row.middlewares.join(", ")),
+                stack: &model.traefik.stack,
+                row,
+            }),
         }
         .render()?,
         topology: TopologyView {
@@ -196,6 +201,15 @@ struct SwarmSection<'a> {
 struct RoutesView<'a> {
     routers: Vec<&'a Router>,
     entrypoints: &'a [Entrypoint],
+    /// The dashboard's router, last: Traefik's own API, not a stack's service.
+    dashboard: Option<DashboardView<'a>>,
+}
+
+struct DashboardView<'a> {
+    row: crate::model::routing::RouterRow,
+    /// The Traefik stack, which serves it.
+    stack: &'a str,
+    middlewares: String,
 }
 
 #[derive(Template)]

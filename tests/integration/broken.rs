@@ -195,9 +195,9 @@ fn ten_independent_mistakes_are_reported_in_one_run() {
     fs::write(dir.path().join("platform.yaml"), broken).unwrap();
     let (code, stdout, _) = run(dir.path(), &["validate", "--format", "json"]);
     assert_eq!(code, 2);
-    let errors: Vec<serde_json::Value> = stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+    let all: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect("one JSON array");
+    let errors: Vec<serde_json::Value> = all
+        .into_iter()
         .filter(|d| d["severity"] == "error")
         .collect();
     let codes: Vec<&str> = errors.iter().map(|d| d["code"].as_str().unwrap()).collect();

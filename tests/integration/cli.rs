@@ -285,7 +285,7 @@ fn help_documents_exit_codes_and_examples() {
 }
 
 #[test]
-fn validate_json_prints_one_parsable_object_per_problem() {
+fn validate_json_prints_one_array_of_every_problem() {
     let ws = Workspace::new("minimal");
     ws.edit_spec(|spec| {
         spec.replace(
@@ -296,11 +296,8 @@ fn validate_json_prints_one_parsable_object_per_problem() {
     });
     let run = ws.run(&["validate", "--format", "json"]);
     assert_eq!(run.code, 2);
-    let problems: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
+    let problems: Vec<serde_json::Value> =
+        serde_json::from_str(&run.stdout).expect("one JSON array of problems");
     let codes: Vec<&str> = problems
         .iter()
         .map(|p| p["code"].as_str().unwrap())

@@ -354,7 +354,7 @@ fn stale_temp_files_fail_check_and_the_next_gen_removes_them() {
     let out = world.run(&["check", "--format", "json"]);
     assert_eq!(out.code, Some(1));
     assert!(
-        out.stdout.contains(r#""status":"leftover""#),
+        out.stdout.contains(r#""status": "leftover""#),
         "{}",
         out.stdout
     );

@@ -146,7 +146,9 @@ fn json_diagnostics_do_not_carry_the_secret() {
     let run = tree.run(&["validate", "--format", "json"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(!run.stdout.contains("Zr8kQ2vLp9Xw4TnB"), "{}", run.stdout);
-    let line: serde_json::Value = serde_json::from_str(run.stdout.trim()).expect("one JSON object");
+    let list: serde_json::Value = serde_json::from_str(&run.stdout).expect("one JSON array");
+    let line = &list[0];
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{}", run.stdout);
     assert_eq!(line["code"], "E0502", "{}", run.stdout);
     assert_eq!(line["line"], 46, "{}", run.stdout);
     assert!(before == crate::hostile_input::snapshot(&tree.path("")));

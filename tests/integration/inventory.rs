@@ -56,7 +56,7 @@ const SEED: &[SeedStack] = &[
             "/etc/nginx/conf.d/default.conf",
         ],
         notes: &[
-            "ten\\_\\<code\\>",
+            "`ten_<code>`",
             "Nginx router maps Host to DB name",
             "QR ordering uses tenant-specific DB",
             "PostgreSQL database",

@@ -3,6 +3,7 @@
 mod architecture;
 mod broken;
 mod cli;
+mod cli_conventions;
 mod cli_options;
 mod compose_readme;
 mod edge_features;
@@ -17,6 +18,7 @@ mod hostile_values;
 mod import;
 mod init;
 mod inventory;
+mod inventory_prose;
 mod kill_loop;
 mod mermaid;
 mod mistakes;

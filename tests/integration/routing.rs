@@ -110,7 +110,8 @@ fn routes_lists_the_whole_table_as_json() {
         .iter()
         .find(|r| r["name"] == "crm-api-crm-api@docker")
         .unwrap();
-    assert_eq!(crm["priority"], 46);
+    // A string: priorities are 64-bit (tests/integration/cli_conventions.rs).
+    assert_eq!(crm["priority"], "46");
     assert_eq!(
         crm["rule"],
         "Host(`api.seisei.tokyo`) && PathPrefix(`/crm`)"
@@ -118,7 +119,7 @@ fn routes_lists_the_whole_table_as_json() {
     assert_eq!(crm["tls"], true);
     let priorities: Vec<i64> = rows
         .iter()
-        .map(|r| r["priority"].as_i64().unwrap())
+        .map(|r| r["priority"].as_str().unwrap().parse().unwrap())
         .collect();
     assert!(
         priorities.windows(2).all(|w| w[0] >= w[1]),
