@@ -198,19 +198,18 @@ fn path_related(
     let mut starts: Vec<(&str, u8, usize)> = Vec::new();
     for (side, members) in (0u8..).zip(sides) {
         for &member in members {
-            match &prepared[member].paths {
-                Some(paths) => starts.extend(paths.iter().map(|p| (p.as_str(), side, member))),
-                None => {
-                    // No path start: compared with the whole other side, as before the index.
-                    let others = if ys.is_none() {
-                        xs
-                    } else {
-                        sides[1 - usize::from(side)]
-                    };
-                    for &other in others {
-                        add(member, other);
-                    }
-                }
+            if let Some(paths) = &prepared[member].paths {
+                starts.extend(paths.iter().map(|p| (p.as_str(), side, member)));
+                continue;
+            }
+            // No path start: compared with the whole other side, as before the index.
+            let others = if ys.is_none() {
+                xs
+            } else {
+                sides[1 - usize::from(side)]
+            };
+            for &other in others {
+                add(member, other);
             }
         }
     }
