@@ -9,6 +9,10 @@
 #        RUNS=20 benches/cli.sh              runs per command at every size (default: 30 up
 #                                            to 100 stacks, 10 at 1,000, 3 above)
 #        HYPERFINE=none benches/cli.sh       the date loop even where hyperfine is installed
+#        HOSTS1_SIZES="1000" benches/cli.sh  sizes of the `validate --hosts 1` table (default
+#                                            1000 10000; "" skips it)
+#
+# gen on disk against `cp -r` + `sync` is benches/gen_floor.sh.
 #
 # Timings use hyperfine when it is installed (`apt-get install -y hyperfine`), otherwise a
 # loop over a clock (bash's $EPOCHREALTIME, or `date +%s%N`) and the median of the runs.
@@ -159,5 +163,29 @@ for n in $sizes; do
   rm -rf -- "${work:?}/$n"
   sync
 done
+
+# validate with every router on one host (`synth --hosts 1`) beside validate of the same
+# number of stacks on their usual hosts, in the same run: the route conflict analysis must not
+# grow with the number of routers sharing a host (HOSTS1_SIZES="" skips it).
+hosts1_sizes=${HOSTS1_SIZES-1000 10000}
+if [[ -n $hosts1_sizes ]]; then
+  echo
+  echo "| stacks | validate, --hosts 1 | validate, usual hosts | ratio | peak RSS (--hosts 1) |"
+  echo "|---:|---:|---:|---:|---:|"
+  for n in $hosts1_sizes; do
+    "$synth" --stacks "$n" --hosts 1 --out "$work/h$n" 2>/dev/null
+    "$synth" --stacks "$n" --out "$work/u$n" 2>/dev/null
+    runs=$(runs_for "$n")
+    log "validate at $n stacks, one host and usual hosts: $runs runs each"
+    result=$(timing "$runs" "$seisei" --quiet validate --spec "$work/h$n/platform.yaml")
+    read -r one _ <<<"$result"
+    result=$(timing "$runs" "$seisei" --quiet validate --spec "$work/u$n/platform.yaml")
+    read -r usual _ <<<"$result"
+    ratio=$(awk -v a="$one" -v b="$usual" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
+    rss=$(peak_rss "$seisei" --quiet validate --spec "$work/h$n/platform.yaml")
+    printf '| %s | %s ms | %s ms | %s | %s |\n' "$n" "$one" "$usual" "$ratio" "$rss"
+    rm -rf -- "${work:?}/h$n" "${work:?}/u$n"
+  done
+fi
 echo
 echo "<!-- load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) -->"

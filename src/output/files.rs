@@ -126,7 +126,14 @@ pub struct Batch {
 
 impl Batch {
     /// Writes `bytes` to a new temporary file beside `target`, not yet synced or renamed.
-    pub fn stage(&mut self, target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    /// `replaces` says the plan found a file at `target`, whose permissions the new one keeps;
+    /// for a file the plan found missing that look-up would fail, once per file.
+    pub fn stage(
+        &mut self,
+        target: &Path,
+        bytes: &[u8],
+        replaces: bool,
+    ) -> Result<(), OutputError> {
         let dir = target.parent().unwrap_or(Path::new("."));
         if !self.folders.contains(dir) {
             fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create directory", &e))?;
@@ -138,7 +145,8 @@ impl Batch {
             .unwrap_or_default();
         let (temp, mut file) =
             create_temp(dir, &name).map_err(|e| io_error(target, "cannot write", &e))?;
-        if let Ok(old) = fs::symlink_metadata(target)
+        if replaces
+            && let Ok(old) = fs::symlink_metadata(target)
             && old.is_file()
         {
             let _ = file.set_permissions(old.permissions());

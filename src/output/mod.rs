@@ -232,7 +232,7 @@ pub fn write_with(
             before_each(&target).map_err(|e| io_error(&target, "cannot write", &e))?;
             // Checked again: the plan was made a moment ago, the write happens now.
             paths::ensure_inside_checked(root, change.path(), &mut checked)?;
-            batch.stage(&target, bytes)?;
+            batch.stage(&target, bytes, matches!(change, Change::Stale { .. }))?;
         }
     }
     batch.commit(root, before_each)?;

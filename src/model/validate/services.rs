@@ -120,9 +120,20 @@ impl Checker<'_> {
             }
         }
         let mut services: HashMap<String, &ProxyService> = HashMap::new();
+        // The router whose own service each implicit service is, found by key: a scan of the
+        // routers per service made validation quadratic (15,000 of each at 10,000 stacks).
+        let mut implicit: HashMap<(&str, &str), &Router> = HashMap::new();
+        for router in model.routers.iter().filter(|r| r.implicit_service) {
+            implicit
+                .entry((router.stack.as_str(), router.name.as_str()))
+                .or_insert(router);
+        }
         for service in &model.services {
-            let path = Self::service_path(service, model);
-            if service.container.is_some() && !Self::is_implicit(service, model) {
+            let own = implicit
+                .get(&(service.stack.as_str(), service.name.as_str()))
+                .copied();
+            let path = Self::service_path(service, own);
+            if service.container.is_some() && own.is_none() {
                 if let Some(why) = traefik_name_problem(&service.name) {
                     self.push(
                         self.source
@@ -156,36 +167,25 @@ impl Checker<'_> {
         }
     }
 
-    fn is_implicit(service: &ProxyService, model: &Model) -> bool {
-        model
-            .routers
-            .iter()
-            .any(|r| r.implicit_service && r.name == service.name && r.stack == service.stack)
-    }
-
     /// Where a service is declared: its `traefik_services` key, its backend, or the route
-    /// whose own service it is.
-    fn service_path(service: &ProxyService, model: &Model) -> Vec<String> {
+    /// whose own service it is (`own`, the router of an implicit service).
+    fn service_path(service: &ProxyService, own: Option<&Router>) -> Vec<String> {
         let base = vec!["stacks".to_owned(), service.stack.clone()];
         match &service.container {
             None => [base, vec!["backends".into(), service.name.clone()]].concat(),
-            Some(container) => {
-                match model.routers.iter().find(|r| {
-                    r.implicit_service && r.name == service.name && r.stack == service.stack
-                }) {
-                    Some(router) => route_path(router),
-                    None => [
-                        base,
-                        vec![
-                            "services".into(),
-                            container.clone(),
-                            "traefik_services".into(),
-                            service.name.clone(),
-                        ],
-                    ]
-                    .concat(),
-                }
-            }
+            Some(container) => match own {
+                Some(router) => route_path(router),
+                None => [
+                    base,
+                    vec![
+                        "services".into(),
+                        container.clone(),
+                        "traefik_services".into(),
+                        service.name.clone(),
+                    ],
+                ]
+                .concat(),
+            },
         }
     }
 

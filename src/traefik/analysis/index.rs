@@ -17,6 +17,10 @@ pub(super) struct Prepared {
     pub(super) terms: Option<Vec<Term>>,
     /// The hosts every matching request has, for the index; `None` means any host.
     keys: Option<BTreeSet<HostKey>>,
+    /// A literal start of the path of every matching request, one per term, sorted; `None`
+    /// when some term does not require one. Within a host, two routers whose starts are
+    /// unrelated (neither is a prefix of the other) can neither overlap nor cover each other.
+    paths: Option<Vec<String>>,
     pub(super) hosts: HostSet,
     pub(super) error: Option<String>,
 }
@@ -35,6 +39,7 @@ pub(super) fn prepare(router: &RouterInput<'_>, version: Version) -> Prepared {
             return Prepared {
                 terms: None,
                 keys: None,
+                paths: None,
                 hosts: HostSet::Any,
                 error: Some(error),
             };
@@ -59,9 +64,19 @@ pub(super) fn prepare(router: &RouterInput<'_>, version: Version) -> Prepared {
             HostSet::Any => None,
         },
     };
+    let paths = terms.as_ref().and_then(|terms| {
+        let mut paths = terms
+            .iter()
+            .map(|term| term_path(term).map(str::to_owned))
+            .collect::<Option<Vec<String>>>()?;
+        paths.sort_unstable();
+        paths.dedup();
+        Some(paths)
+    });
     Prepared {
         terms,
         keys,
+        paths,
         hosts: expr.hosts(),
         error: None,
     }
@@ -98,6 +113,24 @@ fn term_key(term: &[Leaf]) -> Option<HostKey> {
     wildcard.map(HostKey::Wildcard)
 }
 
+/// The longest literal path start one AND-term requires: the value of a positive `Path` or
+/// `PathPrefix` leaf. Every request the term matches has a path starting with it.
+///
+/// Why unrelated starts decide a pair: a `Path` or `PathPrefix` leaf excludes another whose
+/// value neither starts nor is started by its own ([`super::algebra`]'s `excludes`), so two
+/// terms with unrelated starts never overlap; and a term implies a `PathPrefix` leaf only
+/// through a positive path leaf starting with its value, which within one satisfiable term
+/// would be related to the term's own start, so neither covers the other.
+fn term_path(term: &[Leaf]) -> Option<&str> {
+    term.iter()
+        .filter(|leaf| !leaf.negated)
+        .filter_map(|leaf| match &leaf.test {
+            Test::Path(path) | Test::PathPrefix(path) => Some(path.as_str()),
+            _ => None,
+        })
+        .max_by_key(|path| path.len())
+}
+
 /// Pairs of table members that may share a host, each as `(lower index, higher index)`: members
 /// filed under the same exact host or wildcard suffix, an exact host and the wildcard one label
 /// above it, and any member paired with every router that requires no particular host.
@@ -127,22 +160,14 @@ pub(super) fn candidate_pairs(members: &[usize], prepared: &[Prepared]) -> Vec<(
         }
     };
     for bucket in exact.values().chain(wildcard.values()) {
-        for (position, &x) in bucket.iter().enumerate() {
-            for &y in &bucket[position + 1..] {
-                add(x, y);
-            }
-        }
+        path_related(bucket, None, prepared, &mut add);
     }
     for (host, hosts) in &exact {
         let Some((_, parent)) = host.split_once('.') else {
             continue;
         };
         if let Some(wildcards) = wildcard.get(parent) {
-            for &x in hosts {
-                for &y in wildcards {
-                    add(x, y);
-                }
-            }
+            path_related(hosts, Some(wildcards), prepared, &mut add);
         }
     }
     for &x in &any {
@@ -153,4 +178,55 @@ pub(super) fn candidate_pairs(members: &[usize], prepared: &[Prepared]) -> Vec<(
     let mut pairs: Vec<(usize, usize)> = pairs.into_iter().collect();
     pairs.sort_unstable();
     pairs
+}
+
+/// Feeds `add` the pairs of `xs` (or, with `ys`, the pairs of one router of `xs` and one of
+/// `ys`) whose path starts are related, and every pair with a router that requires no path
+/// start. Sorted by start, a start's prefixes come before it and everything between a prefix
+/// and it shares that prefix, so one pass with a stack of the prefixes of the current start
+/// finds the related pairs in time linear in the routers plus the pairs found: thousands of
+/// routers on one host, each under its own prefix, are not compared pairwise.
+fn path_related(
+    xs: &[usize],
+    ys: Option<&[usize]>,
+    prepared: &[Prepared],
+    add: &mut impl FnMut(usize, usize),
+) {
+    // Each entry carries its side; with one list every side is 0 and every pair counts.
+    let sides = [xs, ys.unwrap_or(&[])];
+    let counts = |a: u8, b: u8| ys.is_none() || a != b;
+    let mut starts: Vec<(&str, u8, usize)> = Vec::new();
+    for (side, members) in (0u8..).zip(sides) {
+        for &member in members {
+            if let Some(paths) = &prepared[member].paths {
+                starts.extend(paths.iter().map(|p| (p.as_str(), side, member)));
+                continue;
+            }
+            // No path start: compared with the whole other side, as before the index.
+            let others = if ys.is_none() {
+                xs
+            } else {
+                sides[1 - usize::from(side)]
+            };
+            for &other in others {
+                add(member, other);
+            }
+        }
+    }
+    starts.sort_unstable();
+    let mut stack: Vec<(&str, u8, usize)> = Vec::new();
+    for &(start, side, member) in &starts {
+        while stack
+            .last()
+            .is_some_and(|&(top, ..)| !start.starts_with(top))
+        {
+            stack.pop();
+        }
+        for &(_, other_side, other) in &stack {
+            if counts(side, other_side) {
+                add(member, other);
+            }
+        }
+        stack.push((start, side, member));
+    }
 }

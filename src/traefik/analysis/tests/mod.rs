@@ -86,4 +86,5 @@ fn shadowed(router: &str, by: &str, entrypoint: &str, tls: bool) -> Finding {
 }
 
 mod conflicts;
+mod path_index;
 mod request;
