@@ -333,3 +333,43 @@ fn deploy(settings: &SwarmDeploy, needs_manager: bool) -> Deploy {
         publish_mode: settings.publish_mode.unwrap_or(PublishMode::Ingress),
     }
 }
+
+impl super::compose_objects::ComposeObject {
+    /// How the object reaches a Swarm cluster, in words, for `.env.example` and the
+    /// inventory, and the command that creates it when the operator must run one:
+    /// `docker stack deploy` creates it from its file, or it was created beforehand.
+    pub fn swarm_delivery(&self, stack: &str) -> (String, Option<String>) {
+        use super::compose_objects::{Kind, Origin};
+        let real = self
+            .docker_name
+            .clone()
+            .unwrap_or_else(|| format!("{stack}_{}", self.name));
+        let kind = self.kind.singular();
+        let kept = match self.kind {
+            Kind::Secret => "encrypted on the managers",
+            Kind::Config => "kept on the managers",
+        };
+        match &self.origin {
+            Origin::File(path) => (
+                format!(
+                    "read by docker stack deploy from {path}{} on the machine it runs on, and stored in the cluster as {kind} {real}, {kept}; Swarm cannot change a {kind} in place: to change the value, give it a new name (such as {real}_v2) and deploy again",
+                    if path.starts_with('/') {
+                        ""
+                    } else {
+                        " (beside stack.yml)"
+                    }
+                ),
+                None,
+            ),
+            Origin::External => (
+                "created beforehand on a manager (the stack only refers to it), with".to_owned(),
+                Some(format!("docker {kind} create {real} FILE")),
+            ),
+            // Refused on the Swarm target before anything is written.
+            Origin::Environment(_) | Origin::Content(_) => (
+                "not deliverable to Swarm as declared; create it beforehand, with".to_owned(),
+                Some(format!("docker {kind} create {real} FILE")),
+            ),
+        }
+    }
+}

@@ -19,6 +19,7 @@ use crate::support::{
     SETUP, case_name, describe, golden_dir, golden_file, interpolated_names, sentinel, tool,
 };
 use crate::{all_specs, compile};
+use seisei::model::compose_objects::{Kind, Origin};
 
 #[test]
 #[cfg_attr(
@@ -29,6 +30,7 @@ fn every_stack_file_passes_the_swarm_loader_and_says_what_the_model_says() {
     let docker = tool("SEISEI_DOCKER");
     let mut problems = Vec::new();
     let mut files = 0;
+    let mut objects = 0;
     for spec in all_specs() {
         let compiled = compile(&spec);
         for stack in &compiled.model.stacks {
@@ -161,21 +163,85 @@ fn every_stack_file_passes_the_swarm_loader_and_says_what_the_model_says() {
                 }
             }
             for (key, config) in canonical["configs"].as_mapping().into_iter().flatten() {
+                // The stack's own configs name the operator's files; the others are Traefik's.
+                let own = stack
+                    .objects
+                    .iter()
+                    .any(|o| o.kind == Kind::Config && key.as_str() == Some(&o.name));
                 let file = config["file"].as_str().unwrap_or_default();
-                if !Path::new(file).is_file() {
+                if !own && !Path::new(file).is_file() {
                     problems.push(format!(
                         "{place}: config {key:?} names `{file}`, which is not a generated file"
                     ));
                 }
             }
+            objects_problems(stack, &canonical, &place, &mut problems);
+            objects += stack.objects.len();
         }
     }
-    eprintln!("{files} stack files accepted by `docker stack config`");
+    eprintln!(
+        "{files} stack files accepted by `docker stack config`, with {objects} secrets and configs"
+    );
+    assert!(
+        objects >= 4,
+        "the swarm fixture has secrets and configs; found {objects}"
+    );
     assert!(
         files >= 9,
         "the swarm fixture has nine stacks; found {files} stack files"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The stack's secrets and configs as the Swarm loader read them: each declared one from its
+/// file (made absolute) or external under its real name, and each grant of the model at its
+/// target, where Swarm's default target is the same as Compose's.
+fn objects_problems(
+    stack: &seisei::model::Stack,
+    canonical: &Value,
+    place: &str,
+    problems: &mut Vec<String>,
+) {
+    for object in &stack.objects {
+        let key = object.kind.key();
+        let seen = &canonical[key][object.name.as_str()];
+        let at = format!("{place}: {} `{}`", object.kind.singular(), object.name);
+        match &object.origin {
+            Origin::File(path) => {
+                let file = seen["file"].as_str().unwrap_or_default();
+                let relative = path.trim_start_matches("./");
+                if !(file.starts_with('/') && file.ends_with(relative)) {
+                    problems.push(format!("{at}: file `{file}`, the spec says `{path}`"));
+                }
+            }
+            Origin::External => {
+                let name = object.docker_name.as_deref().unwrap_or(&object.name);
+                if seen["external"].as_bool() != Some(true) || seen["name"].as_str() != Some(name) {
+                    problems.push(format!("{at}: {seen:?}, the spec says external `{name}`"));
+                }
+            }
+            Origin::Environment(_) | Origin::Content(_) => {
+                problems.push(format!("{at}: a form Swarm has not, yet it was written"));
+            }
+        }
+        for grant in &object.granted_to {
+            let (service, target) = grant.split_once(':').expect("`service:/target`");
+            let found = canonical["services"][service][key]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .any(|g| {
+                    g["source"].as_str() == Some(&object.name)
+                        && g["target"]
+                            .as_str()
+                            .map_or_else(|| object.kind.default_target(&object.name), str::to_owned)
+                            == target
+                });
+            if !found {
+                problems.push(format!("{at}: not granted to `{service}` at `{target}`"));
+            }
+        }
+    }
 }
 
 #[test]
