@@ -20,9 +20,14 @@ pub const ON_MANAGERS: &str = "node.role == manager";
 #[derive(Debug, Clone)]
 pub struct Swarm {
     pub target: Target,
-    /// `providers.swarm.endpoint`.
+    /// `providers.swarm.endpoint`: `swarm.endpoint`, else the Docker provider's, else the
+    /// manager's socket.
     pub endpoint: String,
     pub refresh_seconds: Option<u32>,
+    /// The rest of `providers.swarm`: the Docker provider's options (both providers share
+    /// them in Traefik v3: `exposedByDefault`, `network`, `constraints`, `watch`, …), then
+    /// `refreshSeconds`, which only the Swarm provider has.
+    pub provider: Value,
     /// Every service's settings, by stack and service name.
     pub deploys: BTreeMap<(String, String), Deploy>,
 }
@@ -280,10 +285,25 @@ pub(super) fn build(source: &Source, resolved: &Resolved<'_>) -> Swarm {
     let spec = &source.spec;
     let platform = spec.swarm.clone().unwrap_or_default();
     let base = platform.defaults.clone().unwrap_or_default();
+    let docker = spec
+        .traefik
+        .providers
+        .as_ref()
+        .and_then(|p| p.docker.as_ref());
     let endpoint = platform
         .endpoint
         .clone()
+        .or_else(|| docker.and_then(|d| d.endpoint.clone()))
         .unwrap_or_else(|| DOCKER_SOCKET.to_owned());
+    // The Docker provider's options as `traefik.yml` writes them (seisei's defaults filled
+    // in), so that both targets' Traefik read the labels alike.
+    let mut provider = match super::edge::edge(&spec.traefik, true).docker {
+        Value::Mapping(map) => map,
+        _ => Mapping::new(),
+    };
+    if let Some(seconds) = platform.refresh_seconds {
+        provider.insert("refreshSeconds".into(), format!("{seconds}s").into());
+    }
     let mut deploys = BTreeMap::new();
     for (stack_name, stack) in &resolved.stacks {
         let stack_base = stack
@@ -307,6 +327,7 @@ pub(super) fn build(source: &Source, resolved: &Resolved<'_>) -> Swarm {
         target: spec.platform.target,
         endpoint,
         refresh_seconds: platform.refresh_seconds,
+        provider: Value::Mapping(provider),
         deploys,
     }
 }

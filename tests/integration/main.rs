@@ -43,6 +43,7 @@ mod schemas;
 mod selfhosted;
 mod staged;
 mod support;
+mod swarm_provider;
 mod swarm_target;
 mod workflow;
 

@@ -3,8 +3,9 @@
 //! without a word on stderr, and its canonical form must say what the model says (mode,
 //! replicas, placement, published ports and their mode, aliases, labels, variables, configs).
 //! The real Traefik must start on `traefik.swarm.yml` as generated (the Swarm provider on,
-//! its endpoint pointed at a socket that does not exist, since no daemon runs here) and load
-//! the file provider's routers beside it; the same file with an unknown key under
+//! its endpoint pointed at a socket that does not exist, since no daemon runs here), take
+//! every option of `providers.swarm` as written (the configuration it logs for the provider),
+//! and load the file provider's routers beside it; the same file with an unknown key under
 //! `providers.swarm` must make it exit, so acceptance is not for nothing.
 
 use std::io::{Read, Write};
@@ -285,6 +286,13 @@ fn the_real_traefik_starts_the_swarm_provider_from_the_generated_static_file() {
             log.contains("Starting provider *docker.SwarmProvider"),
             "the Swarm provider did not start:\n{log}"
         );
+        let generated: Value = serde_yaml::from_slice(&file.bytes).expect("YAML");
+        let options = swarm_options_taken(&generated["providers"]["swarm"], &log);
+        assert!(
+            options >= 3,
+            "{}: the Swarm provider's options were not all checked",
+            case_name(&spec)
+        );
 
         config["providers"]["swarm"]["notATraefikOption"] = Value::Bool(true);
         let (alive, log) = start(&binary, scratch.path(), &config, None);
@@ -298,6 +306,40 @@ fn the_real_traefik_starts_the_swarm_provider_from_the_generated_static_file() {
         "no platform generates {}",
         seisei::render::swarm::STATIC_FILE
     );
+}
+
+/// Every option of the generated `providers.swarm` but the endpoint (pointed elsewhere here)
+/// as the Swarm provider logged it at start, with Go's empty values left out of the log: a
+/// `false` or an absent key there. How many were compared.
+fn swarm_options_taken(generated: &Value, log: &str) -> usize {
+    let marker = "*docker.SwarmProvider provider configuration config=";
+    let line = log
+        .lines()
+        .find_map(|l| l.split_once(marker).map(|(_, json)| json))
+        .unwrap_or_else(|| {
+            panic!("Traefik did not log the Swarm provider's configuration:\n{log}")
+        });
+    let taken: serde_json::Value =
+        serde_json::from_str(line).expect("the logged configuration is JSON");
+    let mut compared = 0;
+    for (key, value) in generated.as_mapping().expect("providers.swarm").iter() {
+        let key = key.as_str().expect("a key");
+        if key == "endpoint" {
+            continue;
+        }
+        let seen = &taken[key];
+        let same = match value {
+            Value::Bool(b) => seen.as_bool().unwrap_or(false) == *b,
+            Value::String(text) => seen.as_str() == Some(text.as_str()),
+            other => panic!("providers.swarm.{key}: unexpected {other:?}"),
+        };
+        assert!(
+            same,
+            "providers.swarm.{key}: generated {value:?}, Traefik took {seen}"
+        );
+        compared += 1;
+    }
+    compared
 }
 
 /// Points the static file at loopback: free ports for the entry points and the API, the file
@@ -315,7 +357,8 @@ fn loopback(config: &mut Value, scratch: &Path, dynamic: &Path) -> u16 {
     config["entryPoints"]["traefik"] =
         serde_yaml::from_str(&format!("{{address: '127.0.0.1:{api_port}'}}")).unwrap();
     config["api"] = serde_yaml::from_str("{insecure: true}").unwrap();
-    config["log"] = serde_yaml::from_str("{level: INFO, noColor: true}").unwrap();
+    // At DEBUG, Traefik logs each provider's configuration as it took it.
+    config["log"] = serde_yaml::from_str("{level: DEBUG, noColor: true}").unwrap();
     config["providers"]["file"]["directory"] = dynamic.display().to_string().into();
     config["providers"]["swarm"]["endpoint"] =
         format!("unix://{}/no-docker.sock", scratch.display()).into();
