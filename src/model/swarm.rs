@@ -20,6 +20,10 @@ pub const ON_MANAGERS: &str = "node.role == manager";
 #[derive(Debug, Clone)]
 pub struct Swarm {
     pub target: Target,
+    /// Whose Traefik the routing table is built for: the Swarm target's on a Swarm-only
+    /// platform, the Compose target's otherwise, or the one `seisei routes --target` names
+    /// ([`show_target`]).
+    pub table_for_swarm: bool,
     /// `providers.swarm.endpoint`: `swarm.endpoint`, else the Docker provider's, else the
     /// manager's socket.
     pub endpoint: String,
@@ -33,10 +37,10 @@ pub struct Swarm {
 }
 
 impl Swarm {
-    /// The name Traefik gives the provider that reads the labels: `swarm` when the platform
-    /// is generated for Swarm only, `docker` otherwise (the Compose target's table is shown).
+    /// The name Traefik gives the provider that reads the labels: `swarm` when the table is
+    /// the Swarm target's, `docker` when it is the Compose target's.
     pub fn label_provider(&self) -> &'static str {
-        if self.target == Target::Swarm {
+        if self.table_for_swarm {
             "swarm"
         } else {
             "docker"
@@ -257,6 +261,35 @@ pub(super) fn requalify(services: &mut [super::ProxyService]) {
     }
 }
 
+/// The model as the Traefik of one target builds its routing table (`swarm`: the Swarm
+/// target's, where the labels' routers and services are `@swarm`; else the Compose
+/// target's, `@docker`), for `seisei routes --target` and `seisei route --target`. A target
+/// the platform is not generated for is refused: its files do not exist, and the checks of
+/// that target have not run.
+pub fn show_target(model: &mut super::Model, swarm: bool) -> Result<(), String> {
+    let target = model.swarm.target;
+    let (wanted, generated) = if swarm {
+        ("swarm", target.swarm())
+    } else {
+        ("compose", target.compose())
+    };
+    if !generated {
+        let own = if target == Target::Swarm {
+            "swarm"
+        } else {
+            "compose"
+        };
+        return Err(format!(
+            "the platform is generated for `{own}` only (`platform.target: {own}`), so there is no `{wanted}` target to show; set `platform.target: both` to generate both"
+        ));
+    }
+    if swarm && !model.swarm.table_for_swarm {
+        requalify(&mut model.services);
+    }
+    model.swarm.table_for_swarm = swarm;
+    Ok(())
+}
+
 /// Every name in the file provider that points at a label-declared service, which differs
 /// between the two targets (`@docker`, `@swarm`).
 pub fn label_members(services: &[super::ProxyService]) -> Vec<(&str, &str)> {
@@ -325,6 +358,7 @@ pub(super) fn build(source: &Source, resolved: &Resolved<'_>) -> Swarm {
     }
     Swarm {
         target: spec.platform.target,
+        table_for_swarm: spec.platform.target == Target::Swarm,
         endpoint,
         refresh_seconds: platform.refresh_seconds,
         provider: Value::Mapping(provider),

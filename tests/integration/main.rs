@@ -44,6 +44,7 @@ mod selfhosted;
 mod staged;
 mod support;
 mod swarm_provider;
+mod swarm_routes;
 mod swarm_target;
 mod workflow;
 
