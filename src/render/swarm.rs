@@ -235,7 +235,7 @@ impl<'a> StackFileView<'a> {
                     ports: service
                         .published_ports()
                         .into_iter()
-                        .map(|p| port_view(p, publish_mode))
+                        .flat_map(|p| port_views(p, publish_mode))
                         .collect(),
                     networks: service
                         .networks
@@ -360,10 +360,16 @@ fn proxy_grants(service: &Service, configs: &[Config]) -> Vec<GrantView> {
     .collect()
 }
 
-fn port_view(port: &Port, mode: PublishMode) -> PortView {
+/// One entry per port: the long syntax Swarm reads has no ranges, so a range of `count`
+/// ports is written as that many entries.
+fn port_views(port: &Port, mode: PublishMode) -> impl Iterator<Item = PortView> + '_ {
+    (0..port.count.max(1)).map(move |i| port_view(port, i, mode))
+}
+
+fn port_view(port: &Port, offset: u16, mode: PublishMode) -> PortView {
     PortView {
-        target: port.container,
-        published: port.host,
+        target: port.container.saturating_add(offset),
+        published: port.host.saturating_add(offset),
         protocol: match port.protocol {
             Protocol::Tcp => "tcp",
             Protocol::Udp => "udp",

@@ -116,10 +116,19 @@ fn every_stack_file_passes_the_swarm_loader_and_says_what_the_model_says() {
                     })
                     .collect();
                 let mode = format!("{:?}", deploy.publish_mode).to_ascii_lowercase();
+                // A range is one entry per port in the long syntax.
                 let expected: Vec<(u64, u64, String)> = service
                     .published_ports()
                     .iter()
-                    .map(|p| (u64::from(p.container), u64::from(p.host), mode.clone()))
+                    .flat_map(|p| {
+                        (0..p.count.max(1)).map(|i| {
+                            (
+                                u64::from(p.container + i),
+                                u64::from(p.host + i),
+                                mode.clone(),
+                            )
+                        })
+                    })
                     .collect();
                 if ports != expected {
                     problems.push(format!(
