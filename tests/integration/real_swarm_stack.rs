@@ -331,7 +331,7 @@ fn swarm_options_taken(generated: &Value, log: &str) -> usize {
     let taken: serde_json::Value =
         serde_json::from_str(line).expect("the logged configuration is JSON");
     let mut compared = 0;
-    for (key, value) in generated.as_mapping().expect("providers.swarm").iter() {
+    for (key, value) in generated.as_mapping().expect("providers.swarm") {
         let key = key.as_str().expect("a key");
         if key == "endpoint" {
             continue;

@@ -9,9 +9,11 @@ use super::Checker;
 use crate::diagnostics::Code;
 use crate::spec::Stack;
 
-/// The config keys the Traefik stack's file gives Traefik's static and dynamic files
-/// (`render/swarm.rs`): `traefik_static`, and `dynamic_` followed by the file's stem.
-pub const TRAEFIK_CONFIG_PREFIXES: [&str; 2] = ["traefik_static", "dynamic_"];
+/// Whether `key` is a config key the Traefik stack's file gives Traefik's own files
+/// (`render/swarm.rs`): `traefik_static`, and `dynamic_` followed by a dynamic file's stem.
+fn traefik_config_key(key: &str) -> bool {
+    key == "traefik_static" || key.starts_with("dynamic_")
+}
 
 impl Checker<'_> {
     pub(super) fn swarm_objects(&mut self, name: &str, stack: &Stack) {
@@ -58,10 +60,7 @@ impl Checker<'_> {
                         .with_help(format!("put the text in a file beside the stack and name it in `file` (`./config/{key}`), or create it once on a manager with `docker config create {real} FILE` and declare it `external: true` with `name: {real}`")),
                 );
             }
-            let taken = TRAEFIK_CONFIG_PREFIXES
-                .iter()
-                .any(|p| key == p.trim_end_matches('_') || key.starts_with(p));
-            if is_proxy && taken {
+            if is_proxy && traefik_config_key(key) {
                 let p = ["stacks", name, "configs", key.as_str()];
                 self.push(
                     self.at(name, &p, Code::SwarmSetting, format!("config `{key}` of the Traefik stack takes a name seisei gives Traefik's own files in `stack.yml` (`traefik_static`, `dynamic_*`)"))
