@@ -71,6 +71,8 @@ pub struct Deploy {
     pub restart_policy: Option<RestartPolicy>,
     pub endpoint_mode: Option<EndpointMode>,
     pub publish_mode: PublishMode,
+    /// Swarm's load balancer behind Traefik (`traefik.swarm.lbswarm`).
+    pub lb_swarm: bool,
 }
 
 impl Deploy {
@@ -386,6 +388,7 @@ fn deploy(settings: &SwarmDeploy, needs_manager: bool) -> Deploy {
         restart_policy: settings.restart_policy.clone(),
         endpoint_mode: settings.endpoint_mode,
         publish_mode: settings.publish_mode.unwrap_or(PublishMode::Ingress),
+        lb_swarm: settings.lb_swarm.unwrap_or(false),
     }
 }
 

@@ -196,6 +196,9 @@ impl<'a> StackFileView<'a> {
                 // always, since a task's addresses come in no promised order.
                 if labels.iter().any(|(k, _)| k == "traefik.enable") {
                     labels.push(("traefik.swarm.network".into(), traefik.network.clone()));
+                    if deploy.is_some_and(|d| d.lb_swarm) {
+                        labels.push(("traefik.swarm.lbswarm".into(), "true".into()));
+                    }
                     labels.sort();
                 }
                 let resources = service

@@ -349,6 +349,13 @@ impl Checker<'_> {
                 );
             }
         }
+        if deploy.lb_swarm && deploy.endpoint_mode == Some(EndpointMode::Dnsrr) {
+            let p = at(&["swarm", "lb_swarm"]);
+            self.push(
+                self.at(stack_name, &seg(&p), Code::SwarmSetting, format!("`lb_swarm` sends Traefik to the virtual IP of service `{name}`, which has none with `endpoint_mode: dnsrr`"))
+                    .with_help("use `endpoint_mode: vip`, or remove `lb_swarm` and let Traefik balance over the tasks"),
+            );
+        }
         let is_proxy = stack_name == self.source.spec.traefik.stack
             && name == self.source.spec.traefik.service;
         let off_managers = deploy.constraints.iter().any(|c| {
