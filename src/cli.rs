@@ -260,6 +260,10 @@ pub struct RoutesArgs {
     /// Order of the rows.
     #[arg(long, default_value = "name", value_parser = ["name", "priority", "host"])]
     pub sort: String,
+    /// The table of one target's Traefik (`platform.target: both` has two): `compose` (the
+    /// Docker provider reads the labels) or `swarm` (the Swarm provider does).
+    #[arg(long, value_parser = ["compose", "swarm"])]
+    pub target: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -281,6 +285,9 @@ pub struct RouteArgs {
     /// `text` for people, `json` for tools (priorities as strings: they are 64-bit).
     #[arg(long, default_value = "text", value_parser = ["text", "json"])]
     pub format: String,
+    /// Ask one target's Traefik (`platform.target: both` has two): `compose` or `swarm`.
+    #[arg(long, value_parser = ["compose", "swarm"])]
+    pub target: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

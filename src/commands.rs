@@ -20,9 +20,7 @@ use crate::cli::{
 };
 use seisei::diagnostics::{self, Code, Diagnostic, Severity};
 use seisei::output::{self, Change};
-use seisei::{
-    Compiled, EXIT_ERROR, EXIT_OK, EXIT_STALE, compile, doc_updates, edit, explain, render, spec,
-};
+use seisei::{Compiled, EXIT_ERROR, EXIT_OK, EXIT_STALE, compile, doc_updates, edit, render, spec};
 
 mod import;
 
@@ -204,13 +202,7 @@ pub fn run(cli: &Cli) -> u8 {
             );
             EXIT_OK
         }),
-        Command::Routes(args) => with_model(term, &args.spec, |compiled| {
-            print!(
-                "{}",
-                explain::routes(&compiled.model, &args.sort, args.format == "json")
-            );
-            EXIT_OK
-        }),
+        Command::Routes(args) => with_model(term, &args.spec, |c| route::routes(c, args)),
         Command::Route(args) => route::route(term, args),
         Command::Import(args) => import::run(term, args),
         Command::Completions { shell } => complete::registration(*shell),

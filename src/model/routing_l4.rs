@@ -26,8 +26,12 @@ pub struct L4Row {
 }
 
 impl L4Row {
-    fn from_router(router: &L4Router) -> L4Row {
-        let provider = router.provider_name();
+    fn from_router(router: &L4Router, labels: &str) -> L4Row {
+        // The labels are read by the Swarm provider when the table is the Swarm target's.
+        let provider = match router.provider {
+            crate::spec::Provider::Docker => labels,
+            crate::spec::Provider::File => router.provider_name(),
+        };
         L4Row {
             name: format!("{}@{provider}", router.name),
             protocol: router.section(),
@@ -63,7 +67,7 @@ pub fn table(model: &Model) -> Vec<L4Row> {
         .l4_routers
         .iter()
         .filter(|r| !r.name.is_empty())
-        .map(L4Row::from_router)
+        .map(|r| L4Row::from_router(r, model.swarm.label_provider()))
         .collect();
     rows.sort_by(|a, b| (a.protocol, &a.name).cmp(&(b.protocol, &b.name)));
     rows

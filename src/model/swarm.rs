@@ -20,18 +20,27 @@ pub const ON_MANAGERS: &str = "node.role == manager";
 #[derive(Debug, Clone)]
 pub struct Swarm {
     pub target: Target,
-    /// `providers.swarm.endpoint`.
+    /// Whose Traefik the routing table is built for: the Swarm target's on a Swarm-only
+    /// platform, the Compose target's otherwise, or the one `seisei routes --target` names
+    /// ([`show_target`]).
+    pub table_for_swarm: bool,
+    /// `providers.swarm.endpoint`: `swarm.endpoint`, else the Docker provider's, else the
+    /// manager's socket.
     pub endpoint: String,
     pub refresh_seconds: Option<u32>,
+    /// The rest of `providers.swarm`: the Docker provider's options (both providers share
+    /// them in Traefik v3: `exposedByDefault`, `network`, `constraints`, `watch`, …), then
+    /// `refreshSeconds`, which only the Swarm provider has.
+    pub provider: Value,
     /// Every service's settings, by stack and service name.
     pub deploys: BTreeMap<(String, String), Deploy>,
 }
 
 impl Swarm {
-    /// The name Traefik gives the provider that reads the labels: `swarm` when the platform
-    /// is generated for Swarm only, `docker` otherwise (the Compose target's table is shown).
+    /// The name Traefik gives the provider that reads the labels: `swarm` when the table is
+    /// the Swarm target's, `docker` when it is the Compose target's.
     pub fn label_provider(&self) -> &'static str {
-        if self.target == Target::Swarm {
+        if self.table_for_swarm {
             "swarm"
         } else {
             "docker"
@@ -62,6 +71,8 @@ pub struct Deploy {
     pub restart_policy: Option<RestartPolicy>,
     pub endpoint_mode: Option<EndpointMode>,
     pub publish_mode: PublishMode,
+    /// Swarm's load balancer behind Traefik (`traefik.swarm.lbswarm`).
+    pub lb_swarm: bool,
 }
 
 impl Deploy {
@@ -252,6 +263,35 @@ pub(super) fn requalify(services: &mut [super::ProxyService]) {
     }
 }
 
+/// The model as the Traefik of one target builds its routing table (`swarm`: the Swarm
+/// target's, where the labels' routers and services are `@swarm`; else the Compose
+/// target's, `@docker`), for `seisei routes --target` and `seisei route --target`. A target
+/// the platform is not generated for is refused: its files do not exist, and the checks of
+/// that target have not run.
+pub fn show_target(model: &mut super::Model, swarm: bool) -> Result<(), String> {
+    let target = model.swarm.target;
+    let (wanted, generated) = if swarm {
+        ("swarm", target.swarm())
+    } else {
+        ("compose", target.compose())
+    };
+    if !generated {
+        let own = if target == Target::Swarm {
+            "swarm"
+        } else {
+            "compose"
+        };
+        return Err(format!(
+            "the platform is generated for `{own}` only (`platform.target: {own}`), so there is no `{wanted}` target to show; set `platform.target: both` to generate both"
+        ));
+    }
+    if swarm && !model.swarm.table_for_swarm {
+        requalify(&mut model.services);
+    }
+    model.swarm.table_for_swarm = swarm;
+    Ok(())
+}
+
 /// Every name in the file provider that points at a label-declared service, which differs
 /// between the two targets (`@docker`, `@swarm`).
 pub fn label_members(services: &[super::ProxyService]) -> Vec<(&str, &str)> {
@@ -280,10 +320,25 @@ pub(super) fn build(source: &Source, resolved: &Resolved<'_>) -> Swarm {
     let spec = &source.spec;
     let platform = spec.swarm.clone().unwrap_or_default();
     let base = platform.defaults.clone().unwrap_or_default();
+    let docker = spec
+        .traefik
+        .providers
+        .as_ref()
+        .and_then(|p| p.docker.as_ref());
     let endpoint = platform
         .endpoint
         .clone()
+        .or_else(|| docker.and_then(|d| d.endpoint.clone()))
         .unwrap_or_else(|| DOCKER_SOCKET.to_owned());
+    // The Docker provider's options as `traefik.yml` writes them (seisei's defaults filled
+    // in), so that both targets' Traefik read the labels alike.
+    let mut provider = match super::edge::edge(&spec.traefik, true).docker {
+        Value::Mapping(map) => map,
+        _ => Mapping::new(),
+    };
+    if let Some(seconds) = platform.refresh_seconds {
+        provider.insert("refreshSeconds".into(), format!("{seconds}s").into());
+    }
     let mut deploys = BTreeMap::new();
     for (stack_name, stack) in &resolved.stacks {
         let stack_base = stack
@@ -305,8 +360,10 @@ pub(super) fn build(source: &Source, resolved: &Resolved<'_>) -> Swarm {
     }
     Swarm {
         target: spec.platform.target,
+        table_for_swarm: spec.platform.target == Target::Swarm,
         endpoint,
         refresh_seconds: platform.refresh_seconds,
+        provider: Value::Mapping(provider),
         deploys,
     }
 }
@@ -331,5 +388,46 @@ fn deploy(settings: &SwarmDeploy, needs_manager: bool) -> Deploy {
         restart_policy: settings.restart_policy.clone(),
         endpoint_mode: settings.endpoint_mode,
         publish_mode: settings.publish_mode.unwrap_or(PublishMode::Ingress),
+        lb_swarm: settings.lb_swarm.unwrap_or(false),
+    }
+}
+
+impl super::compose_objects::ComposeObject {
+    /// How the object reaches a Swarm cluster, in words, for `.env.example` and the
+    /// inventory, and the command that creates it when the operator must run one:
+    /// `docker stack deploy` creates it from its file, or it was created beforehand.
+    pub fn swarm_delivery(&self, stack: &str) -> (String, Option<String>) {
+        use super::compose_objects::{Kind, Origin};
+        let real = self
+            .docker_name
+            .clone()
+            .unwrap_or_else(|| format!("{stack}_{}", self.name));
+        let kind = self.kind.singular();
+        let kept = match self.kind {
+            Kind::Secret => "encrypted on the managers",
+            Kind::Config => "kept on the managers",
+        };
+        match &self.origin {
+            Origin::File(path) => (
+                format!(
+                    "read by docker stack deploy from {path}{} on the machine it runs on, and stored in the cluster as {kind} {real}, {kept}; Swarm cannot change a {kind} in place: to change the value, give it a new name (such as {real}_v2) and deploy again",
+                    if path.starts_with('/') {
+                        ""
+                    } else {
+                        " (beside stack.yml)"
+                    }
+                ),
+                None,
+            ),
+            Origin::External => (
+                "created beforehand on a manager (the stack only refers to it), with".to_owned(),
+                Some(format!("docker {kind} create {real} FILE")),
+            ),
+            // Refused on the Swarm target before anything is written.
+            Origin::Environment(_) | Origin::Content(_) => (
+                "not deliverable to Swarm as declared; create it beforehand, with".to_owned(),
+                Some(format!("docker {kind} create {real} FILE")),
+            ),
+        }
     }
 }

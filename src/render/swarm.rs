@@ -4,7 +4,7 @@
 //! files as Swarm configs, named after their content); output: more artifacts.
 
 use askama::Template;
-use serde_yaml::Value;
+use serde_yaml::{Mapping, Value};
 
 use super::escape::filters;
 use super::{Artifact, Header, artifact};
@@ -130,7 +130,9 @@ struct StackFileView<'a> {
     stack: &'a Stack,
     services: Vec<ServiceView<'a>>,
     networks: Vec<NetworkView<'a>>,
-    configs: &'a [Config],
+    /// Top-level `secrets` and `configs`: the stack's own, then (on the Traefik stack)
+    /// Traefik's files.
+    objects: Vec<(&'static str, Vec<(String, Value)>)>,
 }
 
 struct ServiceView<'a> {
@@ -146,7 +148,15 @@ struct ServiceView<'a> {
     labels: Vec<(String, String)>,
     fields: Vec<(&'a str, &'a Value)>,
     deploy: Value,
-    configs: &'a [Config],
+    /// The Traefik service's `configs`: its own grants, then Traefik's files.
+    configs: Vec<GrantView>,
+}
+
+/// One entry of a service's `configs` list, in the long form: the source, then `target`,
+/// `uid`, `gid`, `mode` as they are set, each already Compose text.
+struct GrantView {
+    source: String,
+    rest: Vec<(String, Value)>,
 }
 
 struct PortView {
@@ -186,6 +196,9 @@ impl<'a> StackFileView<'a> {
                 // always, since a task's addresses come in no promised order.
                 if labels.iter().any(|(k, _)| k == "traefik.enable") {
                     labels.push(("traefik.swarm.network".into(), traefik.network.clone()));
+                    if deploy.is_some_and(|d| d.lb_swarm) {
+                        labels.push(("traefik.swarm.lbswarm".into(), "true".into()));
+                    }
                     labels.sort();
                 }
                 let resources = service
@@ -225,7 +238,7 @@ impl<'a> StackFileView<'a> {
                     ports: service
                         .published_ports()
                         .into_iter()
-                        .map(|p| port_view(p, publish_mode))
+                        .flat_map(|p| port_views(p, publish_mode))
                         .collect(),
                     networks: service
                         .networks
@@ -253,15 +266,21 @@ impl<'a> StackFileView<'a> {
                         .iter()
                         .map(|(k, v)| (k.clone(), for_swarm(v)))
                         .collect(),
+                    // Traefik's `configs` are written with its files (one key, one list).
                     fields: service
                         .fields
                         .iter()
                         .filter(|(k, _)| !NOT_IN_STACK_FILES.contains(&k.as_str()))
+                        .filter(|(k, _)| !(is_proxy && k == "configs"))
                         .chain(service.extra.iter())
                         .map(|(k, v)| (k.as_str(), v))
                         .collect(),
                     deploy,
-                    configs: if is_proxy { configs } else { &[] },
+                    configs: if is_proxy {
+                        proxy_grants(service, configs)
+                    } else {
+                        Vec::new()
+                    },
                 }
             })
             .collect();
@@ -283,20 +302,77 @@ impl<'a> StackFileView<'a> {
                 attachable: !n.internal && (n.name == traefik.network || n.owner.is_some()),
             })
             .collect();
+        let mut objects = Vec::new();
+        for kind in ["secrets", "configs"] {
+            let mut entries: Vec<(String, Value)> = stack
+                .objects_of(kind)
+                .into_iter()
+                .map(|o| (o.name.clone(), o.compose_value.clone()))
+                .collect();
+            if kind == "configs" {
+                entries.extend(configs.iter().map(|c| {
+                    let mut entry = Mapping::new();
+                    entry.insert("name".into(), c.name.clone().into());
+                    entry.insert("file".into(), c.file.replace('$', "$$").into());
+                    (c.key.clone(), Value::Mapping(entry))
+                }));
+            }
+            if !entries.is_empty() {
+                objects.push((kind, entries));
+            }
+        }
         StackFileView {
             header,
             stack,
             services,
             networks,
-            configs,
+            objects,
         }
     }
 }
 
-fn port_view(port: &Port, mode: PublishMode) -> PortView {
+/// The Traefik service's `configs` in the stack file: the grants of its own (from the stack's
+/// `configs`), then Traefik's static and dynamic files at the paths Traefik reads them from.
+fn proxy_grants(service: &Service, configs: &[Config]) -> Vec<GrantView> {
+    let own = service
+        .fields
+        .iter()
+        .find(|(k, _)| k == "configs")
+        .and_then(|(_, v)| v.as_sequence())
+        .into_iter()
+        .flatten()
+        .filter_map(|grant| match grant {
+            Value::String(name) => Some(GrantView {
+                source: name.clone(),
+                rest: Vec::new(),
+            }),
+            Value::Mapping(map) => Some(GrantView {
+                source: map.get("source")?.as_str()?.to_owned(),
+                rest: map
+                    .iter()
+                    .filter(|(k, _)| k.as_str() != Some("source"))
+                    .filter_map(|(k, v)| Some((k.as_str()?.to_owned(), v.clone())))
+                    .collect(),
+            }),
+            _ => None,
+        });
+    own.chain(configs.iter().map(|c| GrantView {
+        source: c.key.clone(),
+        rest: vec![("target".into(), c.target.replace('$', "$$").into())],
+    }))
+    .collect()
+}
+
+/// One entry per port: the long syntax Swarm reads has no ranges, so a range of `count`
+/// ports is written as that many entries.
+fn port_views(port: &Port, mode: PublishMode) -> impl Iterator<Item = PortView> + '_ {
+    (0..port.count.max(1)).map(move |i| port_view(port, i, mode))
+}
+
+fn port_view(port: &Port, offset: u16, mode: PublishMode) -> PortView {
     PortView {
-        target: port.container,
-        published: port.host,
+        target: port.container.saturating_add(offset),
+        published: port.host.saturating_add(offset),
         protocol: match port.protocol {
             Protocol::Tcp => "tcp",
             Protocol::Udp => "udp",

@@ -85,6 +85,12 @@ pub struct SwarmDeploy {
     /// address: a global service, or one task per node).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub publish_mode: Option<PublishMode>,
+    /// Traefik sends a routed service's requests to its virtual IP and Swarm spreads them over
+    /// the tasks (the Swarm provider's label `traefik.swarm.lbswarm`), instead of Traefik
+    /// balancing over the tasks' own addresses. Traefik then sees one server: its sticky
+    /// sessions and health checks no longer tell the tasks apart. Needs `endpoint_mode: vip`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lb_swarm: Option<bool>,
 }
 
 /// `replicated` or `global`.
@@ -248,6 +254,7 @@ impl SwarmDeploy {
                 .or_else(|| base.restart_policy.clone()),
             endpoint_mode: self.endpoint_mode.or(base.endpoint_mode),
             publish_mode: self.publish_mode.or(base.publish_mode),
+            lb_swarm: self.lb_swarm.or(base.lb_swarm),
         }
     }
 }

@@ -45,6 +45,8 @@ mod schemas;
 mod selfhosted;
 mod staged;
 mod support;
+mod swarm_provider;
+mod swarm_routes;
 mod swarm_target;
 mod workflow;
 

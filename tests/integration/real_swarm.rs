@@ -25,7 +25,9 @@ const SWARM_REFUSES: &[(&str, &str)] = &[
         "Swarm takes `depends_on` only as a list of names: it has no start conditions",
     ),
     (
-        "Additional property gateway is not allowed",
+        // `gateway` or `ip_range`, whichever the loader meets first: it names one, in no
+        // fixed order.
+        "ipam.config.0 Additional property",
         "Swarm's file format takes only `subnet` in `ipam.config`: an overlay network's gateway and range are Docker's to pick",
     ),
     (

@@ -3,8 +3,9 @@
 //! without a word on stderr, and its canonical form must say what the model says (mode,
 //! replicas, placement, published ports and their mode, aliases, labels, variables, configs).
 //! The real Traefik must start on `traefik.swarm.yml` as generated (the Swarm provider on,
-//! its endpoint pointed at a socket that does not exist, since no daemon runs here) and load
-//! the file provider's routers beside it; the same file with an unknown key under
+//! its endpoint pointed at a socket that does not exist, since no daemon runs here), take
+//! every option of `providers.swarm` as written (the configuration it logs for the provider),
+//! and load the file provider's routers beside it; the same file with an unknown key under
 //! `providers.swarm` must make it exit, so acceptance is not for nothing.
 
 use std::io::{Read, Write};
@@ -19,6 +20,7 @@ use crate::support::{
     SETUP, case_name, describe, golden_dir, golden_file, interpolated_names, sentinel, tool,
 };
 use crate::{all_specs, compile};
+use seisei::model::compose_objects::{Kind, Origin};
 
 #[test]
 #[cfg_attr(
@@ -29,6 +31,7 @@ fn every_stack_file_passes_the_swarm_loader_and_says_what_the_model_says() {
     let docker = tool("SEISEI_DOCKER");
     let mut problems = Vec::new();
     let mut files = 0;
+    let mut objects = 0;
     for spec in all_specs() {
         let compiled = compile(&spec);
         for stack in &compiled.model.stacks {
@@ -113,10 +116,19 @@ fn every_stack_file_passes_the_swarm_loader_and_says_what_the_model_says() {
                     })
                     .collect();
                 let mode = format!("{:?}", deploy.publish_mode).to_ascii_lowercase();
+                // A range is one entry per port in the long syntax.
                 let expected: Vec<(u64, u64, String)> = service
                     .published_ports()
                     .iter()
-                    .map(|p| (u64::from(p.container), u64::from(p.host), mode.clone()))
+                    .flat_map(|p| {
+                        (0..p.count.max(1)).map(|i| {
+                            (
+                                u64::from(p.container + i),
+                                u64::from(p.host + i),
+                                mode.clone(),
+                            )
+                        })
+                    })
                     .collect();
                 if ports != expected {
                     problems.push(format!(
@@ -161,21 +173,85 @@ fn every_stack_file_passes_the_swarm_loader_and_says_what_the_model_says() {
                 }
             }
             for (key, config) in canonical["configs"].as_mapping().into_iter().flatten() {
+                // The stack's own configs name the operator's files; the others are Traefik's.
+                let own = stack
+                    .objects
+                    .iter()
+                    .any(|o| o.kind == Kind::Config && key.as_str() == Some(&o.name));
                 let file = config["file"].as_str().unwrap_or_default();
-                if !Path::new(file).is_file() {
+                if !own && !Path::new(file).is_file() {
                     problems.push(format!(
                         "{place}: config {key:?} names `{file}`, which is not a generated file"
                     ));
                 }
             }
+            objects_problems(stack, &canonical, &place, &mut problems);
+            objects += stack.objects.len();
         }
     }
-    eprintln!("{files} stack files accepted by `docker stack config`");
+    eprintln!(
+        "{files} stack files accepted by `docker stack config`, with {objects} secrets and configs"
+    );
+    assert!(
+        objects >= 4,
+        "the swarm fixture has secrets and configs; found {objects}"
+    );
     assert!(
         files >= 9,
         "the swarm fixture has nine stacks; found {files} stack files"
     );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The stack's secrets and configs as the Swarm loader read them: each declared one from its
+/// file (made absolute) or external under its real name, and each grant of the model at its
+/// target, where Swarm's default target is the same as Compose's.
+fn objects_problems(
+    stack: &seisei::model::Stack,
+    canonical: &Value,
+    place: &str,
+    problems: &mut Vec<String>,
+) {
+    for object in &stack.objects {
+        let key = object.kind.key();
+        let seen = &canonical[key][object.name.as_str()];
+        let at = format!("{place}: {} `{}`", object.kind.singular(), object.name);
+        match &object.origin {
+            Origin::File(path) => {
+                let file = seen["file"].as_str().unwrap_or_default();
+                let relative = path.trim_start_matches("./");
+                if !(file.starts_with('/') && file.ends_with(relative)) {
+                    problems.push(format!("{at}: file `{file}`, the spec says `{path}`"));
+                }
+            }
+            Origin::External => {
+                let name = object.docker_name.as_deref().unwrap_or(&object.name);
+                if seen["external"].as_bool() != Some(true) || seen["name"].as_str() != Some(name) {
+                    problems.push(format!("{at}: {seen:?}, the spec says external `{name}`"));
+                }
+            }
+            Origin::Environment(_) | Origin::Content(_) => {
+                problems.push(format!("{at}: a form Swarm has not, yet it was written"));
+            }
+        }
+        for grant in &object.granted_to {
+            let (service, target) = grant.split_once(':').expect("`service:/target`");
+            let found = canonical["services"][service][key]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+                .any(|g| {
+                    g["source"].as_str() == Some(&object.name)
+                        && g["target"]
+                            .as_str()
+                            .map_or_else(|| object.kind.default_target(&object.name), str::to_owned)
+                            == target
+                });
+            if !found {
+                problems.push(format!("{at}: not granted to `{service}` at `{target}`"));
+            }
+        }
+    }
 }
 
 #[test]
@@ -219,6 +295,13 @@ fn the_real_traefik_starts_the_swarm_provider_from_the_generated_static_file() {
             log.contains("Starting provider *docker.SwarmProvider"),
             "the Swarm provider did not start:\n{log}"
         );
+        let generated: Value = serde_yaml::from_slice(&file.bytes).expect("YAML");
+        let options = swarm_options_taken(&generated["providers"]["swarm"], &log);
+        assert!(
+            options >= 3,
+            "{}: the Swarm provider's options were not all checked",
+            case_name(&spec)
+        );
 
         config["providers"]["swarm"]["notATraefikOption"] = Value::Bool(true);
         let (alive, log) = start(&binary, scratch.path(), &config, None);
@@ -232,6 +315,40 @@ fn the_real_traefik_starts_the_swarm_provider_from_the_generated_static_file() {
         "no platform generates {}",
         seisei::render::swarm::STATIC_FILE
     );
+}
+
+/// Every option of the generated `providers.swarm` but the endpoint (pointed elsewhere here)
+/// as the Swarm provider logged it at start, with Go's empty values left out of the log: a
+/// `false` or an absent key there. How many were compared.
+fn swarm_options_taken(generated: &Value, log: &str) -> usize {
+    let marker = "*docker.SwarmProvider provider configuration config=";
+    let line = log
+        .lines()
+        .find_map(|l| l.split_once(marker).map(|(_, json)| json))
+        .unwrap_or_else(|| {
+            panic!("Traefik did not log the Swarm provider's configuration:\n{log}")
+        });
+    let taken: serde_json::Value =
+        serde_json::from_str(line).expect("the logged configuration is JSON");
+    let mut compared = 0;
+    for (key, value) in generated.as_mapping().expect("providers.swarm") {
+        let key = key.as_str().expect("a key");
+        if key == "endpoint" {
+            continue;
+        }
+        let seen = &taken[key];
+        let same = match value {
+            Value::Bool(b) => seen.as_bool().unwrap_or(false) == *b,
+            Value::String(text) => seen.as_str() == Some(text.as_str()),
+            other => panic!("providers.swarm.{key}: unexpected {other:?}"),
+        };
+        assert!(
+            same,
+            "providers.swarm.{key}: generated {value:?}, Traefik took {seen}"
+        );
+        compared += 1;
+    }
+    compared
 }
 
 /// Points the static file at loopback: free ports for the entry points and the API, the file
@@ -249,7 +366,8 @@ fn loopback(config: &mut Value, scratch: &Path, dynamic: &Path) -> u16 {
     config["entryPoints"]["traefik"] =
         serde_yaml::from_str(&format!("{{address: '127.0.0.1:{api_port}'}}")).unwrap();
     config["api"] = serde_yaml::from_str("{insecure: true}").unwrap();
-    config["log"] = serde_yaml::from_str("{level: INFO, noColor: true}").unwrap();
+    // At DEBUG, Traefik logs each provider's configuration as it took it.
+    config["log"] = serde_yaml::from_str("{level: DEBUG, noColor: true}").unwrap();
     config["providers"]["file"]["directory"] = dynamic.display().to_string().into();
     config["providers"]["swarm"]["endpoint"] =
         format!("unix://{}/no-docker.sock", scratch.display()).into();

@@ -168,6 +168,7 @@ fn stack_files_carry_the_compose_labels_for_the_swarm_provider() {
         String::from_utf8(artifact.bytes.clone()).unwrap()
     };
     let mut routed = 0;
+    let mut lb_swarms = 0;
     for stack in &compiled.model.stacks {
         let compose = traefik_labels(&text(stack.compose_path()), &stack.name, false);
         let swarm = traefik_labels(&text(stack.stack_file_path()), &stack.name, true);
@@ -187,6 +188,19 @@ fn stack_files_carry_the_compose_labels_for_the_swarm_provider() {
                 Some("edge"),
                 "{service}: the Swarm provider's network label"
             );
+            // Swarm's own load balancer, where the service asks for it: a Swarm-only label.
+            let lb_swarm = compiled
+                .model
+                .swarm
+                .deploys
+                .iter()
+                .any(|((st, sv), d)| format!("{st}/{sv}") == service && d.lb_swarm);
+            assert_eq!(
+                swarm_labels.remove("traefik.swarm.lbswarm").as_deref(),
+                lb_swarm.then_some("true"),
+                "{service}: traefik.swarm.lbswarm"
+            );
+            lb_swarms += usize::from(lb_swarm);
             compose_labels.remove("traefik.docker.network");
             assert!(
                 compose_labels
@@ -198,6 +212,10 @@ fn stack_files_carry_the_compose_labels_for_the_swarm_provider() {
         }
     }
     assert!(routed >= 4, "{routed} routed services");
+    assert!(
+        lb_swarms >= 1,
+        "the fixture asks for Swarm's load balancer somewhere"
+    );
 }
 
 /// The README's section "Moving to Docker Swarm": every YAML example in it is a valid

@@ -18,6 +18,7 @@ mod services;
 mod stack;
 mod storage;
 mod swarm;
+mod swarm_objects;
 mod tls;
 mod tls_files;
 mod traefik;

@@ -2,7 +2,8 @@
 //! `docker stack deploy` ignores or refuses (`container_name`, `build`, `restart`, start
 //! conditions, profiles, host-only options, addresses on published ports, relative bind
 //! mounts), each with the Swarm way to say it; `deploy` settings that contradict each other;
-//! node-local volumes on services Swarm may move. Runs on the effective services.
+//! node-local volumes on services Swarm may move; secrets and configs in `swarm_objects.rs`.
+//! Runs on the effective services.
 
 use super::{Checker, seg};
 use crate::diagnostics::Code;
@@ -146,20 +147,7 @@ impl Checker<'_> {
             if let Some(deploy) = &stack.swarm {
                 self.swarm_settings(name, &["stacks", name.as_str(), "swarm"], deploy);
             }
-            // Stack files do not carry the stack's Compose secrets and configs yet: refused,
-            // rather than deployed without them.
-            for (kind, names) in [
-                ("secrets", stack.secrets.keys().collect::<Vec<_>>()),
-                ("configs", stack.configs.keys().collect::<Vec<_>>()),
-            ] {
-                if !names.is_empty() {
-                    let p = ["stacks", name.as_str(), kind];
-                    self.push(
-                        self.at(name, &p, Code::SwarmUnsupported, format!("stack `{name}` declares Compose {kind}, which seisei does not write to Swarm stack files yet; `docker stack deploy` would start its services without them"))
-                            .with_help("deliver the value as a variable exported at deploy time (Swarm reads no `.env`), or generate this platform for `target: compose`"),
-                    );
-                }
-            }
+            self.swarm_objects(name, stack);
         }
     }
 
@@ -360,6 +348,13 @@ impl Checker<'_> {
                         .with_help("publish with `publish_mode: host`, or use `endpoint_mode: vip`"),
                 );
             }
+        }
+        if deploy.lb_swarm && deploy.endpoint_mode == Some(EndpointMode::Dnsrr) {
+            let p = at(&["swarm", "lb_swarm"]);
+            self.push(
+                self.at(stack_name, &seg(&p), Code::SwarmSetting, format!("`lb_swarm` sends Traefik to the virtual IP of service `{name}`, which has none with `endpoint_mode: dnsrr`"))
+                    .with_help("use `endpoint_mode: vip`, or remove `lb_swarm` and let Traefik balance over the tasks"),
+            );
         }
         let is_proxy = stack_name == self.source.spec.traefik.stack
             && name == self.source.spec.traefik.service;
