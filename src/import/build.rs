@@ -650,11 +650,20 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             }
             let target = stack.project.services.iter().find_map(|(_, svc)| {
                 svc.get("volumes")?.as_sequence()?.iter().find_map(|v| {
-                    let s = v.as_str()?;
-                    let (src, rest) = s.split_once(':')?;
-                    let src = src.strip_prefix("./").unwrap_or(src);
+                    // Short syntax `./src:/target:ro`, or the long syntax's source and target.
+                    let (src, target) = if let Value::Mapping(m) = v {
+                        (
+                            m.get("source")?.as_str()?.to_owned(),
+                            m.get("target")?.as_str()?.to_owned(),
+                        )
+                    } else {
+                        let (src, rest) = v.as_str()?.split_once(':')?;
+                        let target = rest.split(':').next().unwrap_or_default();
+                        (src.to_owned(), target.to_owned())
+                    };
+                    let src = src.strip_prefix("./").unwrap_or(&src);
                     (other == src || other.starts_with(&format!("{}/", src.trim_end_matches('/'))))
-                        .then(|| rest.split(':').next().unwrap_or_default().to_owned())
+                        .then_some(target)
                 })
             });
             config_files.push(spec::ConfigFile {

@@ -119,10 +119,12 @@ fn resolve<'a>(root: &'a Json, schema: &'a Json) -> &'a Json {
 /// key (`additionalProperties`) keeps its spelling.
 fn property(root: &Json, schema: &Json, segment: &str) -> Option<(String, Json)> {
     let schema = resolve(root, schema);
-    if let Some(props) = schema.get("properties").and_then(Json::as_object) {
-        if let Some((name, child)) = props.iter().find(|(k, _)| k.eq_ignore_ascii_case(segment)) {
-            return Some((name.clone(), child.clone()));
-        }
+    if let Some((name, child)) = schema
+        .get("properties")
+        .and_then(Json::as_object)
+        .and_then(|props| props.iter().find(|(k, _)| k.eq_ignore_ascii_case(segment)))
+    {
+        return Some((name.clone(), child.clone()));
     }
     for key in ["oneOf", "anyOf", "allOf"] {
         for branch in schema
@@ -176,15 +178,11 @@ fn typed(root: &Json, schema: &Json, value: &str) -> Json {
     {
         return Json::Bool(value.eq_ignore_ascii_case("true"));
     }
-    if has("integer") {
-        if let Ok(n) = value.parse::<i64>() {
-            return Json::from(n);
-        }
+    if let (true, Ok(n)) = (has("integer"), value.parse::<i64>()) {
+        return Json::from(n);
     }
-    if has("number") {
-        if let Ok(n) = value.parse::<f64>() {
-            return Json::from(n);
-        }
+    if let (true, Ok(n)) = (has("number"), value.parse::<f64>()) {
+        return Json::from(n);
     }
     if has("array") && !has("string") {
         let items = resolve(root, schema)

@@ -27,6 +27,7 @@ pub mod objects;
 pub mod report;
 pub mod routes;
 pub mod service;
+pub mod service_values;
 pub mod source;
 pub mod static_config;
 pub mod traefik_spec;

@@ -59,7 +59,7 @@ pub fn normalise(root: &Value) -> Json {
             // An external volume's Docker name is its key unless it says otherwise.
             let external = v.get("external").and_then(Value::as_bool) == Some(true);
             let own_name = k == "name" && external && val.as_str() == name.as_str();
-            if !(k == "driver" && val.as_str() == Some("local")) && !own_name {
+            if !(own_name || k == "driver" && val.as_str() == Some("local")) {
                 entry.insert(k.to_owned(), yaml_json(val));
             }
         }
