@@ -161,6 +161,10 @@ pub struct ImportArgs {
     /// Only compare DIR with what the spec at `--out` generates; write nothing.
     #[arg(long)]
     pub verify: bool,
+    /// What to make of `docker-compose.override.yml`: `merge` it into the main file, as
+    /// Compose does by default, or keep it as the stack's variant `override`.
+    #[arg(long, value_name = "HOW", default_value = "merge", value_parser = ["merge", "variant"])]
+    pub overrides: String,
 }
 
 #[derive(Debug, Clone, clap::Args)]

@@ -18,6 +18,7 @@ pub(super) fn run(term: Terminal, args: &ImportArgs) -> u8 {
         dir: args.dir.clone(),
         out: args.out.clone(),
         split: args.split,
+        overrides_as_variants: args.overrides == "variant",
     };
     let json = args.report == "json";
     if args.verify {
@@ -172,15 +173,14 @@ fn verify_only(term: Terminal, options: &Options, json: bool) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let source = match import::discover::find(&options.dir)
-        .and_then(|found| import::build::read(&options.dir, &found))
-    {
-        Ok(s) => s,
-        Err(problems) => {
-            term.diagnostics(None, None, &problems);
-            return EXIT_ERROR;
-        }
-    };
+    let source =
+        match import::find(options).and_then(|found| import::build::read(&options.dir, &found)) {
+            Ok(s) => s,
+            Err(problems) => {
+                term.diagnostics(None, None, &problems);
+                return EXIT_ERROR;
+            }
+        };
     let verified = verify::compare(&source, &compiled.source.spec, &compiled.artifacts);
     let mut stdout = std::io::stdout().lock();
     if json {

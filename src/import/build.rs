@@ -19,7 +19,6 @@ use super::traefik_spec::{apex, traefik_spec, version_of};
 use super::variables::{continue_insert, references, secret_name, strings_in, variable};
 use super::{Options, lines, relative, service};
 use crate::diagnostics::{Code, Diagnostic, Span};
-use crate::fsread;
 use crate::spec::{self, Spec};
 
 /// The spec with its ledger.
@@ -71,13 +70,18 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             }
         }
     }
+    // Middlewares of container labels, served from seisei's dynamic file from now on.
+    let label_middlewares =
+        super::label_middlewares::collect(source, &mut middlewares, &mut report);
     let qualify = |name: &str, file_router: bool| -> String {
         let (base, provider) = match name.split_once('@') {
             Some((b, p)) => (b, Some(p)),
             None => (name, None),
         };
         let provider = provider.unwrap_or(if file_router { "file" } else { "docker" });
-        if provider == "file" && middlewares.contains_key(base) {
+        if (provider == "file" && middlewares.contains_key(base))
+            || (provider == "docker" && label_middlewares.iter().any(|m| m == base))
+        {
             base.to_owned()
         } else {
             format!("{base}@{provider}")
@@ -213,12 +217,11 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         let header = lines::header(text);
         // The first header line is the purpose; the whole header goes above the stack as
         // comments (emit), because the generated file keeps only the purpose.
-        out.purpose = Some(
-            header
-                .first()
-                .cloned()
-                .unwrap_or_else(|| format!("Imported from {file}")),
-        );
+        out.purpose = Some(if header.is_empty() {
+            format!("Imported from {file}")
+        } else {
+            first_sentence(&header)
+        });
         for path in &stack.project.overrides {
             report.push(
                 &relative(dir, path),
@@ -226,23 +229,6 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 "(override file)",
                 Outcome::FirstClass,
             );
-        }
-        for path in &stack.found.variants {
-            let rel = relative(dir, path);
-            let vtext = fsread::read_text(path, super::MAX_FILE_BYTES).unwrap_or_default();
-            let (_, root) = compose::read_yaml(path).unwrap_or_default();
-            let services = root
-                .get("services")
-                .and_then(Value::as_mapping)
-                .cloned()
-                .unwrap_or_default();
-            for (name, svc) in &services {
-                let name = name.as_str().unwrap_or_default();
-                for key in svc.as_mapping().into_iter().flat_map(Mapping::keys) {
-                    let key = key.as_str().unwrap_or_default();
-                    report.push(&rel, lines::find(&vtext, &["services", name, key]), format!("services.{name}.{key}"), Outcome::NotImported(format!("a variant used with `docker compose -f {} -f {}`; the spec has no compose variants yet, keep the file beside the generated one", stack.found.compose.file_name().unwrap_or_default().to_string_lossy(), path.file_name().unwrap_or_default().to_string_lossy())));
-                }
-            }
         }
         for path in &stack.found.ignored {
             report.push(
@@ -268,7 +254,12 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         {
             report.push(&file, 1, "(file name)", Outcome::NotImported("seisei writes `docker-compose.yml`: rename the file in the repository when you adopt the generated one".into()));
         }
-        for (key, _) in &stack.project.other {
+        let place = super::objects::Place { file: &file, text };
+        for (key, value) in &stack.project.other {
+            if key == "secrets" || key == "configs" {
+                super::objects::secrets_or_configs(&place, key, value, &mut out, &mut report);
+                continue;
+            }
             report.push(
                 &file,
                 lines::find(text, &[key]),
@@ -424,6 +415,37 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                     Outcome::FirstClass,
                 );
             }
+            // TCP and UDP routers from labels, by their names.
+            let (tcp, udp, l4_ports) = super::labels_l4::routes(&labels.l4);
+            for router in &labels.l4.routers {
+                let kind = if router.udp { "udp" } else { "tcp" };
+                let field = format!(
+                    "services.{name}.labels.traefik.{kind}.routers.{}",
+                    router.name
+                );
+                report.push(&file, line_of(&router.key), field, Outcome::FirstClass);
+                for other in &router.other {
+                    report.push(
+                        &file,
+                        line_of(other),
+                        format!("services.{name}.labels.{other}"),
+                        Outcome::NotImported(format!(
+                            "this {kind} router label is not in the spec"
+                        )),
+                    );
+                }
+            }
+            for other in labels.l4.services.iter().flat_map(|s| &s.other) {
+                report.push(
+                    &file,
+                    line_of(other),
+                    format!("services.{name}.labels.{other}"),
+                    Outcome::NotImported("this TCP or UDP service label is not in the spec".into()),
+                );
+            }
+            routes_total += tcp.len() + udp.len();
+            svc.tcp_routes = tcp;
+            svc.udp_routes = udp;
             for lb in &labels.services {
                 for other in &lb.other {
                     report.push(
@@ -444,16 +466,23 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             // a routed port the file does not expose is added (verify documents it).
             let mut wanted: Vec<u16> = routes.iter().filter_map(|r| r.port).collect();
             wanted.extend(svc.traefik_services.values().filter_map(|lb| lb.port));
-            for port in wanted {
+            let wanted = wanted
+                .into_iter()
+                .map(|p| (p, spec::Protocol::Tcp))
+                .chain(l4_ports);
+            for (port, protocol) in wanted {
                 let ports = svc.ports.get_or_insert_with(Vec::new);
-                if !ports.iter().any(|p| p.container == port) {
+                if !ports
+                    .iter()
+                    .any(|p| p.container == port && p.protocol == protocol)
+                {
                     ports.push(spec::Port {
                         container: port,
                         container_end: None,
                         publish: false,
                         host: None,
                         host_ip: None,
-                        protocol: spec::Protocol::Tcp,
+                        protocol,
                         note: None,
                     });
                 }
@@ -463,42 +492,31 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             }
             out.services.insert(name.clone(), svc);
         }
+        // Override files used with `-f`: the stack's variants, which seisei writes back.
+        for path in &stack.found.variants {
+            if let Some(v) = super::variants::read(dir, &stack.found.compose, path, &mut report) {
+                for s in &v.strings {
+                    references_seen.extend(references(s));
+                }
+                report.replaced.push(relative(dir, path));
+                out.variants.insert(v.name, v.variant);
+            }
+        }
         // Networks and volumes of the project.
         for (key, value) in &stack.project.networks {
             let key = key.as_str().unwrap_or_default().to_owned();
             let line = lines::find(text, &["networks", &key]);
-            let map = value.as_mapping().cloned().unwrap_or_default();
-            let mut network = spec::Network {
-                purpose: format!("Imported from {file}"),
-                external: false,
-                internal: false,
-                owner: None,
-                subnets: Vec::new(),
-            };
-            for (k, v) in &map {
-                let k = k.as_str().unwrap_or_default();
-                match k {
-                    "external" => network.external = v.as_bool().unwrap_or(true),
-                    "internal" => network.internal = v.as_bool().unwrap_or(false),
-                    "driver" if v.as_str() == Some("bridge") => {}
-                    "name" if v.as_str() == Some(key.as_str()) && network.external => {}
-                    _ => report.push(
-                        &file,
-                        lines::find(text, &["networks", &key, k]),
-                        format!("networks.{key}.{k}"),
-                        Outcome::NotImported("this network option is not in the spec".into()),
-                    ),
-                }
-            }
+            let network = super::objects::network(&place, &stack.name, &key, value, &mut report);
             report.push(&file, line, format!("networks.{key}"), Outcome::FirstClass);
             match networks.get(&key) {
-                Some(existing)
-                    if existing.external != network.external
-                        || existing.internal != network.internal =>
-                {
-                    diagnostics.push(Diagnostic::new(Code::SplitNetwork, &stack.project.path, Some(Span::point(line, 1)), format!("network `{key}` is declared differently here than in another stack; the spec keeps the first")).with_help("declare a shared network the same way in every stack, or rename one"));
-                }
-                Some(_) => {}
+                Some(existing) => match super::objects::join(existing, network) {
+                    Some(joined) => {
+                        networks.insert(key, joined);
+                    }
+                    None => {
+                        diagnostics.push(Diagnostic::new(Code::SplitNetwork, &stack.project.path, Some(Span::point(line, 1)), format!("network `{key}` is declared differently here than in another stack; the spec keeps the first")).with_help("declare a shared network the same way in every stack, or rename one"));
+                    }
+                },
                 None => {
                     networks.insert(key, network);
                 }
@@ -632,11 +650,20 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             }
             let target = stack.project.services.iter().find_map(|(_, svc)| {
                 svc.get("volumes")?.as_sequence()?.iter().find_map(|v| {
-                    let s = v.as_str()?;
-                    let (src, rest) = s.split_once(':')?;
-                    let src = src.strip_prefix("./").unwrap_or(src);
+                    // Short syntax `./src:/target:ro`, or the long syntax's source and target.
+                    let (src, target) = if let Value::Mapping(m) = v {
+                        (
+                            m.get("source")?.as_str()?.to_owned(),
+                            m.get("target")?.as_str()?.to_owned(),
+                        )
+                    } else {
+                        let (src, rest) = v.as_str()?.split_once(':')?;
+                        let target = rest.split(':').next().unwrap_or_default();
+                        (src.to_owned(), target.to_owned())
+                    };
+                    let src = src.strip_prefix("./").unwrap_or(&src);
                     (other == src || other.starts_with(&format!("{}/", src.trim_end_matches('/'))))
-                        .then(|| rest.split(':').next().unwrap_or_default().to_owned())
+                        .then_some(target)
                 })
             });
             config_files.push(spec::ConfigFile {
@@ -669,6 +696,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         stacks.insert(stack.name.clone(), out);
     }
     report.routes = routes_total;
+    let shared_volumes = super::objects::share_volumes(&mut stacks);
     for stack in stacks.values() {
         let routes = stack
             .services
@@ -677,6 +705,8 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             .chain(stack.backends.values().flat_map(|b| &b.routes));
         external
             .extend(routes.flat_map(|r| r.middlewares.iter().filter(|m| m.contains('@')).cloned()));
+        let tcp = stack.services.values().flat_map(|s| &s.tcp_routes);
+        external.extend(tcp.flat_map(|r| r.middlewares.iter().cloned()));
     }
     let docker_routes = stacks
         .values()
@@ -713,7 +743,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             target: spec::Target::default(),
         },
         swarm: None,
-        volumes: BTreeMap::new(),
+        volumes: shared_volumes,
         traefik,
         networks,
         stacks,
@@ -726,4 +756,21 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         report,
         diagnostics,
     }
+}
+
+/// The purpose a header gives: its first line, continued over the next lines while the
+/// sentence it starts has not ended (a purpose wrapped over two comment lines).
+fn first_sentence(header: &[String]) -> String {
+    let mut out = String::new();
+    // A header that never ends a sentence gives its first three lines.
+    for line in header.iter().take(3) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(line);
+        if line.ends_with(['.', ':', '!', '?']) {
+            break;
+        }
+    }
+    out
 }

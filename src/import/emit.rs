@@ -119,7 +119,8 @@ fn prune(value: &mut Value) {
         let empty = match item {
             Value::Null => true,
             Value::Sequence(s) => s.is_empty(),
-            Value::Mapping(m) => m.is_empty(),
+            // `tmpfs: {}` is a tmpfs mount without options, not a default.
+            Value::Mapping(m) => m.is_empty() && name != "tmpfs",
             Value::Bool(false) => FALSE_BY_DEFAULT.contains(&name.as_str()),
             Value::String(s) => name == "protocol" && s == "tcp",
             _ => false,

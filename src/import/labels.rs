@@ -49,6 +49,10 @@ pub struct TraefikLabels {
     pub other: Vec<String>,
     /// Whether any `traefik.` label is present.
     pub any: bool,
+    /// TCP and UDP routers and services.
+    pub l4: super::labels_l4::L4Labels,
+    /// HTTP middleware options: (middleware, path below its name, value).
+    pub middlewares: Vec<(String, String, String)>,
 }
 
 /// Reads the `traefik.` labels of `labels` (a map, as [`super::compose::as_map`] gives).
@@ -85,6 +89,12 @@ pub fn parse(labels: &Mapping) -> TraefikLabels {
                     key.clone_into(&mut service.key);
                 }
             }
+            _ if lower.starts_with("traefik.http.middlewares.") && parts.len() == 5 => {
+                out.middlewares
+                    .push((parts[3].to_owned(), parts[4].to_owned(), value.to_owned()));
+            }
+            _ if (lower.starts_with("traefik.tcp.") || lower.starts_with("traefik.udp."))
+                && super::labels_l4::label(&mut out.l4, key, value) => {}
             _ => out.other.push(key.to_owned()),
         }
     }

@@ -18,15 +18,21 @@ pub mod discover;
 pub mod dynamic;
 pub mod emit;
 pub mod envfile;
+pub mod label_middlewares;
 pub mod labels;
+pub mod labels_l4;
 pub mod lines;
+pub mod normalise;
+pub mod objects;
 pub mod report;
 pub mod routes;
 pub mod service;
+pub mod service_values;
 pub mod source;
 pub mod static_config;
 pub mod traefik_spec;
 pub mod variables;
+pub mod variants;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
@@ -47,6 +53,8 @@ pub struct Options {
     pub out: PathBuf,
     /// Write one `stacks/NAME.yaml` per stack beside the spec, included from it.
     pub split: bool,
+    /// Keep `docker-compose.override.yml` as the variant `override` instead of merging it.
+    pub overrides_as_variants: bool,
 }
 
 /// The result of an import: the spec's text (and the stack files with `--split`), the ledger,
@@ -68,7 +76,7 @@ pub struct Imported {
 /// Imports `options.dir`. Fails only when nothing can be imported (no compose file, an
 /// unreadable or invalid YAML file): every other problem is a diagnostic or a report entry.
 pub fn run(options: &Options) -> Result<Imported, Vec<Diagnostic>> {
-    let found = discover::find(&options.dir)?;
+    let found = find(options)?;
     let source = build::read(&options.dir, &found)?;
     let built = build::spec(options, &source);
     let mut diagnostics = defects::find(&source, &built.spec);
@@ -82,6 +90,19 @@ pub fn run(options: &Options) -> Result<Imported, Vec<Diagnostic>> {
         diagnostics,
         source,
     })
+}
+
+/// The stacks below `options.dir`, with the override files Compose merges by default moved
+/// to the variants when the options keep them apart.
+pub fn find(options: &Options) -> Result<Vec<discover::Found>, Vec<Diagnostic>> {
+    let mut found = discover::find(&options.dir)?;
+    if options.overrides_as_variants {
+        for stack in &mut found {
+            let overrides = std::mem::take(&mut stack.overrides);
+            stack.variants.extend(overrides);
+        }
+    }
+    Ok(found)
 }
 
 /// `path` relative to `base`, with `/` separators, for report entries and spec paths.

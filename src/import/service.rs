@@ -10,6 +10,7 @@ use super::compose::{as_map, scalar_text};
 use super::labels::{self, TraefikLabels};
 use super::lines;
 use super::report::{Outcome, Report};
+use super::service_values::{grant, mount_options, port_range};
 use crate::model::{is_generated_service_key, is_service_key};
 use crate::spec;
 
@@ -163,11 +164,37 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
                     Value::Mapping(m) => {
                         let mut names: Vec<Value> = m.keys().cloned().collect();
                         names.sort_by_key(|v| scalar_text(v).unwrap_or_default());
+                        let mut settings = Mapping::new();
                         for (n, v) in m {
-                            if !v.is_null() && v.as_mapping().is_none_or(|m| !m.is_empty()) {
-                                let n = n.as_str().unwrap_or_default();
-                                report.push(cx.file, at(&[key, n]), format!("{}.{n}", field(key)), Outcome::NotImported("per-network options (aliases, addresses) are not in the spec".into()));
+                            let n = n.as_str().unwrap_or_default();
+                            let mut attachment = Mapping::new();
+                            for (k, option) in v.as_mapping().into_iter().flatten() {
+                                let k = k.as_str().unwrap_or_default();
+                                let line = at(&[key, n, k]);
+                                let path = format!("{}.{n}.{k}", field(key));
+                                match (k, option) {
+                                    ("aliases", Value::Sequence(items)) => {
+                                        let items: Vec<Value> = items
+                                            .iter()
+                                            .filter_map(scalar_text)
+                                            .map(Value::String)
+                                            .collect();
+                                        attachment.insert(k.into(), Value::Sequence(items));
+                                        report.push(cx.file, line, path, Outcome::FirstClass);
+                                    }
+                                    ("ipv4_address" | "ipv6_address", v) if v.is_string() => {
+                                        attachment.insert(k.into(), v.clone());
+                                        report.push(cx.file, line, path, Outcome::FirstClass);
+                                    }
+                                    _ => report.push(cx.file, line, path, Outcome::NotImported("of a service's network options the spec holds `aliases`, `ipv4_address` and `ipv6_address`".into())),
+                                }
                             }
+                            if !attachment.is_empty() {
+                                settings.insert(n.into(), Value::Mapping(attachment));
+                            }
+                        }
+                        if !settings.is_empty() {
+                            out.insert("network_settings".into(), Value::Mapping(settings));
                         }
                         out.insert(key.into(), Value::Sequence(names));
                         first(report, key);
@@ -301,6 +328,23 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
                     }
                 }
             }
+            "secrets" | "configs" => {
+                let mut grants = Vec::new();
+                for (i, item) in value.as_sequence().into_iter().flatten().enumerate() {
+                    let line = at(&[key, &i.to_string()]);
+                    let path = format!("{}[{i}]", field(key));
+                    match grant(item) {
+                        Ok(g) => {
+                            grants.push(g);
+                            report.push(cx.file, line, path, Outcome::FirstClass);
+                        }
+                        Err(why) => report.push(cx.file, line, path, Outcome::NotImported(why)),
+                    }
+                }
+                if !grants.is_empty() {
+                    out.insert(key.into(), Value::Sequence(grants));
+                }
+            }
             k if SAME.contains(&k) => {
                 let mut one = Mapping::new();
                 one.insert(k.into(), coerce(k, value));
@@ -312,10 +356,7 @@ pub fn map(cx: &Context<'_>, raw: &Mapping, report: &mut Report) -> Mapped {
                     report.push(cx.file, at(&[k]), field(k), Outcome::EscapeHatch);
                 }
             }
-            k if is_service_key(k)
-                && !is_generated_service_key(k)
-                && !matches!(k, "secrets" | "configs" | "extends") =>
-            {
+            k if is_service_key(k) && !is_generated_service_key(k) && k != "extends" => {
                 escape.insert(k.into(), value.clone());
                 report.push(cx.file, at(&[k]), field(k), Outcome::EscapeHatch);
             }
@@ -440,7 +481,7 @@ fn coerce(key: &str, value: &Value) -> Value {
 }
 
 /// A `ports` item (published) or `expose` item, as a spec port.
-fn port(item: &Value, published: bool) -> Result<Value, String> {
+pub fn port(item: &Value, published: bool) -> Result<Value, String> {
     let mut p = Mapping::new();
     if let Value::Mapping(long) = item {
         for (k, v) in long {
@@ -472,8 +513,11 @@ fn port(item: &Value, published: bool) -> Result<Value, String> {
         return Ok(Value::Mapping(p));
     }
     let text = scalar_text(item).ok_or("not a port")?;
-    if text.contains('$') || text.contains('-') || text.contains('[') {
-        return Err("a port range, variable or IPv6 address is not in the spec".into());
+    if text.contains('$') || text.contains('[') {
+        return Err("a port variable or IPv6 address is not in the spec".into());
+    }
+    if text.contains('-') {
+        return port_range(&text, published);
     }
     let (rest, protocol) = match text.split_once('/') {
         Some((r, proto)) => (r.to_owned(), Some(proto.to_owned())),
@@ -519,7 +563,7 @@ fn port(item: &Value, published: bool) -> Result<Value, String> {
 }
 
 /// A `volumes` item as a spec mount.
-fn mount(item: &Value) -> Result<Value, String> {
+pub fn mount(item: &Value) -> Result<Value, String> {
     let mut m = Mapping::new();
     let (kind, source, target, read_only) = match item {
         Value::String(s) => {
@@ -543,11 +587,14 @@ fn mount(item: &Value) -> Result<Value, String> {
         }
         Value::Mapping(long) => {
             let mut read_only = false;
-            for k in long.keys() {
+            for (k, v) in long {
                 match k.as_str().unwrap_or_default() {
                     "type" | "source" | "target" => {}
                     "read_only" => {
-                        read_only = long.get(k).and_then(Value::as_bool).unwrap_or(false);
+                        read_only = v.as_bool().unwrap_or(false);
+                    }
+                    kind @ ("bind" | "volume" | "tmpfs") => {
+                        mount_options(kind, v, &mut m)?;
                     }
                     other => {
                         return Err(format!(
@@ -563,6 +610,16 @@ fn mount(item: &Value) -> Result<Value, String> {
                     .to_owned()
             };
             let kind = get("type");
+            if kind == "tmpfs" {
+                if !m.contains_key("tmpfs") {
+                    m.insert("tmpfs".into(), Value::Mapping(Mapping::new()));
+                }
+                m.insert("target".into(), get("target").into());
+                if read_only {
+                    m.insert("read_only".into(), true.into());
+                }
+                return Ok(Value::Mapping(m));
+            }
             if !matches!(kind.as_str(), "volume" | "bind") {
                 return Err(format!("a `{kind}` mount is not in the spec"));
             }

@@ -16,7 +16,7 @@ use serde_yaml::{Mapping, Value};
 use super::build::Source;
 use super::compose::{as_map, scalar_text};
 use super::labels::Router;
-use super::service::{split_words, unguard};
+pub use super::normalise::normalise;
 use crate::render::Artifact;
 use crate::spec::Spec;
 
@@ -143,9 +143,31 @@ pub fn compare(source: &Source, spec: &Spec, artifacts: &[Artifact]) -> Verified
         let b = normalise(&generated);
         out.stacks += 1;
         out.services += stack.project.services.len();
-        for what in diff("", &a, &b) {
-            let documented = explain(&stack.name, &what, &secrets, source, stack);
-            push(what, documented);
+        let main_diffs = diff("", &a, &b);
+        for what in &main_diffs {
+            let documented = explain(&stack.name, what, &secrets, source, stack);
+            push(what.clone(), documented);
+        }
+        // Each variant, over its main file, against the generated pair: only what the
+        // variant adds to the main file's differences.
+        for over in &stack.found.variants {
+            let Some(name) = super::variants::name_of(over) else {
+                continue;
+            };
+            let generated_path = format!("{folder}/docker-compose.{name}.yml");
+            let Some(over_text) = find(&generated_path) else {
+                push(format!("{generated_path} is not generated"), None);
+                continue;
+            };
+            let theirs = super::compose::read_yaml(over).map_or(Value::Null, |(_, v)| v);
+            let ours: Value = serde_yaml::from_str(&over_text).unwrap_or(Value::Null);
+            let a = normalise(&super::variants::merged(&original, &theirs));
+            let b = normalise(&super::variants::merged(&generated, &ours));
+            for what in diff("", &a, &b) {
+                if !main_diffs.contains(&what) {
+                    push(format!("with variant `{name}`: {what}"), None);
+                }
+            }
         }
         for (name, svc) in &stack.project.services {
             routers_of(
@@ -188,6 +210,33 @@ pub fn compare(source: &Source, spec: &Spec, artifacts: &[Artifact]) -> Verified
                     &tls_entrypoints,
                     &mut generated_routers,
                 );
+            }
+        }
+    }
+    // Middlewares declared in labels are served from seisei's dynamic file now: a router's
+    // `NAME@docker` is the generated router's `NAME@file`.
+    let moved: Vec<String> = source
+        .stacks
+        .iter()
+        .flat_map(|s| &s.project.services)
+        .filter_map(|(_, svc)| svc.get("labels"))
+        .flat_map(|l| super::labels::parse(&as_map(l)).middlewares)
+        .map(|(name, _, _)| format!("{name}@docker"))
+        .filter(|m| {
+            spec.traefik
+                .middlewares
+                .contains_key(m.trim_end_matches("@docker"))
+        })
+        .collect();
+    for (_, router) in &mut original_routers {
+        for m in router
+            .get_mut("middlewares")
+            .and_then(Json::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(name) = m.as_str().filter(|n| moved.iter().any(|x| x == n)) {
+                *m = Json::String(name.replace("@docker", "@file"));
             }
         }
     }
@@ -272,228 +321,6 @@ fn explain(
         return Some("the Docker provider is enabled for the routes written as labels, so seisei mounts the socket".into());
     }
     None
-}
-
-/// The normalised compose model of a file's root mapping.
-pub fn normalise(root: &Value) -> Json {
-    let mut services = serde_json::Map::new();
-    for (name, svc) in root
-        .get("services")
-        .and_then(Value::as_mapping)
-        .into_iter()
-        .flatten()
-    {
-        let (Some(name), Some(svc)) = (name.as_str(), svc.as_mapping()) else {
-            continue;
-        };
-        services.insert(name.to_owned(), service(svc));
-    }
-    let mut networks = serde_json::Map::new();
-    for (name, n) in root
-        .get("networks")
-        .and_then(Value::as_mapping)
-        .into_iter()
-        .flatten()
-    {
-        let name = name.as_str().unwrap_or_default().to_owned();
-        let mut entry = serde_json::Map::new();
-        for (k, v) in n.as_mapping().into_iter().flatten() {
-            let k = k.as_str().unwrap_or_default();
-            match k {
-                "driver" if v.as_str() == Some("bridge") => {}
-                "name" if v.as_str() == Some(name.as_str()) => {}
-                _ => {
-                    entry.insert(k.to_owned(), yaml_json(v));
-                }
-            }
-        }
-        networks.insert(name, Json::Object(entry));
-    }
-    let mut volumes = serde_json::Map::new();
-    for (name, v) in root
-        .get("volumes")
-        .and_then(Value::as_mapping)
-        .into_iter()
-        .flatten()
-    {
-        let mut entry = serde_json::Map::new();
-        for (k, val) in v.as_mapping().into_iter().flatten() {
-            let k = k.as_str().unwrap_or_default();
-            if !(k == "driver" && val.as_str() == Some("local")) {
-                entry.insert(k.to_owned(), yaml_json(val));
-            }
-        }
-        volumes.insert(
-            name.as_str().unwrap_or_default().to_owned(),
-            Json::Object(entry),
-        );
-    }
-    json!({"services": services, "networks": networks, "volumes": volumes})
-}
-
-fn yaml_json(v: &Value) -> Json {
-    serde_json::to_value(v).unwrap_or(Json::Null)
-}
-
-fn text_json(v: &Value) -> Json {
-    scalar_text(v).map_or(Json::Null, |s| Json::String(unguard(&s)))
-}
-
-fn service(svc: &Mapping) -> Json {
-    let mut out = serde_json::Map::new();
-    for (key, value) in svc {
-        let Some(key) = key.as_str() else { continue };
-        let normal = match key {
-            "environment" => Json::Object(
-                as_map(value)
-                    .iter()
-                    .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), text_json(v)))
-                    .collect(),
-            ),
-            "labels" => {
-                let map: serde_json::Map<String, Json> = as_map(value)
-                    .iter()
-                    .filter(|(k, _)| {
-                        !k.as_str()
-                            .unwrap_or_default()
-                            .to_ascii_lowercase()
-                            .starts_with("traefik.")
-                    })
-                    .map(|(k, v)| (k.as_str().unwrap_or_default().to_owned(), text_json(v)))
-                    .collect();
-                if map.is_empty() {
-                    continue;
-                }
-                Json::Object(map)
-            }
-            "ports" | "expose" => {
-                let mut items: Vec<String> = value
-                    .as_sequence()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(scalar_text)
-                    .map(|s| {
-                        if s.contains('/') {
-                            s
-                        } else {
-                            format!("{s}/tcp")
-                        }
-                    })
-                    .collect();
-                items.sort();
-                json!(items)
-            }
-            "volumes" => {
-                let mut items: Vec<String> = value
-                    .as_sequence()
-                    .into_iter()
-                    .flatten()
-                    .filter_map(scalar_text)
-                    .map(|s| {
-                        let parts: Vec<&str> = s.split(':').collect();
-                        let source = parts[0]
-                            .strip_prefix("./")
-                            .map_or_else(|| parts[0].to_owned(), |p| format!("./{p}"));
-                        let mode = parts.get(2).copied().unwrap_or("rw");
-                        format!("{source}:{}:{mode}", parts.get(1).unwrap_or(&""))
-                    })
-                    .collect();
-                items.sort();
-                json!(items)
-            }
-            "networks" => {
-                let mut names: Vec<String> = match value {
-                    Value::Sequence(items) => items.iter().filter_map(scalar_text).collect(),
-                    Value::Mapping(m) => m.keys().filter_map(scalar_text).collect(),
-                    _ => Vec::new(),
-                };
-                names.sort();
-                json!(names)
-            }
-            "depends_on" => match value {
-                Value::Sequence(items) => Json::Object(
-                    items
-                        .iter()
-                        .filter_map(scalar_text)
-                        .map(|n| (n, json!({"condition": "service_started"})))
-                        .collect(),
-                ),
-                Value::Mapping(m) => Json::Object(
-                    m.iter()
-                        .map(|(k, v)| {
-                            let condition = v
-                                .get("condition")
-                                .and_then(Value::as_str)
-                                .unwrap_or("service_started");
-                            let mut d = json!({"condition": condition});
-                            if let Some(r) =
-                                v.get("restart").and_then(Value::as_bool).filter(|r| *r)
-                            {
-                                d["restart"] = json!(r);
-                            }
-                            (k.as_str().unwrap_or_default().to_owned(), d)
-                        })
-                        .collect(),
-                ),
-                _ => Json::Null,
-            },
-            "command" | "entrypoint" => match value {
-                Value::String(s) => json!(
-                    split_words(s)
-                        .iter()
-                        .map(|w| unguard(w))
-                        .collect::<Vec<_>>()
-                ),
-                Value::Sequence(items) => json!(
-                    items
-                        .iter()
-                        .filter_map(scalar_text)
-                        .map(|w| unguard(&w))
-                        .collect::<Vec<_>>()
-                ),
-                _ => Json::Null,
-            },
-            "healthcheck" => {
-                let mut h = serde_json::Map::new();
-                h.insert("interval".into(), json!("30s"));
-                h.insert("timeout".into(), json!("30s"));
-                h.insert("retries".into(), json!(3));
-                for (k, v) in value.as_mapping().into_iter().flatten() {
-                    let k = k.as_str().unwrap_or_default().to_owned();
-                    let v = match (&*k, v) {
-                        ("test", Value::String(s)) => json!(["CMD-SHELL", s]),
-                        ("retries", v) => json!(scalar_text(v).and_then(|s| s.parse::<u64>().ok())),
-                        (_, v) => text_json(v)
-                            .as_str()
-                            .map_or_else(|| yaml_json(v), |s| json!(s)),
-                    };
-                    h.insert(k, v);
-                }
-                Json::Object(h)
-            }
-            "deploy" => {
-                let mut d = yaml_json(value);
-                for set in ["limits", "reservations"] {
-                    if let Some(cpus) = d.pointer_mut(&format!("/resources/{set}/cpus")) {
-                        let n: f64 = cpus.as_str().map_or_else(
-                            || cpus.as_f64().unwrap_or(0.0),
-                            |s| s.parse().unwrap_or(0.0),
-                        );
-                        *cpus = json!(n.to_string());
-                    }
-                }
-                d
-            }
-            "image" | "container_name" | "restart" | "user" | "shm_size" | "stop_grace_period" => {
-                text_json(value)
-            }
-            k if k.starts_with("x-") => continue,
-            _ => yaml_json(value),
-        };
-        out.insert(key.to_owned(), normal);
-    }
-    out.entry("restart").or_insert_with(|| json!("no"));
-    Json::Object(out)
 }
 
 /// The differences between two JSON trees, as `path: original X, generated Y`.
@@ -595,6 +422,45 @@ fn routers_of(
                 all,
                 tls,
             ),
+        ));
+    }
+    for router in &parsed.l4.routers {
+        let port = parsed
+            .l4
+            .service_of(router)
+            .and_then(|l| l.port)
+            .or_else(|| (exposed.len() == 1).then(|| exposed[0]));
+        let kind = if router.udp { "udp" } else { "tcp" };
+        let mut entrypoints = router.entrypoints.clone();
+        entrypoints.sort();
+        let middlewares: Vec<String> = router
+            .middlewares
+            .iter()
+            .map(|m| {
+                if m.contains('@') {
+                    m.clone()
+                } else {
+                    format!("{m}@docker")
+                }
+            })
+            .collect();
+        let rule = (!router.udp).then(|| {
+            crate::traefik::rule::parse(&router.rule, crate::traefik::rule::Kind::Tcp)
+                .map_or_else(|e| format!("unparsed: {}", e.message), |t| tree(&t))
+        });
+        out.push((
+            format!("{kind} {}", router.name),
+            json!({
+                "rule": rule,
+                "priority": router.priority,
+                "entrypoints": entrypoints,
+                "tls": router.tls,
+                "passthrough": router.passthrough,
+                "cert_resolver": router.cert_resolver,
+                "options": router.tls_options,
+                "middlewares": middlewares,
+                "backend": format!("{container}:{}", port.map_or_else(|| "?".into(), |p| p.to_string())),
+            }),
         ));
     }
 }

@@ -16,6 +16,8 @@ mod hostile_input;
 mod hostile_output;
 mod hostile_values;
 mod import;
+mod import_compose;
+mod import_traefik;
 mod init;
 mod inventory;
 mod inventory_prose;
