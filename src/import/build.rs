@@ -490,7 +490,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             if !routes.is_empty() {
                 svc.routes = Some(routes);
             }
-            out.services.insert(name.clone(), svc);
+            out.services.insert(name.clone(), Box::new(svc));
         }
         // Override files used with `-f`: the stack's variants, which seisei writes back.
         for path in &stack.found.variants {

@@ -558,7 +558,7 @@ impl Builder<'_> {
             let names = stack
                 .services
                 .values()
-                .flat_map(interpolate::referenced)
+                .flat_map(|service| interpolate::referenced(service))
                 .chain(compose_objects::referenced(stack));
             for name in names {
                 if let Some((key, v)) = shared.get_key_value(&name) {

@@ -352,8 +352,11 @@ pub struct Stack {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<Provider>,
     /// Services by name.
+    // Boxed: a B-tree leaf holds room for eleven values, and a `Service` is about 1.6 kB, so
+    // a stack of one service carried 18 kB of empty slots (at 10,000 stacks, 80 MB of
+    // `check`'s peak; BENCHMARKS.md).
     #[serde(default)]
-    pub services: BTreeMap<String, Service>,
+    pub services: BTreeMap<String, Box<Service>>,
     /// Named volumes by name.
     #[serde(default)]
     pub volumes: BTreeMap<String, Volume>,
