@@ -40,8 +40,10 @@ pub fn spec(options: &Options, source: &Source) -> Built {
     if let Some(t) = &source.traefik {
         for (path, text, file) in &t.dynamic {
             let rel = relative(dir, path);
-            let mut all =
-                file.routers.is_empty() && file.services.is_empty() && file.other.is_empty();
+            let mut all = file.routers.is_empty()
+                && file.services.is_empty()
+                && file.l4.services.is_empty()
+                && file.other.is_empty();
             for (name, value) in &file.middlewares {
                 let line = lines::find(text, &["http", "middlewares", name]);
                 let mut one = Mapping::new();
@@ -65,7 +67,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                     }
                 }
             }
-            if all || !file.routers.is_empty() {
+            if all || !file.routers.is_empty() || !file.l4.routers.is_empty() {
                 report.replaced.push(rel);
             }
         }
@@ -100,6 +102,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
     let mut file_services: BTreeMap<(usize, String), BTreeMap<String, spec::LoadBalancer>> =
         BTreeMap::new();
     let mut backends: BTreeMap<String, spec::Backend> = BTreeMap::new();
+    let mut file_l4 = super::dynamic_l4::collect(source, &mut report);
     let mut dashboard: Option<spec::Dashboard> = None;
     if let Some(t) = &source.traefik {
         for (path, text, file) in &t.dynamic {
@@ -200,7 +203,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 }
             }
             for other in &file.other {
-                report.push(&rel, 1, other.clone(), Outcome::NotImported("only HTTP routers, load-balancer services and middlewares of dynamic files are read".into()));
+                report.push(&rel, 1, other.clone(), Outcome::NotImported("only routers, load-balancer services and HTTP middlewares of dynamic files are read".into()));
             }
         }
     }
@@ -416,7 +419,12 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 );
             }
             // TCP and UDP routers from labels, by their names.
-            let (tcp, udp, l4_ports) = super::labels_l4::routes(&labels.l4);
+            let (mut tcp, mut udp, mut l4_ports) = super::labels_l4::routes(&labels.l4);
+            if let Some(placed) = file_l4.remove(&(index, name.clone())) {
+                tcp.extend(placed.tcp);
+                udp.extend(placed.udp);
+                l4_ports.extend(placed.ports);
+            }
             for router in &labels.l4.routers {
                 let kind = if router.udp { "udp" } else { "tcp" };
                 let field = format!(

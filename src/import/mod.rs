@@ -16,6 +16,7 @@ pub mod compose;
 pub mod defects;
 pub mod discover;
 pub mod dynamic;
+pub mod dynamic_l4;
 pub mod emit;
 pub mod envfile;
 pub mod label_middlewares;

@@ -17,6 +17,7 @@ mod hostile_output;
 mod hostile_values;
 mod import;
 mod import_compose;
+mod import_dynamic_l4;
 mod import_traefik;
 mod init;
 mod inventory;
