@@ -285,10 +285,13 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         let mut command_is_static = false;
         if let (true, Some(t)) = (is_edge, &source.traefik) {
             let dir = t.config_dir.trim_end_matches('/');
-            generated_mounts.push((
-                format!("{dir}/traefik.yml"),
-                "seisei mounts the traefik.yml it generates".to_owned(),
-            ));
+            // A traefik.toml is replaced by the traefik.yml seisei writes.
+            for file in ["traefik.yml", "traefik.toml"] {
+                generated_mounts.push((
+                    format!("{dir}/{file}"),
+                    "seisei mounts the traefik.yml it generates".to_owned(),
+                ));
+            }
             generated_mounts.push((
                 format!("{dir}/dynamic"),
                 "seisei mounts the dynamic folder it generates".to_owned(),
@@ -303,7 +306,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 "/var/run/docker.sock".to_owned(),
                 "seisei mounts the Docker socket when a route uses the Docker provider".to_owned(),
             ));
-            command_is_static = t.static_file.is_none() && t.toml.is_none();
+            command_is_static = t.static_file.is_none();
         }
         let mut references_seen: Vec<(String, Option<String>)> = Vec::new();
         let mut secret_vars: Vec<(String, String, &'static str)> = Vec::new();
@@ -729,7 +732,6 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         external,
         dashboard,
         &mut report,
-        &mut diagnostics,
     );
     let domain = apex(&hosts_seen);
     let name = dir.file_name().map_or_else(

@@ -31,6 +31,7 @@ pub mod service;
 pub mod service_values;
 pub mod source;
 pub mod static_config;
+pub mod static_toml;
 pub mod traefik_spec;
 pub mod variables;
 pub mod variants;

@@ -19,6 +19,7 @@ mod import;
 mod import_compose;
 mod import_dynamic_l4;
 mod import_traefik;
+mod import_traefik_toml;
 mod init;
 mod inventory;
 mod inventory_prose;
