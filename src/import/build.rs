@@ -40,8 +40,10 @@ pub fn spec(options: &Options, source: &Source) -> Built {
     if let Some(t) = &source.traefik {
         for (path, text, file) in &t.dynamic {
             let rel = relative(dir, path);
-            let mut all =
-                file.routers.is_empty() && file.services.is_empty() && file.other.is_empty();
+            let mut all = file.routers.is_empty()
+                && file.services.is_empty()
+                && file.l4.services.is_empty()
+                && file.other.is_empty();
             for (name, value) in &file.middlewares {
                 let line = lines::find(text, &["http", "middlewares", name]);
                 let mut one = Mapping::new();
@@ -65,7 +67,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                     }
                 }
             }
-            if all || !file.routers.is_empty() {
+            if all || !file.routers.is_empty() || !file.l4.routers.is_empty() {
                 report.replaced.push(rel);
             }
         }
@@ -100,6 +102,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
     let mut file_services: BTreeMap<(usize, String), BTreeMap<String, spec::LoadBalancer>> =
         BTreeMap::new();
     let mut backends: BTreeMap<String, spec::Backend> = BTreeMap::new();
+    let mut file_l4 = super::dynamic_l4::collect(source, &mut report);
     let mut dashboard: Option<spec::Dashboard> = None;
     if let Some(t) = &source.traefik {
         for (path, text, file) in &t.dynamic {
@@ -200,7 +203,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 }
             }
             for other in &file.other {
-                report.push(&rel, 1, other.clone(), Outcome::NotImported("only HTTP routers, load-balancer services and middlewares of dynamic files are read".into()));
+                report.push(&rel, 1, other.clone(), Outcome::NotImported("only routers, load-balancer services and HTTP middlewares of dynamic files are read".into()));
             }
         }
     }
@@ -282,10 +285,13 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         let mut command_is_static = false;
         if let (true, Some(t)) = (is_edge, &source.traefik) {
             let dir = t.config_dir.trim_end_matches('/');
-            generated_mounts.push((
-                format!("{dir}/traefik.yml"),
-                "seisei mounts the traefik.yml it generates".to_owned(),
-            ));
+            // A traefik.toml is replaced by the traefik.yml seisei writes.
+            for file in ["traefik.yml", "traefik.toml"] {
+                generated_mounts.push((
+                    format!("{dir}/{file}"),
+                    "seisei mounts the traefik.yml it generates".to_owned(),
+                ));
+            }
             generated_mounts.push((
                 format!("{dir}/dynamic"),
                 "seisei mounts the dynamic folder it generates".to_owned(),
@@ -300,7 +306,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 "/var/run/docker.sock".to_owned(),
                 "seisei mounts the Docker socket when a route uses the Docker provider".to_owned(),
             ));
-            command_is_static = t.static_file.is_none() && t.toml.is_none();
+            command_is_static = t.static_file.is_none();
         }
         let mut references_seen: Vec<(String, Option<String>)> = Vec::new();
         let mut secret_vars: Vec<(String, String, &'static str)> = Vec::new();
@@ -416,7 +422,12 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 );
             }
             // TCP and UDP routers from labels, by their names.
-            let (tcp, udp, l4_ports) = super::labels_l4::routes(&labels.l4);
+            let (mut tcp, mut udp, mut l4_ports) = super::labels_l4::routes(&labels.l4);
+            if let Some(placed) = file_l4.remove(&(index, name.clone())) {
+                tcp.extend(placed.tcp);
+                udp.extend(placed.udp);
+                l4_ports.extend(placed.ports);
+            }
             for router in &labels.l4.routers {
                 let kind = if router.udp { "udp" } else { "tcp" };
                 let field = format!(
@@ -721,7 +732,6 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         external,
         dashboard,
         &mut report,
-        &mut diagnostics,
     );
     let domain = apex(&hosts_seen);
     let name = dir.file_name().map_or_else(

@@ -6,6 +6,7 @@
 use serde_yaml::{Mapping, Value};
 
 use super::labels::{LbService, Router};
+use super::labels_l4::L4Labels;
 
 /// What one dynamic file declares.
 #[derive(Debug, Clone, Default)]
@@ -14,7 +15,9 @@ pub struct DynamicFile {
     pub services: Vec<LbService>,
     /// Middlewares by name, their definitions as written (`{ headers: {…} }`).
     pub middlewares: Vec<(String, Value)>,
-    /// Dotted paths of what is not read (`tcp`, `tls.certificates`, a weighted service).
+    /// TCP and UDP routers and services ([`super::dynamic_l4`]).
+    pub l4: L4Labels,
+    /// Dotted paths of what is not read (`tls.certificates`, a weighted service).
     pub other: Vec<String>,
 }
 
@@ -45,6 +48,10 @@ pub fn parse(root: &Value) -> DynamicFile {
     };
     for (key, value) in root {
         let key = key.as_str().unwrap_or_default();
+        if key.eq_ignore_ascii_case("tcp") || key.eq_ignore_ascii_case("udp") {
+            super::dynamic_l4::section(&mut out, key.eq_ignore_ascii_case("udp"), value);
+            continue;
+        }
         if !key.eq_ignore_ascii_case("http") {
             out.other.push(key.to_owned());
             continue;

@@ -32,6 +32,8 @@ pub struct L4Service {
     pub udp: bool,
     pub name: String,
     pub port: Option<u16>,
+    /// `host:port` addresses of a dynamic file's `loadBalancer.servers` (labels have none).
+    pub servers: Vec<String>,
     pub key: String,
     pub other: Vec<String>,
 }
@@ -102,7 +104,9 @@ pub fn label(out: &mut L4Labels, key: &str, value: &str) -> bool {
     }
 }
 
-fn router_attribute(router: &mut L4Router, attribute: &str, value: &str) -> bool {
+/// Reads one router attribute in label form (`tls.certresolver`); dynamic files are read
+/// through it as well, so both sources agree on what a router means.
+pub fn router_attribute(router: &mut L4Router, attribute: &str, value: &str) -> bool {
     let yes = value.eq_ignore_ascii_case("true");
     match (router.udp, attribute) {
         (_, "entrypoints") => router.entrypoints = super::labels::list(value),
@@ -157,6 +161,23 @@ pub fn routes(
     Vec<spec::UdpRoute>,
     Vec<(u16, spec::Protocol)>,
 ) {
+    routes_of(l4, spec::Provider::Docker)
+}
+
+/// The routes of one provider's routers: a middleware named without `@provider` is that
+/// provider's.
+pub fn routes_of(
+    l4: &L4Labels,
+    provider: spec::Provider,
+) -> (
+    Vec<spec::TcpRoute>,
+    Vec<spec::UdpRoute>,
+    Vec<(u16, spec::Protocol)>,
+) {
+    let suffix = match provider {
+        spec::Provider::File => "@file",
+        spec::Provider::Docker => "@docker",
+    };
     let mut tcp = Vec::new();
     let mut udp = Vec::new();
     let mut ports = Vec::new();
@@ -176,7 +197,7 @@ pub fn routes(
                 router: Some(router.name.clone()),
                 port,
                 entrypoints: router.entrypoints.clone(),
-                provider: Some(spec::Provider::Docker),
+                provider: Some(provider),
                 note: None,
             });
             continue;
@@ -194,7 +215,7 @@ pub fn routes(
             port,
             entrypoints: router.entrypoints.clone(),
             tls,
-            // A middleware without a provider is the Docker provider's, where labels live.
+            // A middleware without a provider is the declaring provider's.
             middlewares: router
                 .middlewares
                 .iter()
@@ -202,12 +223,12 @@ pub fn routes(
                     if m.contains('@') {
                         m.clone()
                     } else {
-                        format!("{m}@docker")
+                        format!("{m}{suffix}")
                     }
                 })
                 .collect(),
             priority: router.priority,
-            provider: Some(spec::Provider::Docker),
+            provider: Some(provider),
             note: None,
         });
     }

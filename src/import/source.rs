@@ -1,5 +1,5 @@
 //! The source tree as read: each stack's resolved compose project and env files, and the
-//! Traefik side (the container, its static configuration from `traefik.yml` or `command:`
+//! Traefik side (the container, its static configuration from `traefik.yml`, `traefik.toml` or `command:`
 //! flags, and the file provider's dynamic files). Input: the discovered files; output:
 //! [`Source`], which the spec builder and verify both read.
 
@@ -35,8 +35,9 @@ pub struct TraefikSource {
     pub config: StaticConfig,
     /// The file it came from (`traefik.yml`), or `None` when from `command:` flags.
     pub static_file: Option<PathBuf>,
-    /// `traefik.toml`, which is not read.
-    pub toml: Option<PathBuf>,
+    /// Why `traefik.toml` could not be read (its syntax error, at its line), which stops
+    /// the import.
+    pub toml_error: Option<Diagnostic>,
     /// Container folder of `traefik.yml`.
     pub config_dir: String,
     /// Dynamic files: path, text, what they say.
@@ -88,6 +89,9 @@ pub fn read(dir: &Path, found: &[Found]) -> Result<Source, Vec<Diagnostic>> {
         return Err(problems);
     }
     let traefik = traefik_source(&stacks);
+    if let Some(problem) = traefik.as_ref().and_then(|t| t.toml_error.clone()) {
+        return Err(vec![problem]);
+    }
     Ok(Source {
         dir: dir.to_path_buf(),
         stacks,
@@ -132,39 +136,40 @@ pub(crate) fn traefik_source(stacks: &[StackSource]) -> Option<TraefikSource> {
             Some((parts.next()?.to_owned(), parts.next()?.to_owned()))
         })
         .collect();
-    match &stack.found.traefik_static {
-        Some(path) if path.extension().is_some_and(|e| e == "toml") => {
-            out.toml = Some(path.clone());
-        }
-        Some(path) => {
-            if let Ok((_, root)) = compose::read_yaml(path) {
+    if let Some(path) = &stack.found.traefik_static {
+        // TOML and YAML give the same tree, so everything after this is shared.
+        let read = if path.extension().is_some_and(|e| e == "toml") {
+            super::static_toml::read(path).map_err(Some)
+        } else {
+            compose::read_yaml(path).map_err(|_| None)
+        };
+        match read {
+            Ok((_, root)) => {
                 out.config = static_config::parse(&root);
                 out.static_file = Some(path.clone());
             }
-            let file = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if let Some((_, target)) = binds.iter().find(|(source, _)| source.ends_with(&file))
-                && let Some((folder, _)) = target.rsplit_once('/')
-            {
-                out.config_dir = if folder.is_empty() {
-                    "/".to_owned()
-                } else {
-                    folder.to_owned()
-                };
-            }
+            Err(problem) => out.toml_error = problem,
         }
-        None => {
-            let flags: Vec<String> = match raw.get("command") {
-                Some(Value::Sequence(items)) => {
-                    items.iter().filter_map(compose::scalar_text).collect()
-                }
-                Some(Value::String(s)) => service::split_words(s),
-                _ => Vec::new(),
+        let file = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Some((_, target)) = binds.iter().find(|(source, _)| source.ends_with(&file))
+            && let Some((folder, _)) = target.rsplit_once('/')
+        {
+            out.config_dir = if folder.is_empty() {
+                "/".to_owned()
+            } else {
+                folder.to_owned()
             };
-            out.config = static_config::parse(&static_config::from_flags(&flags));
         }
+    } else {
+        let flags: Vec<String> = match raw.get("command") {
+            Some(Value::Sequence(items)) => items.iter().filter_map(compose::scalar_text).collect(),
+            Some(Value::String(s)) => service::split_words(s),
+            _ => Vec::new(),
+        };
+        out.config = static_config::parse(&static_config::from_flags(&flags));
     }
     let host_path = |container: &str| {
         binds.iter().find_map(|(source, target)| {

@@ -11,7 +11,6 @@ use serde_yaml::Value;
 use super::report::{Outcome, Report};
 use super::source::Source;
 use super::{lines, relative};
-use crate::diagnostics::{Code, Diagnostic};
 use crate::fsread;
 use crate::spec::{self};
 /// `MAJOR.MINOR` of a Traefik image tag (`traefik:v3.7.9` is `3.7`); 3.7 when the tag says
@@ -93,19 +92,23 @@ pub(crate) fn traefik_spec(
     mut external: Vec<String>,
     dashboard: Option<spec::Dashboard>,
     report: &mut Report,
-    diagnostics: &mut Vec<Diagnostic>,
 ) -> spec::Traefik {
     let t = source.traefik.clone().unwrap_or_default();
     let stack = source.stacks.get(t.stack);
     let static_rel = t.static_file.as_ref().map(|p| relative(&source.dir, p));
-    if let Some(toml) = &t.toml {
-        diagnostics.push(Diagnostic::new(Code::InvalidOption, toml, None, "traefik.toml is not read: seisei has no TOML reader, so the entry points and resolvers are not imported").with_help("convert it to traefik.yml (same keys) and import again"));
-    }
     if let (Some(rel), Some(path)) = (&static_rel, &t.static_file) {
         let text = fsread::read_text(path, super::MAX_FILE_BYTES).unwrap_or_default();
+        let toml = path.extension().is_some_and(|e| e == "toml");
+        let line = |segments: &[&str]| {
+            if toml {
+                super::static_toml::line_of(&text, segments).unwrap_or(1)
+            } else {
+                lines::find(&text, segments)
+            }
+        };
         for other in &t.config.other {
             let segments: Vec<&str> = other.split('.').collect();
-            report.push(rel, lines::find(&text, &segments), other.clone(), Outcome::NotImported("this static setting is not read by import; set it in the spec's `traefik:` by hand".into()));
+            report.push(rel, line(&segments), other.clone(), Outcome::NotImported("this static setting is not read by import; set it in the spec's `traefik:` by hand".into()));
         }
         for key in [
             "entryPoints",
@@ -114,8 +117,13 @@ pub(crate) fn traefik_spec(
             "log",
             "api",
         ] {
-            if text.contains(&format!("{key}:")) {
-                report.push(rel, lines::find(&text, &[key]), key, Outcome::FirstClass);
+            let present = if toml {
+                super::static_toml::line_of(&text, &[key]).is_some()
+            } else {
+                text.contains(&format!("{key}:"))
+            };
+            if present {
+                report.push(rel, line(&[key]), key, Outcome::FirstClass);
             }
         }
     }

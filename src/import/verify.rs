@@ -430,39 +430,53 @@ fn routers_of(
             .service_of(router)
             .and_then(|l| l.port)
             .or_else(|| (exposed.len() == 1).then(|| exposed[0]));
-        let kind = if router.udp { "udp" } else { "tcp" };
-        let mut entrypoints = router.entrypoints.clone();
-        entrypoints.sort();
-        let middlewares: Vec<String> = router
-            .middlewares
-            .iter()
-            .map(|m| {
-                if m.contains('@') {
-                    m.clone()
-                } else {
-                    format!("{m}@docker")
-                }
-            })
-            .collect();
-        let rule = (!router.udp).then(|| {
-            crate::traefik::rule::parse(&router.rule, crate::traefik::rule::Kind::Tcp)
-                .map_or_else(|e| format!("unparsed: {}", e.message), |t| tree(&t))
-        });
-        out.push((
-            format!("{kind} {}", router.name),
-            json!({
-                "rule": rule,
-                "priority": router.priority,
-                "entrypoints": entrypoints,
-                "tls": router.tls,
-                "passthrough": router.passthrough,
-                "cert_resolver": router.cert_resolver,
-                "options": router.tls_options,
-                "middlewares": middlewares,
-                "backend": format!("{container}:{}", port.map_or_else(|| "?".into(), |p| p.to_string())),
-            }),
-        ));
+        let backend = format!(
+            "{container}:{}",
+            port.map_or_else(|| "?".into(), |p| p.to_string())
+        );
+        out.push(l4_router_json(router, "docker", &backend));
     }
+}
+
+/// A TCP or UDP router as compared, whichever provider declares it: its name is keyed by its
+/// kind, and a middleware without `@provider` is the declaring provider's.
+fn l4_router_json(
+    router: &super::labels_l4::L4Router,
+    provider: &str,
+    backend: &str,
+) -> (String, Json) {
+    let kind = if router.udp { "udp" } else { "tcp" };
+    let mut entrypoints = router.entrypoints.clone();
+    entrypoints.sort();
+    let middlewares: Vec<String> = router
+        .middlewares
+        .iter()
+        .map(|m| {
+            if m.contains('@') {
+                m.clone()
+            } else {
+                format!("{m}@{provider}")
+            }
+        })
+        .collect();
+    let rule = (!router.udp).then(|| {
+        crate::traefik::rule::parse(&router.rule, crate::traefik::rule::Kind::Tcp)
+            .map_or_else(|e| format!("unparsed: {}", e.message), |t| tree(&t))
+    });
+    (
+        format!("{kind} {}", router.name),
+        json!({
+            "rule": rule,
+            "priority": router.priority,
+            "entrypoints": entrypoints,
+            "tls": router.tls,
+            "passthrough": router.passthrough,
+            "cert_resolver": router.cert_resolver,
+            "options": router.tls_options,
+            "middlewares": middlewares,
+            "backend": backend,
+        }),
+    )
 }
 
 fn file_routers(
@@ -491,6 +505,14 @@ fn file_routers(
             router.name.clone(),
             router_json(router, "file", &backend, sticky, all, tls),
         ));
+    }
+    for router in &file.l4.routers {
+        let backend = file
+            .l4
+            .service_of(router)
+            .map(|l| l.servers.join(","))
+            .unwrap_or_default();
+        out.push(l4_router_json(router, "file", &backend));
     }
 }
 
