@@ -174,9 +174,9 @@ pub fn routes_of(
     Vec<spec::UdpRoute>,
     Vec<(u16, spec::Protocol)>,
 ) {
-    let suffix = match provider {
-        spec::Provider::File => "@file",
-        spec::Provider::Docker => "@docker",
+    let provider_name = match provider {
+        spec::Provider::File => "file",
+        spec::Provider::Docker => "docker",
     };
     let mut tcp = Vec::new();
     let mut udp = Vec::new();
@@ -219,13 +219,7 @@ pub fn routes_of(
             middlewares: router
                 .middlewares
                 .iter()
-                .map(|m| {
-                    if m.contains('@') {
-                        m.clone()
-                    } else {
-                        format!("{m}{suffix}")
-                    }
-                })
+                .map(|m| crate::traefik::qualify(m, provider_name))
                 .collect(),
             priority: router.priority,
             provider: Some(provider),

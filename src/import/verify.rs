@@ -451,13 +451,7 @@ fn l4_router_json(
     let middlewares: Vec<String> = router
         .middlewares
         .iter()
-        .map(|m| {
-            if m.contains('@') {
-                m.clone()
-            } else {
-                format!("{m}@{provider}")
-            }
-        })
+        .map(|m| crate::traefik::qualify(m, provider))
         .collect();
     let rule = (!router.udp).then(|| {
         crate::traefik::rule::parse(&router.rule, crate::traefik::rule::Kind::Tcp)
@@ -537,13 +531,7 @@ fn router_json(
     let middlewares: Vec<String> = router
         .middlewares
         .iter()
-        .map(|m| {
-            if m.contains('@') {
-                m.clone()
-            } else {
-                format!("{m}@{provider}")
-            }
-        })
+        .map(|m| crate::traefik::qualify(m, provider))
         .collect();
     let mut sticky = sticky.map(|mut s| {
         s.sort();

@@ -270,13 +270,7 @@ pub(super) fn traefik_model(
                 middlewares: e
                     .middlewares
                     .iter()
-                    .map(|m| {
-                        if m.contains('@') {
-                            m.clone()
-                        } else {
-                            format!("{m}@file")
-                        }
-                    })
+                    .map(|m| crate::traefik::qualify(m, "file"))
                     .collect(),
                 tls_domains: if e.tls {
                     e.tls_domains.clone()

@@ -58,11 +58,11 @@ pub fn table(model: &Model) -> Vec<RouterRow> {
                 tls: built.tls,
                 rule: r.rule.clone(),
                 priority: r.effective_priority,
-                service: qualify(&r.service_name, provider),
+                service: crate::traefik::qualify(&r.service_name, provider),
                 middlewares: built
                     .middlewares
                     .iter()
-                    .map(|m| qualify(m, provider))
+                    .map(|m| crate::traefik::qualify(m, provider))
                     .collect(),
                 backend: Some(r.url.clone()),
                 router: Some(index),
@@ -106,7 +106,12 @@ pub fn dashboard_row(model: &Model) -> Option<RouterRow> {
         priority: rule::default_priority(&rule, Kind::Http),
         middlewares: {
             let mut all = entrypoint_middlewares(model, &entrypoints);
-            all.extend(dashboard.middlewares.iter().map(|m| qualify(m, "file")));
+            all.extend(
+                dashboard
+                    .middlewares
+                    .iter()
+                    .map(|m| crate::traefik::qualify(m, "file")),
+            );
             all
         },
         entrypoints,
@@ -216,15 +221,6 @@ pub fn as_traefik_builds(router: &Router, entrypoints: &[Entrypoint]) -> Vec<Bui
     }
     built.sort_by(|a, b| a.name.cmp(&b.name));
     built
-}
-
-/// A middleware reference as Traefik resolves it from a router of `provider`.
-fn qualify(middleware: &str, provider: &str) -> String {
-    if middleware.contains('@') {
-        middleware.to_owned()
-    } else {
-        format!("{middleware}@{provider}")
-    }
 }
 
 /// The generated router behind a row, if any.

@@ -343,12 +343,8 @@ pub(super) fn build(source: &Source, resolved: &Resolved<'_>) -> Swarm {
     // Only the Swarm target reads a service's deploy settings (stack files, the Swarm checks,
     // STACKS.md's placement): a Compose-only platform skips them, which at 10,000 stacks is
     // 15 MB of `check`'s peak memory.
-    let stacks = if spec.platform.target.swarm() {
-        resolved.stacks.iter()
-    } else {
-        Default::default()
-    };
-    for (stack_name, stack) in stacks {
+    let wanted = spec.platform.target.swarm();
+    for (stack_name, stack) in resolved.stacks.iter().filter(|_| wanted) {
         let stack_base = stack
             .swarm
             .as_ref()

@@ -12,3 +12,13 @@ mod version;
 
 pub use rule::{RouteMatch, effective_priority, write_rule};
 pub use version::Version;
+
+/// A middleware or service reference as Traefik resolves it from a router of `provider`: a
+/// name without `@provider` is the declaring provider's.
+pub fn qualify(name: &str, provider: &str) -> String {
+    if name.contains('@') {
+        name.to_owned()
+    } else {
+        format!("{name}@{provider}")
+    }
+}
