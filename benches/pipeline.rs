@@ -89,6 +89,22 @@ fn stages(c: &mut Criterion) {
     }
     group.finish();
 
+    // What `check` runs: each file rendered and compared with the tree as both stream by.
+    let mut group = c.benchmark_group("render_and_check");
+    for f in &fixtures {
+        group.throughput(Throughput::Elements(f.stacks as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(f.stacks), f, |b, f| {
+            b.iter(|| {
+                let outputs = render::outputs(black_box(&f.model)).expect("the templates render");
+                let plan = output::plan(&f.output_dir, &outputs, &f.model.spec_name)
+                    .expect("the output tree reads");
+                assert!(plan.is_clean(), "the tree was written from this model");
+                plan
+            });
+        });
+    }
+    group.finish();
+
     let mut group = c.benchmark_group("check");
     for f in &fixtures {
         group.throughput(Throughput::Elements(f.stacks as u64));
@@ -123,12 +139,13 @@ fn fixture(root: &Path, stacks: usize) -> Fixture {
     )
     .expect("the plan");
     output::write(&compiled.output_dir, &plan, false).expect("the output tree is written");
+    let seisei::Compiled { built, artifacts } = compiled;
     Fixture {
         stacks,
         spec: spec_path,
-        source: compiled.source,
-        model: compiled.model,
-        artifacts: compiled.artifacts,
-        output_dir: compiled.output_dir,
+        source: built.source,
+        model: built.model,
+        artifacts,
+        output_dir: built.output_dir,
     }
 }

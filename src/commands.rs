@@ -20,7 +20,7 @@ use crate::cli::{
 };
 use seisei::diagnostics::{self, Code, Diagnostic, Severity};
 use seisei::output::{self, Change};
-use seisei::{Compiled, EXIT_ERROR, EXIT_OK, EXIT_STALE, compile, doc_updates, edit, render, spec};
+use seisei::{Built, Compiled, EXIT_ERROR, EXIT_OK, EXIT_STALE, doc_updates, edit, render, spec};
 
 mod import;
 
@@ -247,10 +247,24 @@ fn spec_path(args: &SpecArgs) -> PathBuf {
 /// `--spec` (or `$SEISEI_SPEC`), a global option: given before or after the subcommand.
 static GLOBAL_SPEC: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
 
-/// Compiles the spec, printing its problems; `Err` carries the exit code.
+/// Compiles the spec and renders every file, printing its problems; `Err` carries the exit
+/// code.
 fn compile_reported(term: Terminal, args: &SpecArgs) -> Result<Compiled, u8> {
+    let built = build_reported(term, args)?;
+    match render::generate(&built.model) {
+        Ok(artifacts) => Ok(Compiled { built, artifacts }),
+        Err(e) => {
+            let problem = seisei::render_failed(&built.source.path, &e);
+            term.diagnostics(Some(&built.source.path), None, &[problem]);
+            Err(EXIT_ERROR)
+        }
+    }
+}
+
+/// Compiles the spec up to the model, printing its problems; `Err` carries the exit code.
+fn build_reported(term: Terminal, args: &SpecArgs) -> Result<Built, u8> {
     let path = spec_path(args);
-    match compile(&path) {
+    match seisei::build(&path) {
         Ok(compiled) => {
             term.diagnostics(
                 Some(&compiled.source.path),
@@ -283,7 +297,7 @@ fn with_model(term: Terminal, args: &SpecArgs, body: impl FnOnce(&Compiled) -> u
 /// Keeps the changes that belong to `--stack NAME`: the stack's own folder and the shared
 /// files (inventory, Traefik configuration, schema), which depend on every stack.
 fn stack_filter(
-    compiled: &Compiled,
+    compiled: &Built,
     stack: Option<&str>,
 ) -> Result<impl Fn(&str) -> bool + use<>, u8> {
     let stacks: Vec<String> = compiled
@@ -327,18 +341,20 @@ fn prepare(
     term: Terminal,
     args: &StackArgs,
     lock: Option<&mut Option<output::Lock>>,
-) -> Result<(Compiled, output::Plan, Vec<output::docs::DocUpdate>), u8> {
-    let compiled = compile_reported(term, &args.spec)?;
+) -> Result<(Built, output::Plan, Vec<output::docs::DocUpdate>), u8> {
+    let compiled = build_reported(term, &args.spec)?;
     let keep = stack_filter(&compiled, args.stack.as_deref())?;
     if let Some(slot) = lock {
         *slot = Some(output::lock(compiled.source.base_dir()).map_err(|e| term.output_error(&e))?);
     }
-    let mut plan = output::plan(
-        &compiled.output_dir,
-        &compiled.artifacts,
-        &compiled.model.spec_name,
-    )
-    .map_err(|e| term.output_error(&e))?;
+    let outputs = compiled.outputs().map_err(|problem| {
+        term.diagnostics(Some(&compiled.source.path), None, &[*problem]);
+        EXIT_ERROR
+    })?;
+    // Each file is rendered, compared and, when up to date, dropped.
+    let mut plan = output::plan(&compiled.output_dir, &outputs, &compiled.model.spec_name)
+        .map_err(|e| term.output_error(&e))?;
+    drop(outputs);
     plan.changes.retain(|c| keep(c.path()));
     // Marker problems in hand-written docs are found before anything is written.
     let docs = doc_updates(&compiled).map_err(|problems| {
@@ -440,7 +456,7 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
 
 /// Folders outside the output tree where seisei writes temporary files: those of the
 /// hand-written documents and of the spec itself (`seisei new` rewrites it).
-fn extra_temp_dirs(compiled: &Compiled) -> Vec<PathBuf> {
+fn extra_temp_dirs(compiled: &Built) -> Vec<PathBuf> {
     let spec_dir = compiled.source.base_dir();
     let mut dirs = vec![spec_dir.to_path_buf()];
     for doc in &compiled.source.spec.platform.docs {
@@ -456,7 +472,7 @@ fn extra_temp_dirs(compiled: &Compiled) -> Vec<PathBuf> {
 }
 
 /// Manifest entries left alone, as warnings.
-fn report_warnings(term: Terminal, compiled: &Compiled, plan: &output::Plan) {
+fn report_warnings(term: Terminal, compiled: &Built, plan: &output::Plan) {
     let warnings: Vec<Diagnostic> = plan
         .warnings
         .iter()
@@ -622,13 +638,21 @@ fn advice(plan: &output::Plan, leftovers: bool, mode: Mode) -> String {
 
 fn validate(term: Terminal, args: &SpecArgs, json: bool) -> u8 {
     let path = spec_path(args);
-    let (text, diagnostics) = match compile(&path) {
-        Ok(compiled) => {
-            let mut all = compiled.warnings.clone();
-            if let Err(problems) = doc_updates(&compiled) {
+    let (text, diagnostics) = match seisei::build(&path) {
+        Ok(built) => {
+            let built = leak_at_exit(built);
+            let mut all = built.warnings.clone();
+            // Every file is rendered, as `gen` would, and dropped at once.
+            if let Err(problem) = built.outputs().and_then(|outputs| {
+                seisei::render::render_each(&outputs)
+                    .map_err(|e| Box::new(seisei::render_failed(&built.source.path, &e)))
+            }) {
+                all.push(*problem);
+            }
+            if let Err(problems) = doc_updates(&built) {
                 all.extend(problems);
             }
-            (Some(compiled.source.text), all)
+            (Some(built.source.text.clone()), all)
         }
         Err((text, problems)) => (text, problems),
     };

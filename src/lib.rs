@@ -33,13 +33,43 @@ pub const EXIT_STALE: u8 = 1;
 /// Exit code: invalid spec, or an I/O error.
 pub const EXIT_ERROR: u8 = 2;
 
-/// A loaded, validated platform and where its output goes.
-pub struct Compiled {
+/// A loaded, validated platform and where its output goes, not yet rendered.
+pub struct Built {
     pub source: spec::Source,
     pub model: model::Model,
     pub warnings: Vec<Diagnostic>,
-    pub artifacts: Vec<render::Artifact>,
     pub output_dir: PathBuf,
+}
+
+impl Built {
+    /// The platform's files, each rendered when asked for (`check` and `gen` compare them one
+    /// at a time).
+    pub fn outputs(&self) -> Result<render::Outputs<'_>, Box<Diagnostic>> {
+        render::outputs(&self.model).map_err(|e| Box::new(render_failed(&self.source.path, &e)))
+    }
+}
+
+/// A built platform with every file rendered.
+pub struct Compiled {
+    pub built: Built,
+    pub artifacts: Vec<render::Artifact>,
+}
+
+impl std::ops::Deref for Compiled {
+    type Target = Built;
+    fn deref(&self) -> &Built {
+        &self.built
+    }
+}
+
+/// The diagnostic of a template that failed to render (a bug in seisei, not in the spec).
+pub fn render_failed(spec_path: &Path, e: &askama::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::Io,
+        spec_path,
+        None,
+        format!("a template failed to render: {e}"),
+    )
 }
 
 /// The model `seisei route` answers on, the problems found, and the spec's text.
@@ -67,6 +97,15 @@ pub fn compile_for_routing(
 
 /// Runs the pipeline up to the artifacts. On failure, returns every problem found.
 pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagnostic>)> {
+    let built = build(spec_path)?;
+    let artifacts =
+        render::generate(&built.model).map_err(|e| (None, vec![render_failed(spec_path, &e)]))?;
+    Ok(Compiled { built, artifacts })
+}
+
+/// Runs the pipeline up to the model: loaded, validated, resolved. On failure, returns every
+/// problem found.
+pub fn build(spec_path: &Path) -> Result<Built, (Option<String>, Vec<Diagnostic>)> {
     // The text is read again only to show source lines under load errors, bounded like the
     // first read: a spec refused for what it is must not be read without limit here.
     let source = spec::load(spec_path).map_err(|d| {
@@ -77,17 +116,6 @@ pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagno
         Ok(built) => built,
         Err(problems) => return Err((Some(source.text), problems)),
     };
-    let artifacts = render::generate(&model).map_err(|e| {
-        (
-            None,
-            vec![Diagnostic::new(
-                Code::Io,
-                spec_path,
-                None,
-                format!("a template failed to render: {e}"),
-            )],
-        )
-    })?;
     let platform = &source.spec.platform;
     let output_dir = output::output_root(
         source.base_dir(),
@@ -100,17 +128,16 @@ pub fn compile(spec_path: &Path) -> Result<Compiled, (Option<String>, Vec<Diagno
             .with_help(e.help);
         (Some(source.text.clone()), vec![d])
     })?;
-    Ok(Compiled {
+    Ok(Built {
         source,
         model,
         warnings,
-        artifacts,
         output_dir,
     })
 }
 
 /// The hand-written documents of `platform.docs` whose regions are out of date.
-pub fn doc_updates(compiled: &Compiled) -> Result<Vec<output::docs::DocUpdate>, Vec<Diagnostic>> {
+pub fn doc_updates(compiled: &Built) -> Result<Vec<output::docs::DocUpdate>, Vec<Diagnostic>> {
     let spec_dir = compiled.source.base_dir();
     let model = &compiled.model;
     let mut updates = Vec::new();

@@ -71,7 +71,7 @@ pub(super) fn run(term: Terminal, args: &ImportArgs) -> u8 {
     } else {
         Some(
             seisei::compile(&args.out)
-                .map(|c| (c.artifacts, c.warnings))
+                .map(|c| (c.artifacts, c.built.warnings))
                 .map_err(|(_, d)| d),
         )
     };

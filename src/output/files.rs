@@ -24,6 +24,30 @@ const READ_FLAGS: i32 = libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC;
 /// Reads the regular file at `path`, at most [`READ_CAP`] bytes; `None` when it does not
 /// exist. A link, a folder, a device or a FIFO is an error, not something to read.
 pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
+    let Some((file, len)) = open_optional(path)? else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::with_capacity(usize::try_from(len.min(READ_CAP)).unwrap_or(0));
+    file.take(READ_CAP + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, "cannot read", &e))?;
+    if bytes.len() as u64 > READ_CAP {
+        return Err(OutputError {
+            path: path.to_path_buf(),
+            message: format!(
+                "`{}` is larger than {} MiB",
+                path.display(),
+                READ_CAP / 1024 / 1024
+            ),
+            help: "seisei never generates a file that large: move it out of the way".into(),
+        });
+    }
+    Ok(Some(bytes))
+}
+
+/// Opens the regular file at `path` to read, with the size it claims; `None` when it does
+/// not exist. A link, a folder, a device or a FIFO is an error, as for [`read_optional`].
+pub fn open_optional(path: &Path) -> Result<Option<(fs::File, u64)>, OutputError> {
     let file = match fs::OpenOptions::new()
         .read(true)
         .custom_flags(READ_FLAGS)
@@ -48,22 +72,7 @@ pub fn read_optional(path: &Path) -> Result<Option<Vec<u8>>, OutputError> {
         };
         return Err(not_regular(path, what));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len().min(READ_CAP)).unwrap_or(0));
-    file.take(READ_CAP + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| io_error(path, "cannot read", &e))?;
-    if bytes.len() as u64 > READ_CAP {
-        return Err(OutputError {
-            path: path.to_path_buf(),
-            message: format!(
-                "`{}` is larger than {} MiB",
-                path.display(),
-                READ_CAP / 1024 / 1024
-            ),
-            help: "seisei never generates a file that large: move it out of the way".into(),
-        });
-    }
-    Ok(Some(bytes))
+    Ok(Some((file, metadata.len())))
 }
 
 fn not_regular(path: &Path, what: &str) -> OutputError {

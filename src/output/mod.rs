@@ -7,8 +7,9 @@ use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::render::{Artifact, header_prefixes};
+use crate::render::{Files, header_prefixes};
 
+mod compare;
 pub mod docs;
 pub mod files;
 pub mod interrupt;
@@ -105,8 +106,14 @@ pub struct OutputError {
     pub help: String,
 }
 
-/// Compares `artifacts` with the tree under `root`.
-pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan, OutputError> {
+/// Compares `artifacts` with the tree under `root`. Each file is rendered (when `artifacts`
+/// renders on demand), read and compared on its own, and kept in the plan only when it
+/// differs: an up-to-date tree is never held in memory whole.
+pub fn plan(
+    root: &Path,
+    artifacts: &(impl Files + ?Sized),
+    spec_name: &str,
+) -> Result<Plan, OutputError> {
     if root.exists() && !root.is_dir() {
         return Err(OutputError {
             path: root.to_path_buf(),
@@ -114,7 +121,8 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
             help: "move the file away, or set `platform.output` to a directory".into(),
         });
     }
-    if let Some(problem) = paths::artifact_collision(artifacts.iter().map(|a| a.path.as_str())) {
+    let count = artifacts.count();
+    if let Some(problem) = paths::artifact_collision((0..count).map(|i| artifacts.path(i))) {
         return Err(OutputError {
             path: root.to_path_buf(),
             message: problem,
@@ -139,24 +147,15 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
         }
         None => BTreeSet::new(),
     };
-    let produced: BTreeSet<&str> = artifacts.iter().map(|a| a.path.as_str()).collect();
-    // Each file is checked and read on its own; folders already checked are remembered per
-    // thread.
-    let compared = crate::parallel::map_with(artifacts, HashSet::new, |checked, artifact| {
-        paths::ensure_inside_checked(root, &artifact.path, checked)?;
-        Ok(match read_optional(&root.join(&artifact.path))? {
-            None => Some(Change::Missing {
-                path: artifact.path.clone(),
-                bytes: artifact.bytes.clone(),
-            }),
-            Some(old) if old == artifact.bytes => None,
-            Some(old) => Some(Change::Stale {
-                path: artifact.path.clone(),
-                old,
-                bytes: artifact.bytes.clone(),
-            }),
-        })
-    });
+    let produced: BTreeSet<&str> = (0..count).map(|i| artifacts.path(i)).collect();
+    // Each file is rendered, read and compared on its own; folders already checked and a
+    // read buffer are kept per thread.
+    let indices: Vec<usize> = (0..count).collect();
+    let compared = crate::parallel::map_with(
+        &indices,
+        || (HashSet::new(), Vec::new()),
+        |(checked, buffer), &index| compare(root, artifacts, index, checked, buffer),
+    );
     for change in compared {
         match change? {
             Some(change) => plan.changes.push(change),
@@ -192,6 +191,55 @@ pub fn plan(root: &Path, artifacts: &[Artifact], spec_name: &str) -> Result<Plan
     plan.manifest_changed =
         read_optional(&manifest_path)?.as_deref() != Some(plan.manifest.as_slice());
     Ok(plan)
+}
+
+/// What file `index` of `artifacts` needs: `None` when the tree already holds its bytes.
+fn compare(
+    root: &Path,
+    artifacts: &(impl Files + ?Sized),
+    index: usize,
+    checked: &mut HashSet<PathBuf>,
+    buffer: &mut Vec<u8>,
+) -> Result<Option<Change>, OutputError> {
+    let path = artifacts.path(index);
+    paths::ensure_inside_checked(root, path, checked)?;
+    let target = root.join(path);
+    let failed = |e: askama::Error| OutputError {
+        path: target.clone(),
+        message: format!("a template failed to render: {e}"),
+        help: "this is a bug in seisei: please report it with the spec that causes it".into(),
+    };
+    let Some((file, _)) = files::open_optional(&target)? else {
+        return Ok(Some(Change::Missing {
+            path: path.to_owned(),
+            bytes: artifacts.bytes(index).map_err(failed)?,
+        }));
+    };
+    // Rendered and read side by side; only a file that differs is rendered and read whole,
+    // for the diff and the write.
+    let mut comparer = compare::Comparer::new(file, buffer);
+    artifacts
+        .feed(index, &mut |piece| comparer.feed(piece))
+        .map_err(failed)?;
+    if comparer
+        .finish()
+        .map_err(|e| io_error(&target, "cannot read", &e))?
+    {
+        return Ok(None);
+    }
+    let bytes = artifacts.bytes(index).map_err(failed)?;
+    Ok(match read_optional(&target)? {
+        None => Some(Change::Missing {
+            path: path.to_owned(),
+            bytes,
+        }),
+        Some(old) if old == bytes => None,
+        Some(old) => Some(Change::Stale {
+            path: path.to_owned(),
+            old,
+            bytes,
+        }),
+    })
 }
 
 /// Applies a plan: writes missing and stale files atomically, removes orphans, then writes

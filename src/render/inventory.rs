@@ -56,7 +56,85 @@ impl Regions {
     }
 }
 
+/// Every region, each rendered once (the regions of hand-written documents).
 pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
+    let parts = parts(model, links)?;
+    let stacks = (0..model.stacks.len())
+        .map(|index| parts.stack(index))
+        .collect::<Result<Vec<_>, _>>()?;
+    let Parts {
+        overview,
+        routes,
+        topology,
+        networks,
+        volumes,
+        ..
+    } = parts;
+    Ok(Regions {
+        overview,
+        stacks,
+        routes,
+        topology,
+        networks,
+        volumes,
+    })
+}
+
+/// The regions but the stack sections, rendered, and what renders each stack section when
+/// it is written: STACKS.md never holds all of them at once.
+struct Parts<'a> {
+    model: &'a Model,
+    links: &'a Links,
+    by_stack: HashMap<&'a str, Vec<&'a Router>>,
+    overview: String,
+    routes: String,
+    topology: String,
+    networks: String,
+    volumes: String,
+}
+
+impl Parts<'_> {
+    /// The section of stack `index` (model order).
+    fn stack(&self, index: usize) -> Result<String, askama::Error> {
+        let (model, links) = (self.model, self.links);
+        let stack = &model.stacks[index];
+        StackView {
+            stack,
+            routers: self
+                .by_stack
+                .get(stack.name.as_str())
+                .cloned()
+                .unwrap_or_default(),
+            l4_routers: model
+                .l4_routers
+                .iter()
+                .filter(|r| r.stack == stack.name)
+                .collect(),
+            env_link: format!("{}{}", links.to_output, stack.env_path()),
+            entrypoints: &model.traefik.entrypoints,
+            compose_link: format!("{}{}", links.to_output, stack.compose_path()),
+            anchor_prefix: &links.anchor_page,
+            compose: model.swarm.target.compose(),
+            swarm: model.swarm.target.swarm().then(|| SwarmSection {
+                path: stack.stack_file_path(),
+                link: format!("{}{}", links.to_output, stack.stack_file_path()),
+                services: stack
+                    .services
+                    .iter()
+                    .filter_map(|s| {
+                        model
+                            .swarm
+                            .deploy(&stack.name, &s.name)
+                            .map(|d| (s.name.as_str(), d))
+                    })
+                    .collect(),
+            }),
+        }
+        .render()
+    }
+}
+
+fn parts<'a>(model: &'a Model, links: &'a Links) -> Result<Parts<'a>, askama::Error> {
     let anchor_prefix = links.anchor_page.as_str();
     let mut routers: Vec<&Router> = model.routers.iter().collect();
     // Sorted by host (wildcards beside the names they cover), then path, so overlapping
@@ -76,52 +154,15 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
             .or_default()
             .push(router);
     }
-    let stacks = model
-        .stacks
-        .iter()
-        .map(|stack| {
-            let compose_link = format!("{}{}", links.to_output, stack.compose_path());
-            StackView {
-                stack,
-                routers: by_stack
-                    .get(stack.name.as_str())
-                    .cloned()
-                    .unwrap_or_default(),
-                l4_routers: model
-                    .l4_routers
-                    .iter()
-                    .filter(|r| r.stack == stack.name)
-                    .collect(),
-                env_link: format!("{}{}", links.to_output, stack.env_path()),
-                entrypoints: &model.traefik.entrypoints,
-                compose_link,
-                anchor_prefix,
-                compose: model.swarm.target.compose(),
-                swarm: model.swarm.target.swarm().then(|| SwarmSection {
-                    path: stack.stack_file_path(),
-                    link: format!("{}{}", links.to_output, stack.stack_file_path()),
-                    services: stack
-                        .services
-                        .iter()
-                        .filter_map(|s| {
-                            model
-                                .swarm
-                                .deploy(&stack.name, &s.name)
-                                .map(|d| (s.name.as_str(), d))
-                        })
-                        .collect(),
-                }),
-            }
-            .render()
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Regions {
+    Ok(Parts {
+        model,
+        links,
+        by_stack,
         overview: OverviewView {
             model,
             anchor_prefix,
         }
         .render()?,
-        stacks,
         routes: RoutesView {
             routers,
             entrypoints: &model.traefik.entrypoints,
@@ -141,20 +182,24 @@ pub fn regions(model: &Model, links: &Links) -> Result<Regions, askama::Error> {
     })
 }
 
-/// `STACKS.md`: every region under its heading.
-pub fn stacks_md(header: Header<'_>, model: &Model) -> Result<String, askama::Error> {
+/// `STACKS.md`: every region under its heading, written into `out` as it is rendered.
+pub fn stacks_md_into(
+    header: Header<'_>,
+    model: &Model,
+    out: &mut impl std::fmt::Write,
+) -> Result<(), askama::Error> {
     let depth = model.inventory.matches('/').count();
     let links = Links {
         to_output: "../".repeat(depth),
         anchor_page: String::new(),
     };
-    let regions = regions(model, &links)?;
+    let parts = parts(model, &links)?;
     InventoryView {
         header,
         model,
-        regions: &regions,
+        parts: &parts,
     }
-    .render()
+    .render_into(out)
 }
 
 #[derive(Template)]
@@ -162,7 +207,7 @@ pub fn stacks_md(header: Header<'_>, model: &Model) -> Result<String, askama::Er
 struct InventoryView<'a> {
     header: Header<'a>,
     model: &'a Model,
-    regions: &'a Regions,
+    parts: &'a Parts<'a>,
 }
 
 #[derive(Template)]

@@ -1,7 +1,7 @@
 //! The Swarm target's files: each stack's `stack.yml` for `docker stack deploy -c`, and
 //! Traefik's static configuration with the Swarm provider (`traefik.swarm.yml`). Input: the
-//! model and the artifacts rendered so far (the Traefik stack's file names its configuration
-//! files as Swarm configs, named after their content); output: more artifacts.
+//! model and Traefik's rendered dynamic files (the Traefik stack's file names its
+//! configuration files as Swarm configs, named after their content); output: more files.
 
 use askama::Template;
 use serde_yaml::{Mapping, Value};
@@ -14,67 +14,77 @@ use crate::spec::{Protocol, PublishMode};
 /// The Swarm static configuration's file name, in the Traefik stack's folder.
 pub const STATIC_FILE: &str = "traefik.swarm.yml";
 
-/// Every Swarm-target artifact: a `stack.yml` per stack and Traefik's static file. `rendered`
-/// holds the dynamic files already rendered, which the Traefik stack mounts as configs.
-pub fn files(
+/// Traefik's Swarm static file and the Swarm configs of the Traefik stack: that file and the
+/// dynamic files in `rendered`, each named after its content. `None` without a Traefik stack.
+pub fn traefik_files(
     header: Header<'_>,
     model: &Model,
     rendered: &[Artifact],
-) -> Result<Vec<Artifact>, askama::Error> {
-    let mut artifacts = Vec::new();
-    let proxy = model.stacks.iter().find(|s| s.name == model.traefik.stack);
+) -> Result<Option<(Artifact, Vec<Config>)>, askama::Error> {
+    let Some(proxy) = model.stacks.iter().find(|s| s.name == model.traefik.stack) else {
+        return Ok(None);
+    };
     let mut configs = Vec::new();
-    if let Some(proxy) = proxy {
-        let static_file = artifact(
-            format!("{}/{STATIC_FILE}", proxy.dir),
-            &StaticSwarmView {
-                header,
-                model,
-                precedence: model
-                    .traefik
-                    .edge
-                    .precedence
-                    .iter()
-                    .map(|p| {
-                        if p == "docker" {
-                            "swarm".into()
-                        } else {
-                            p.clone()
-                        }
-                    })
-                    .collect(),
-                swarm: true,
-            },
-        )?;
+    let static_file = artifact(
+        format!("{}/{STATIC_FILE}", proxy.dir),
+        &StaticSwarmView {
+            header,
+            model,
+            precedence: model
+                .traefik
+                .edge
+                .precedence
+                .iter()
+                .map(|p| {
+                    if p == "docker" {
+                        "swarm".into()
+                    } else {
+                        p.clone()
+                    }
+                })
+                .collect(),
+            swarm: true,
+        },
+    )?;
+    configs.push(config(
+        proxy,
+        "traefik_static",
+        &static_file,
+        format!("{}/traefik.yml", model.traefik.config_dir),
+    ));
+    let dynamic = format!("{}/dynamic/", proxy.dir);
+    for file in rendered.iter().filter(|a| a.path.starts_with(&dynamic)) {
+        let stem = file.path[dynamic.len()..].trim_end_matches(".yml");
+        let key = format!("dynamic_{}", stem.trim_start_matches('_').replace('-', "_"));
         configs.push(config(
             proxy,
-            "traefik_static",
-            &static_file,
-            format!("{}/traefik.yml", model.traefik.config_dir),
+            &key,
+            file,
+            format!(
+                "{}/{}",
+                model.traefik.dynamic_dir,
+                &file.path[dynamic.len()..]
+            ),
         ));
-        let dynamic = format!("{}/dynamic/", proxy.dir);
-        for file in rendered.iter().filter(|a| a.path.starts_with(&dynamic)) {
-            let stem = file.path[dynamic.len()..].trim_end_matches(".yml");
-            let key = format!("dynamic_{}", stem.trim_start_matches('_').replace('-', "_"));
-            configs.push(config(
-                proxy,
-                &key,
-                file,
-                format!(
-                    "{}/{}",
-                    model.traefik.dynamic_dir,
-                    &file.path[dynamic.len()..]
-                ),
-            ));
-        }
-        artifacts.push(static_file);
     }
-    for stack in &model.stacks {
-        let is_proxy = proxy.is_some_and(|p| p.name == stack.name);
-        let view = StackFileView::new(header, model, stack, if is_proxy { &configs } else { &[] });
-        artifacts.push(artifact(stack.stack_file_path(), &view)?);
-    }
-    Ok(artifacts)
+    Ok(Some((static_file, configs)))
+}
+
+/// A stack's `stack.yml`, written into `out`; `configs` are the Traefik stack's files
+/// ([`traefik_files`]), mounted only when `stack` is the Traefik stack.
+pub fn stack_file_into(
+    header: Header<'_>,
+    model: &Model,
+    stack: &Stack,
+    configs: &[Config],
+    out: &mut impl std::fmt::Write,
+) -> Result<(), askama::Error> {
+    let configs = if stack.name == model.traefik.stack {
+        configs
+    } else {
+        &[]
+    };
+    StackFileView::new(header, model, stack, configs).render_into(out)
 }
 
 /// A file of the Traefik stack mounted as a Swarm config. Configs cannot change in place, so

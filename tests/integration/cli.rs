@@ -127,6 +127,51 @@ fn check_reports_a_hand_edit_with_a_diff_then_gen_repairs_it() {
     assert_eq!(ws.run(&["check"]).code, 0);
 }
 
+/// `check` compares each file with its rendering as both stream by; an edit at either end of
+/// a file, or one that only changes its length, is where a streamed comparison could miss.
+#[test]
+fn check_finds_edits_at_the_ends_and_in_the_length_of_files() {
+    type Edit = fn(Vec<u8>) -> Vec<u8>;
+    let ws = Workspace::new("extends-escape-hatch");
+    assert_eq!(ws.run(&["gen"]).code, 0);
+    let inventory = "expected/STACKS.md";
+    let edits: [(&str, Edit); 6] = [
+        ("a line appended", |mut b| {
+            b.extend_from_slice(b"# x\n");
+            b
+        }),
+        ("one more newline", |mut b| {
+            b.push(b'\n');
+            b
+        }),
+        ("the last newline removed", |mut b| {
+            b.pop();
+            b
+        }),
+        ("the first byte changed", |mut b| {
+            b[0] ^= 1;
+            b
+        }),
+        ("emptied", |_| Vec::new()),
+        ("only the first half kept", |b| b[..b.len() / 2].to_vec()),
+    ];
+    for file in [STACK_COMPOSE, inventory] {
+        let original = fs::read(ws.path(file)).unwrap();
+        for (what, edit) in &edits {
+            fs::write(ws.path(file), edit(original.clone())).unwrap();
+            let check = ws.run(&["check"]);
+            assert_eq!(check.code, 1, "{file}, {what}: {}", check.stderr);
+            assert!(
+                check.stderr.contains(&format!("{file} (stale)")),
+                "{file}, {what}: {}",
+                check.stderr
+            );
+        }
+        fs::write(ws.path(file), &original).unwrap();
+        assert_eq!(ws.run(&["check"]).code, 0, "{file} restored");
+    }
+}
+
 #[test]
 fn check_reports_a_new_stack_as_missing_files() {
     let ws = Workspace::new("minimal");

@@ -44,7 +44,7 @@ fn seisei_route_names_the_tcp_and_udp_router_the_real_traefik_picks() {
     let mut disagreements = Vec::new();
     let mut asked = 0;
     for spec in all_specs() {
-        let model = crate::compile(&spec).model;
+        let model = crate::compile(&spec).built.model;
         if model.l4_routers.is_empty() {
             continue;
         }

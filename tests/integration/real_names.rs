@@ -101,7 +101,7 @@ fn seisei_names_the_routers_traefik_builds() {
     let mut specs = all_specs();
     specs.push(spec.clone());
     for spec in &specs {
-        let model = compile(spec).model;
+        let model = compile(spec).built.model;
         let traefik = Traefik::start(spec);
         let raw = traefik.rawdata();
         // Docker labels reach this Traefik through the file provider: compare names only.
@@ -135,7 +135,7 @@ fn seisei_names_the_routers_traefik_builds() {
         );
     }
     // The platform above must exercise the renaming, or the comparison proves nothing.
-    let model = compile(&spec).model;
+    let model = compile(&spec).built.model;
     let names: Vec<String> = routing::table(&model).into_iter().map(|r| r.name).collect();
     for expected in [
         "plain-mixed@file",

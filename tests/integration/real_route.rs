@@ -172,7 +172,7 @@ fn seisei_route_answers_what_the_real_traefik_answers() {
 /// Starts Traefik on `spec`, sends `count` requests and asks seisei about each.
 fn run_platform(spec: &Path, count: usize, rng: &mut Rng) -> Vec<Case> {
     let platform = case_name(spec);
-    let model = compile(spec).model;
+    let model = compile(spec).built.model;
     let traefik = Traefik::start(spec);
     let pools = Pools::of(&model);
     let mut cases = Vec::new();

@@ -27,7 +27,7 @@ fn the_real_traefik_loads_every_platform_and_routes_each_probe_to_its_router() {
     let mut counts = (0, 0, 0, 0, 0);
     for spec in all_specs() {
         let platform = case_name(&spec);
-        let model = compile(&spec).model;
+        let model = compile(&spec).built.model;
         let traefik = Traefik::start(&spec);
         let raw = traefik.rawdata();
         let mut report = |object: &str, what: String| {
