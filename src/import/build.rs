@@ -36,6 +36,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
     let traefik_stack = source.traefik.as_ref().map(|t| t.stack);
     // Middlewares of the dynamic files, imported when the spec's type reads them.
     let mut middlewares: BTreeMap<String, spec::Middleware> = BTreeMap::new();
+    let mut tcp_middlewares: BTreeMap<String, spec::TcpMiddleware> = BTreeMap::new();
     let mut external: Vec<String> = Vec::new();
     if let Some(t) = &source.traefik {
         for (path, text, file) in &t.dynamic {
@@ -67,14 +68,33 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                     }
                 }
             }
+            for (name, value) in &file.tcp_middlewares {
+                let line = lines::find(text, &["tcp", "middlewares", name]);
+                let field = format!("tcp.middlewares.{name}");
+                match serde_yaml::with::singleton_map_recursive::deserialize(value.clone()) {
+                    Ok(m) => {
+                        tcp_middlewares.insert(name.clone(), m);
+                        report.push(&rel, line, field, Outcome::FirstClass);
+                    }
+                    Err(e) => {
+                        all = false;
+                        external.push(format!("{name}@file"));
+                        report.push(&rel, line, field, Outcome::NotImported(format!("kept in the hand-written file, listed in `external_middlewares` ({e})")));
+                    }
+                }
+            }
             if all || !file.routers.is_empty() || !file.l4.routers.is_empty() {
                 report.replaced.push(rel);
             }
         }
     }
     // Middlewares of container labels, served from seisei's dynamic file from now on.
-    let label_middlewares =
-        super::label_middlewares::collect(source, &mut middlewares, &mut report);
+    let label_middlewares = super::label_middlewares::collect(
+        source,
+        &mut middlewares,
+        &mut tcp_middlewares,
+        &mut report,
+    );
     let qualify = |name: &str, file_router: bool| -> String {
         let (base, provider) = match name.split_once('@') {
             Some((b, p)) => (b, Some(p)),
@@ -82,7 +102,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         };
         let provider = provider.unwrap_or(if file_router { "file" } else { "docker" });
         if (provider == "file" && middlewares.contains_key(base))
-            || (provider == "docker" && label_middlewares.iter().any(|m| m == base))
+            || (provider == "docker" && label_middlewares.http.iter().any(|m| m == base))
         {
             base.to_owned()
         } else {
@@ -708,7 +728,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
     }
     report.routes = routes_total;
     let shared_volumes = super::objects::share_volumes(&mut stacks);
-    for stack in stacks.values() {
+    for stack in stacks.values_mut() {
         let routes = stack
             .services
             .values()
@@ -716,8 +736,21 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             .chain(stack.backends.values().flat_map(|b| &b.routes));
         external
             .extend(routes.flat_map(|r| r.middlewares.iter().filter(|m| m.contains('@')).cloned()));
-        let tcp = stack.services.values().flat_map(|s| &s.tcp_routes);
-        external.extend(tcp.flat_map(|r| r.middlewares.iter().cloned()));
+        // A TCP router's middleware that import brought into `tcp_middlewares` is named
+        // bare; any other stays `name@provider`, declared as external.
+        let tcp = stack.services.values_mut().flat_map(|s| &mut s.tcp_routes);
+        for m in tcp.flat_map(|r| &mut r.middlewares) {
+            let imported = match m.split_once('@') {
+                Some((base, "file")) => tcp_middlewares.contains_key(base),
+                Some((base, "docker")) => label_middlewares.tcp.iter().any(|n| n == base),
+                _ => false,
+            };
+            if imported {
+                *m = m.split_once('@').map_or_else(String::new, |(b, _)| b.to_owned());
+            } else if m.contains('@') {
+                external.push(m.clone());
+            }
+        }
     }
     let docker_routes = stacks
         .values()
@@ -729,6 +762,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         source,
         &version,
         middlewares,
+        tcp_middlewares,
         external,
         dashboard,
         &mut report,
