@@ -61,8 +61,8 @@ pub struct Route {
     #[serde(default)]
     pub tls_domains: Vec<TlsDomain>,
     /// Terminate TLS on this router although its entry points are plain (Traefik's router
-    /// `tls`), with `cert_resolver`'s certificate, or else the default TLS store's (the
-    /// default certificate). Routes on a TLS entry point are TLS routers without it.
+    /// `tls`), with the certificate of `cert_resolver` (or `traefik.default_cert_resolver`),
+    /// or else the default TLS store's. Routes on a TLS entry point are TLS routers without it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub tls: bool,
     /// Certificate resolver; the platform's default when absent on a TLS route.

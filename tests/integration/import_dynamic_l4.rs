@@ -40,7 +40,7 @@ fn dynamic_file_tcp_and_udp_routers_become_routes_on_the_file_provider() {
     let turn = entry(&report, "udp.routers.turn");
     assert_eq!(turn["outcome"], "first-class");
     let legacy = entry(&report, "tcp.routers.legacy-db");
-    assert_eq!(legacy["line"], 8);
+    assert_eq!(legacy["line"], 9);
     assert_eq!(legacy["outcome"], "not-imported", "{legacy:#}");
     assert_eq!(report["verify"]["unexplained"], 1, "{:#}", report["verify"]);
     let what: Vec<&str> = report["verify"]["differences"]

@@ -1,0 +1,101 @@
+//! `seisei import` and three patterns of the brownfield fixture that used to be lost: TCP
+//! middlewares (`edge/dynamic/l4.yml`'s `office-only` and `ssh-limit`, the mail relay's
+//! label-declared `smtp-limit`) become `traefik.tcp_middlewares` and the TCP routers name
+//! them bare; an HTTP router with `tls=true`, no resolver and a plain entry point (Grafana's
+//! `ops-grafana` on `admin`) keeps TLS through the route's `tls: true`; and the comments
+//! between Odoo's labels stand above the route and the field they annotate. The proof
+//! compares middleware definitions and TLS: a spec that changes either is a difference.
+
+use serde_json::Value;
+
+use super::import::{scratch, seisei, text};
+
+fn imported() -> (tempfile::TempDir, String, Value) {
+    let (temp, _) = scratch();
+    let out = seisei(temp.path(), &["import", "stacks", "--report", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spec = std::fs::read_to_string(temp.path().join("platform.yaml")).unwrap();
+    (temp, spec, report)
+}
+
+fn outcome<'a>(report: &'a Value, field: &str) -> &'a Value {
+    report["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == field)
+        .unwrap_or_else(|| panic!("no entry for {field}: {report:#}"))
+}
+
+/// Runs `import --verify` on the source tree against a spec edited by `edit`, and returns
+/// what it printed, having checked that it found a difference.
+fn verify_edited(temp: &tempfile::TempDir, spec: &str, from: &str, to: &str) -> String {
+    let changed = spec.replacen(from, to, 1);
+    assert_ne!(spec, changed, "`{from}` is not in the spec");
+    std::fs::write(temp.path().join("platform.yaml"), changed).unwrap();
+    let verify = seisei(temp.path(), &["import", "--verify", "stacks"]);
+    let stdout = text(&verify.stdout);
+    assert_eq!(verify.status.code(), Some(1), "{stdout}\n{}", text(&verify.stderr));
+    stdout
+}
+
+#[test]
+fn tcp_middlewares_of_dynamic_files_and_labels_are_imported_and_compared() {
+    let (temp, spec, report) = imported();
+    let office = outcome(&report, "tcp.middlewares.office-only");
+    assert_eq!(office["file"], "edge/dynamic/l4.yml");
+    assert_eq!(office["line"], 16);
+    assert_eq!(office["outcome"], "first-class");
+    let label = outcome(
+        &report,
+        "services.smtp.labels.traefik.tcp.middlewares.smtp-limit",
+    );
+    assert_eq!(label["outcome"], "first-class", "{label:#}");
+    for expected in [
+        "  tcp_middlewares:\n    office-only:\n      ipAllowList:\n        sourceRange:\n        - 203.0.113.0/24\n        - 10.8.0.0/16\n",
+        // The label's comment stands above the middleware it annotates.
+        "    # No scanner needs more than a handful of connections.\n    smtp-limit:\n      inFlightConn:\n        amount: 5\n",
+        // File and label routers alike name the imported middlewares bare.
+        "          middlewares:\n          - office-only\n          - ssh-limit\n          provider: file\n",
+        "          middlewares:\n          - office-only\n          - smtp-limit\n          provider: docker\n",
+    ] {
+        assert!(spec.contains(expected), "missing:\n{expected}\nin:\n{spec}");
+    }
+    assert!(!spec.contains("external_middlewares"), "{spec}");
+    // A middleware whose definition changes is a difference the proof names.
+    let stdout = verify_edited(&temp, &spec, "amount: 10", "amount: 100");
+    assert!(
+        stdout.contains("middleware `tcp ssh-limit`: original {\"inflightconn\":{\"amount\":10}}, generated {\"inflightconn\":{\"amount\":100}}"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_tls_router_on_a_plain_entry_point_keeps_tls() {
+    let (temp, spec, _) = imported();
+    assert!(
+        spec.contains("        - router: ops-grafana\n          service: grafana\n          hosts:\n          - grafana.vpn.example.test\n          provider: docker\n          tls: true\n          entrypoints:\n          - admin\n"),
+        "{spec}"
+    );
+    // Without it, the router would be plain HTTP: the proof names the lost TLS.
+    let stdout = verify_edited(&temp, &spec, "          tls: true\n", "");
+    assert!(
+        stdout.contains("router ops-grafana.tls: original true, generated false"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn comments_between_labels_stand_above_the_keys_they_annotate() {
+    let (_temp, spec, _) = imported();
+    for expected in [
+        // Above a router's first label: above its route.
+        "        routes:\n        # The application itself.\n        - router: odoo-app\n",
+        "          - compress\n        # Long polling and websockets go to the gevent port.\n        - router: odoo-ws\n",
+        // Above a later label of the router: above the field it became.
+        "          cert_resolver: letsencrypt\n          # Above odoo-app, which claims the same host.\n          priority: 20\n",
+    ] {
+        assert!(spec.contains(expected), "missing:\n{expected}\nin:\n{spec}");
+    }
+}
