@@ -316,3 +316,92 @@ fn own_statuses(raw: &serde_json::Value, router: &str) -> Vec<u16> {
     }
     out
 }
+
+/// A route's own `tls: true` on a plain entry point (what `seisei import` writes for a
+/// router with `tls=true` and no TLS entry point): the real Traefik answers it over TLS with
+/// its default certificate, from labels and from the file provider alike, and not over plain
+/// HTTP on the same entry point, where a route without the flag still answers.
+#[test]
+#[cfg_attr(
+    not(seisei_traefik),
+    ignore = "needs SEISEI_TRAEFIK (the real Traefik): eval \"$(bash tests/oracle/setup.sh)\""
+)]
+fn a_route_with_its_own_tls_is_answered_over_tls_on_a_plain_entry_point() {
+    let temp = tempfile::tempdir().unwrap();
+    let spec = temp.path().join("platform.yaml");
+    std::fs::write(
+        &spec,
+        r#"platform:
+  name: Route TLS
+  domain: example.test
+  output: out
+traefik:
+  version: "3.7"
+  stack: proxy
+  service: traefik
+  network: public
+  entrypoints:
+    web:
+      address: ":80"
+  default_entrypoints: [web]
+  default_provider: docker
+networks:
+  public:
+    purpose: Traefik and the routed apps
+    external: true
+stacks:
+  proxy:
+    purpose: Edge proxy
+    status: production
+    networks: [public]
+    services:
+      traefik:
+        image: traefik:v3.7.9
+        ports:
+          - { container: 80, publish: true }
+  app:
+    purpose: Two routers with TLS of their own, one plain
+    status: testing
+    networks: [public]
+    services:
+      hello:
+        image: traefik/whoami:v1.10.3
+        ports:
+          - { container: 8080 }
+        command: ["--port", "8080"]
+        routes:
+          - { name: labels, hosts: [labels.example.test], tls: true }
+          - { name: file, hosts: [file.example.test], tls: true, provider: file }
+          - { name: plain, hosts: [plain.example.test] }
+"#,
+    )
+    .unwrap();
+    let request = |host: &str, tls: bool| RawRequest {
+        entry_point: "web".to_owned(),
+        sni: tls.then(|| host.to_owned()),
+        bytes: format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes(),
+    };
+    let answers = answering_routers(
+        &spec,
+        &[
+            request("labels.example.test", true),
+            request("file.example.test", true),
+            request("plain.example.test", false),
+            // A TLS router does not answer plain HTTP.
+            request("labels.example.test", false),
+        ],
+    );
+    let routers: Vec<Option<&str>> = answers.iter().map(|a| a.router.as_deref()).collect();
+    assert_eq!(
+        routers,
+        [
+            Some("app-hello-labels@file"),
+            Some("app-hello-file@file"),
+            Some("app-hello-plain@file"),
+            None
+        ],
+        "{answers:#?}"
+    );
+    let statuses: Vec<Option<u16>> = answers.iter().map(|a: &Answer| a.status).collect();
+    assert_eq!(statuses, [Some(200), Some(200), Some(200), Some(404)]);
+}
