@@ -216,7 +216,7 @@ impl Checker<'_> {
                     stack,
                     &child(path, field),
                     Code::InvalidOption,
-                    format!("`{field}` on a route whose entry points are plain: the router is not TLS, so it is unused"),
+                    format!("`{field}` on a route whose entry points are all plain: Traefik serves the router without TLS, so it would do nothing"),
                 )
                 .with_help("add `tls: true` to the route (TLS on these entry points), route it on a TLS entry point, or drop the TLS settings"),
             );
