@@ -679,7 +679,8 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             .values()
             .flat_map(|s| s.routes.iter().flatten())
             .chain(stack.backends.values().flat_map(|b| &b.routes));
-        middlewares.external
+        middlewares
+            .external
             .extend(routes.flat_map(|r| r.middlewares.iter().filter(|m| m.contains('@')).cloned()));
         let tcp = stack.services.values_mut().flat_map(|s| &mut s.tcp_routes);
         for reference in tcp.flat_map(|r| &mut r.middlewares) {

@@ -114,7 +114,7 @@ fn place(key: &str, name: &str, svc: &spec::Service, labels: &TraefikLabels) -> 
         ),
         _ => Default::default(),
     };
-    let routes = svc.routes.as_deref().unwrap_or_default();
+    let http_routes = svc.routes.as_deref().unwrap_or_default();
     let with = |mut path: Vec<Seg>, more: &[Seg]| {
         path.extend_from_slice(more);
         path
@@ -129,12 +129,15 @@ fn place(key: &str, name: &str, svc: &spec::Service, labels: &TraefikLabels) -> 
             return (true, vec![k("traefik"), k(table), k(item)]);
         }
         ("http", "routers") => {
-            if let Some(i) = routes
+            if let Some(i) = http_routes
                 .iter()
                 .position(|r| r.router.as_deref() == Some(item))
             {
-                let first = labels.routers.iter().any(|r| r.name == item && r.key == key);
-                let field = field_of(&attribute, &routes[i]).filter(|_| !first);
+                let first = labels
+                    .routers
+                    .iter()
+                    .any(|r| r.name == item && r.key == key);
+                let field = field_of(&attribute, &http_routes[i]).filter(|_| !first);
                 let mut path = with(service, &[k("routes"), Seg::Item(i)]);
                 path.extend(field.map(k));
                 return (false, path);
@@ -150,11 +153,11 @@ fn place(key: &str, name: &str, svc: &spec::Service, labels: &TraefikLabels) -> 
                 None => labels.services.len() == 1,
             });
             if let Some(i) = router.and_then(|r| {
-                routes
+                http_routes
                     .iter()
                     .position(|x| x.router.as_deref() == Some(r.name.as_str()))
             }) {
-                let port = routes[i].port.is_some().then(|| k("port"));
+                let port = http_routes[i].port.is_some().then(|| k("port"));
                 let mut path = with(service, &[k("routes"), Seg::Item(i)]);
                 path.extend(port);
                 return (false, path);
@@ -178,16 +181,21 @@ fn place(key: &str, name: &str, svc: &spec::Service, labels: &TraefikLabels) -> 
                     .l4
                     .routers
                     .iter()
-                    .find(|r| r.udp == (kind == "udp") && r.service.as_deref().unwrap_or(&r.name) == item)
+                    .find(|r| {
+                        r.udp == (kind == "udp") && r.service.as_deref().unwrap_or(&r.name) == item
+                    })
                     .map(|r| r.name.clone())
             };
             if let Some(i) = router.and_then(|r| list.iter().position(|x| *x == Some(r.as_str()))) {
-                return (false, with(service, &[k(&format!("{kind}_routes")), Seg::Item(i)]));
+                return (
+                    false,
+                    with(service, &[k(&format!("{kind}_routes")), Seg::Item(i)]),
+                );
             }
         }
         _ => {}
     }
-    let holder = if routes.is_empty() && !svc.tcp_routes.is_empty() {
+    let holder = if http_routes.is_empty() && !svc.tcp_routes.is_empty() {
         "tcp_routes"
     } else {
         "routes"

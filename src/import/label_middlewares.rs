@@ -45,14 +45,26 @@ pub fn collect(
             let kinds = Kind {
                 service,
                 from,
-                kind: "http",
+                protocol: "http",
             };
-            kinds.take(&at, parsed.middlewares, middlewares, &mut names.http, report);
+            kinds.take(
+                &at,
+                parsed.middlewares,
+                middlewares,
+                &mut names.http,
+                report,
+            );
             let kinds = Kind {
-                kind: "tcp",
+                protocol: "tcp",
                 ..kinds
             };
-            kinds.take(&at, parsed.l4.middlewares, tcp_middlewares, &mut names.tcp, report);
+            kinds.take(
+                &at,
+                parsed.l4.middlewares,
+                tcp_middlewares,
+                &mut names.tcp,
+                report,
+            );
         }
     }
     names
@@ -70,7 +82,7 @@ struct Kind<'a> {
     service: &'a str,
     /// The line of the container's `labels:`.
     from: usize,
-    kind: &'static str,
+    protocol: &'static str,
 }
 
 impl Kind<'_> {
@@ -88,7 +100,7 @@ impl Kind<'_> {
         for (name, path, value) in options {
             by_name.entry(name).or_default().push((path, value));
         }
-        let (kind, service) = (self.kind, self.service);
+        let (kind, service) = (self.protocol, self.service);
         for (name, options) in by_name {
             let key = format!("traefik.{kind}.middlewares.{name}.");
             let line = lines::find_text(at.text, self.from, &key);

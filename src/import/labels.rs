@@ -125,11 +125,11 @@ fn service_named<'a>(services: &'a mut Vec<LbService>, name: &str) -> &'a mut Lb
 
 /// The item of `items` that `is` picks, added with `new` when there is none: labels name a
 /// router (or service) on each of its labels, in any order.
-pub(crate) fn named<'a, T>(
-    items: &'a mut Vec<T>,
+pub(crate) fn named<T>(
+    items: &mut Vec<T>,
     is: impl Fn(&T) -> bool,
     new: impl FnOnce() -> T,
-) -> &'a mut T {
+) -> &mut T {
     let index = items.iter().position(is).unwrap_or_else(|| {
         items.push(new());
         items.len() - 1

@@ -46,7 +46,12 @@ pub fn collect(source: &Source, report: &mut Report) -> Middlewares {
             };
             let http = at.take(&file.middlewares, &mut out.http, &mut out.external, report);
             let at = In { kind: "tcp", ..at };
-            let tcp = at.take(&file.tcp_middlewares, &mut out.tcp, &mut out.external, report);
+            let tcp = at.take(
+                &file.tcp_middlewares,
+                &mut out.tcp,
+                &mut out.external,
+                report,
+            );
             if (only_middlewares && http && tcp)
                 || !file.routers.is_empty()
                 || !file.l4.routers.is_empty()
@@ -125,7 +130,14 @@ impl In<'_> {
                 Err(e) => {
                     all = false;
                     external.push(format!("{name}@file"));
-                    report.push(self.file, line, field, Outcome::NotImported(format!("kept in the hand-written file, listed in `external_middlewares` ({e})")));
+                    report.push(
+                        self.file,
+                        line,
+                        field,
+                        Outcome::NotImported(format!(
+                            "kept in the hand-written file, listed in `external_middlewares` ({e})"
+                        )),
+                    );
                 }
             }
         }

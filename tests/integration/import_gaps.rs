@@ -36,7 +36,12 @@ fn verify_edited(temp: &tempfile::TempDir, spec: &str, from: &str, to: &str) -> 
     std::fs::write(temp.path().join("platform.yaml"), changed).unwrap();
     let verify = seisei(temp.path(), &["import", "--verify", "stacks"]);
     let stdout = text(&verify.stdout);
-    assert_eq!(verify.status.code(), Some(1), "{stdout}\n{}", text(&verify.stderr));
+    assert_eq!(
+        verify.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        text(&verify.stderr)
+    );
     stdout
 }
 
