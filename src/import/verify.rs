@@ -242,13 +242,7 @@ pub fn compare(source: &Source, spec: &Spec, artifacts: &[Artifact]) -> Verified
     // router's key starts with `tcp `).
     let mut moved_http = Vec::new();
     let mut moved_tcp = Vec::new();
-    for labels in source
-        .stacks
-        .iter()
-        .flat_map(|s| &s.project.services)
-        .filter_map(|(_, svc)| svc.get("labels"))
-    {
-        let parsed = super::labels::parse(&as_map(labels));
+    for parsed in traefik_labels(source) {
         moved_http.extend(
             parsed
                 .middlewares
@@ -372,13 +366,7 @@ fn middlewares(
     for (_, _, file) in &t.dynamic {
         add(&mut original, file);
     }
-    for labels in source
-        .stacks
-        .iter()
-        .flat_map(|s| &s.project.services)
-        .filter_map(|(_, svc)| svc.get("labels"))
-    {
-        let parsed = super::labels::parse(&as_map(labels));
+    for parsed in traefik_labels(source) {
         let read = |kind: &'static str, options: Vec<(String, String, String)>| {
             let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
             for (name, path, value) in options {
@@ -408,6 +396,16 @@ fn middlewares(
         }
     }
     (original, generated)
+}
+
+/// What the labels of every original container tell Traefik.
+fn traefik_labels(source: &Source) -> impl Iterator<Item = super::labels::TraefikLabels> + '_ {
+    source
+        .stacks
+        .iter()
+        .flat_map(|s| &s.project.services)
+        .filter_map(|(_, svc)| svc.get("labels"))
+        .map(|labels| super::labels::parse(&as_map(labels)))
 }
 
 /// `value` with every object key in lower case.

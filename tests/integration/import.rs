@@ -35,6 +35,23 @@ pub(crate) fn scratch() -> (tempfile::TempDir, PathBuf) {
     (temp, stacks)
 }
 
+/// Runs `import --verify` on the source tree against `spec` with `from` replaced by `to`,
+/// and returns what it printed, having checked that it found a difference.
+pub(crate) fn verify_edited(temp: &tempfile::TempDir, spec: &str, from: &str, to: &str) -> String {
+    let changed = spec.replacen(from, to, 1);
+    assert_ne!(spec, changed, "`{from}` is not in the spec");
+    std::fs::write(temp.path().join("platform.yaml"), changed).unwrap();
+    let verify = seisei(temp.path(), &["import", "--verify", "stacks"]);
+    let stdout = text(&verify.stdout);
+    assert_eq!(
+        verify.status.code(),
+        Some(1),
+        "{stdout}\n{}",
+        text(&verify.stderr)
+    );
+    stdout
+}
+
 fn copy(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for entry in std::fs::read_dir(from).expect("readable") {

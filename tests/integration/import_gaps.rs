@@ -8,7 +8,8 @@
 
 use serde_json::Value;
 
-use super::import::{scratch, seisei, text};
+use super::import::{scratch, seisei, text, verify_edited};
+use super::import_dynamic_l4::entry;
 
 fn imported() -> (tempfile::TempDir, String, Value) {
     let (temp, _) = scratch();
@@ -19,40 +20,14 @@ fn imported() -> (tempfile::TempDir, String, Value) {
     (temp, spec, report)
 }
 
-fn outcome<'a>(report: &'a Value, field: &str) -> &'a Value {
-    report["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["field"] == field)
-        .unwrap_or_else(|| panic!("no entry for {field}: {report:#}"))
-}
-
-/// Runs `import --verify` on the source tree against a spec edited by `edit`, and returns
-/// what it printed, having checked that it found a difference.
-fn verify_edited(temp: &tempfile::TempDir, spec: &str, from: &str, to: &str) -> String {
-    let changed = spec.replacen(from, to, 1);
-    assert_ne!(spec, changed, "`{from}` is not in the spec");
-    std::fs::write(temp.path().join("platform.yaml"), changed).unwrap();
-    let verify = seisei(temp.path(), &["import", "--verify", "stacks"]);
-    let stdout = text(&verify.stdout);
-    assert_eq!(
-        verify.status.code(),
-        Some(1),
-        "{stdout}\n{}",
-        text(&verify.stderr)
-    );
-    stdout
-}
-
 #[test]
 fn tcp_middlewares_of_dynamic_files_and_labels_are_imported_and_compared() {
     let (temp, spec, report) = imported();
-    let office = outcome(&report, "tcp.middlewares.office-only");
+    let office = entry(&report, "tcp.middlewares.office-only");
     assert_eq!(office["file"], "edge/dynamic/l4.yml");
     assert_eq!(office["line"], 16);
     assert_eq!(office["outcome"], "first-class");
-    let label = outcome(
+    let label = entry(
         &report,
         "services.smtp.labels.traefik.tcp.middlewares.smtp-limit",
     );

@@ -327,53 +327,26 @@ fn own_statuses(raw: &serde_json::Value, router: &str) -> Vec<u16> {
     ignore = "needs SEISEI_TRAEFIK (the real Traefik): eval \"$(bash tests/oracle/setup.sh)\""
 )]
 fn a_route_with_its_own_tls_is_answered_over_tls_on_a_plain_entry_point() {
+    // The minimal fixture (one plain entry point, `web`), its app given three routes.
+    let minimal =
+        std::fs::read_to_string(repo_root().join("tests/fixtures/minimal/platform.yaml")).unwrap();
+    let routes = "        routes:\n          - hosts: [\"*.apps.example.test\"]\n";
+    assert!(
+        minimal.contains(routes),
+        "the minimal fixture's route moved"
+    );
     let temp = tempfile::tempdir().unwrap();
     let spec = temp.path().join("platform.yaml");
     std::fs::write(
         &spec,
-        r#"platform:
-  name: Route TLS
-  domain: example.test
-  output: out
-traefik:
-  version: "3.7"
-  stack: proxy
-  service: traefik
-  network: public
-  entrypoints:
-    web:
-      address: ":80"
-  default_entrypoints: [web]
-  default_provider: docker
-networks:
-  public:
-    purpose: Traefik and the routed apps
-    external: true
-stacks:
-  proxy:
-    purpose: Edge proxy
-    status: production
-    networks: [public]
-    services:
-      traefik:
-        image: traefik:v3.7.9
-        ports:
-          - { container: 80, publish: true }
-  app:
-    purpose: Two routers with TLS of their own, one plain
-    status: testing
-    networks: [public]
-    services:
-      hello:
-        image: traefik/whoami:v1.10.3
-        ports:
-          - { container: 8080 }
-        command: ["--port", "8080"]
-        routes:
+        minimal.replace(
+            routes,
+            "        routes:
           - { name: labels, hosts: [labels.example.test], tls: true }
           - { name: file, hosts: [file.example.test], tls: true, provider: file }
           - { name: plain, hosts: [plain.example.test] }
-"#,
+",
+        ),
     )
     .unwrap();
     let request = |host: &str, tls: bool| RawRequest {
