@@ -364,9 +364,9 @@ fn a_route_with_its_own_tls_is_answered_over_tls_on_a_plain_entry_point() {
             request("labels.example.test", false),
         ],
     );
-    let routers: Vec<Option<&str>> = answers.iter().map(|a| a.router.as_deref()).collect();
+    let answered_by: Vec<Option<&str>> = answers.iter().map(|a| a.router.as_deref()).collect();
     assert_eq!(
-        routers,
+        answered_by,
         [
             Some("app-hello-labels@file"),
             Some("app-hello-file@file"),
