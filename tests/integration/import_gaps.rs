@@ -1,8 +1,9 @@
 //! `seisei import` and three patterns of the brownfield fixture that used to be lost: TCP
 //! middlewares (`edge/dynamic/l4.yml`'s `office-only` and `ssh-limit`, the mail relay's
 //! label-declared `smtp-limit`) become `traefik.tcp_middlewares` and the TCP routers name
-//! them bare; an HTTP router with `tls=true`, no resolver and a plain entry point (Grafana's
-//! `ops-grafana` on `admin`) keeps TLS through the route's `tls: true`; and the comments
+//! them bare; an HTTP router with `tls=true` (or a dynamic file's `tls: {}`), no resolver and
+//! a plain entry point (Grafana's `ops-grafana` and `edge/dynamic/ops.yml`'s `gitea-ops` on
+//! `admin`) keeps TLS through the route's `tls: true`; and the comments
 //! between Odoo's labels stand above the route and the field they annotate. The proof
 //! compares middleware definitions and TLS: a spec that changes either is a difference.
 
@@ -58,8 +59,18 @@ fn a_tls_router_on_a_plain_entry_point_keeps_tls() {
         spec.contains("        - router: ops-grafana\n          service: grafana\n          hosts:\n          - grafana.vpn.example.test\n          provider: docker\n          tls: true\n          entrypoints:\n          - admin\n"),
         "{spec}"
     );
+    // A dynamic file's `tls: {}` on the same plain entry point likewise.
+    assert!(
+        spec.contains("        - router: gitea-ops\n          hosts:\n          - git.vpn.example.test\n          provider: file\n          tls: true\n"),
+        "{spec}"
+    );
     // Without it, the router would be plain HTTP: the proof names the lost TLS.
-    let stdout = verify_edited(&temp, &spec, "          tls: true\n", "");
+    let stdout = verify_edited(
+        &temp,
+        &spec,
+        "          provider: docker\n          tls: true\n",
+        "          provider: docker\n",
+    );
     assert!(
         stdout.contains("router ops-grafana.tls: original true, generated false"),
         "{stdout}"
