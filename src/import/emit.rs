@@ -257,3 +257,46 @@ fn prune(value: &mut Value) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_land_above_items_and_their_fields() {
+        let text = "stacks:\n  app:\n    services:\n      web:\n        routes:\n        - router: a\n          priority: 1\n        - router: b\n          priority: 2\n          middlewares:\n          - x\n        ports:\n        - container: 80\ntraefik:\n  middlewares:\n    x: {}\n";
+        let key = |k: &str| Seg::Key(k.to_owned());
+        let route = |i: usize| {
+            vec![
+                key("stacks"),
+                key("app"),
+                key("services"),
+                key("web"),
+                key("routes"),
+                Seg::Item(i),
+            ]
+        };
+        let lines = |l: &str| vec![l.to_owned()];
+        let (second, first_router, priority) = (lines("second"), lines("router"), lines("two"));
+        let (middleware, missing) = (lines("mw"), lines("lost"));
+        let mut priority_path = route(1);
+        priority_path.push(key("priority"));
+        let mut router_path = route(0);
+        router_path.push(key("router"));
+        let notes = vec![
+            (route(1), &second),
+            (router_path, &first_router),
+            (priority_path, &priority),
+            (
+                vec![key("traefik"), key("middlewares"), key("x")],
+                &middleware,
+            ),
+            (route(2), &missing),
+        ];
+        let out = annotate(text, notes.into_iter());
+        assert_eq!(
+            out,
+            "stacks:\n  app:\n    services:\n      web:\n        routes:\n        # router\n        - router: a\n          priority: 1\n        # second\n        - router: b\n          # two\n          priority: 2\n          middlewares:\n          - x\n        ports:\n        - container: 80\ntraefik:\n  middlewares:\n    # mw\n    x: {}\n"
+        );
+    }
+}

@@ -72,7 +72,12 @@ pub fn annotated(text: &str, labels_line: usize) -> Vec<(String, Vec<String>)> {
             pending.clear();
             continue;
         }
-        if indent(line) <= parent {
+        // A list may stand at its key's indentation (`labels:` then `- a=b` below it).
+        let item_at_parent = indent(line) == parent && trimmed.starts_with("- ");
+        let comment_at_parent = indent(line) == parent && trimmed.starts_with('#');
+        if indent(line) < parent
+            || (indent(line) == parent && !item_at_parent && !comment_at_parent)
+        {
             break;
         }
         if let Some(comment) = trimmed.strip_prefix('#') {
@@ -216,4 +221,41 @@ fn field_of(attribute: &str, route: &spec::Route) -> Option<&'static str> {
         "tls.certresolver" if route.cert_resolver.is_some() => "cert_resolver",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_above_labels_in_list_and_map_form() {
+        let list = "services:\n  web:\n    labels:\n    # the app\n    - \"traefik.http.routers.app.rule=Host(`a`)\"\n    - traefik.enable=true\n    # its port\n    - traefik.http.services.app.loadbalancer.server.port=80\n    # not a label\n    networks: [edge]\n";
+        assert_eq!(
+            annotated(list, 3),
+            [
+                (
+                    "traefik.http.routers.app.rule".to_owned(),
+                    vec!["the app".to_owned()]
+                ),
+                (
+                    "traefik.http.services.app.loadbalancer.server.port".to_owned(),
+                    vec!["its port".to_owned()]
+                ),
+            ]
+        );
+        let map = "services:\n  web:\n    labels:\n      # the app\n      traefik.http.routers.app.rule: Host(`a`)\n\n      # after a blank line, still its label's\n      'traefik.enable': \"true\"\n";
+        assert_eq!(
+            annotated(map, 3),
+            [
+                (
+                    "traefik.http.routers.app.rule".to_owned(),
+                    vec!["the app".to_owned()]
+                ),
+                (
+                    "traefik.enable".to_owned(),
+                    vec!["after a blank line, still its label's".to_owned()]
+                ),
+            ]
+        );
+    }
 }
