@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
 
 use super::compose::{self};
 use super::dynamic::{self};
@@ -26,69 +26,19 @@ pub struct Built {
     pub spec: Spec,
     pub report: Report,
     pub diagnostics: Vec<Diagnostic>,
+    /// Comments of the source to write above the spec keys they annotate.
+    pub comments: Vec<super::label_comments::Comment>,
 }
 
 /// Builds the spec.
 pub fn spec(options: &Options, source: &Source) -> Built {
     let mut report = Report::default();
     let mut diagnostics = Vec::new();
+    let mut comments = Vec::new();
     let dir = &source.dir;
     let traefik_stack = source.traefik.as_ref().map(|t| t.stack);
-    // Middlewares of the dynamic files, imported when the spec's type reads them.
-    let mut middlewares: BTreeMap<String, spec::Middleware> = BTreeMap::new();
-    let mut external: Vec<String> = Vec::new();
-    if let Some(t) = &source.traefik {
-        for (path, text, file) in &t.dynamic {
-            let rel = relative(dir, path);
-            let mut all = file.routers.is_empty()
-                && file.services.is_empty()
-                && file.l4.services.is_empty()
-                && file.other.is_empty();
-            for (name, value) in &file.middlewares {
-                let line = lines::find(text, &["http", "middlewares", name]);
-                let mut one = Mapping::new();
-                one.insert(name.clone().into(), value.clone());
-                let parsed: Result<BTreeMap<String, spec::Middleware>, _> =
-                    serde_yaml::with::singleton_map_recursive::deserialize(Value::Mapping(one));
-                match parsed {
-                    Ok(m) => {
-                        middlewares.extend(m);
-                        report.push(
-                            &rel,
-                            line,
-                            format!("http.middlewares.{name}"),
-                            Outcome::FirstClass,
-                        );
-                    }
-                    Err(e) => {
-                        all = false;
-                        external.push(format!("{name}@file"));
-                        report.push(&rel, line, format!("http.middlewares.{name}"), Outcome::NotImported(format!("kept in the hand-written file, listed in `external_middlewares` ({e})")));
-                    }
-                }
-            }
-            if all || !file.routers.is_empty() || !file.l4.routers.is_empty() {
-                report.replaced.push(rel);
-            }
-        }
-    }
-    // Middlewares of container labels, served from seisei's dynamic file from now on.
-    let label_middlewares =
-        super::label_middlewares::collect(source, &mut middlewares, &mut report);
-    let qualify = |name: &str, file_router: bool| -> String {
-        let (base, provider) = match name.split_once('@') {
-            Some((b, p)) => (b, Some(p)),
-            None => (name, None),
-        };
-        let provider = provider.unwrap_or(if file_router { "file" } else { "docker" });
-        if (provider == "file" && middlewares.contains_key(base))
-            || (provider == "docker" && label_middlewares.iter().any(|m| m == base))
-        {
-            base.to_owned()
-        } else {
-            format!("{base}@{provider}")
-        }
-    };
+    let mut middlewares = super::middlewares::collect(source, &mut report);
+    let qualify = |name: &str, file_router: bool| middlewares.http_reference(name, file_router);
     let mut stacks = BTreeMap::new();
     let mut networks: BTreeMap<String, spec::Network> = BTreeMap::new();
     let mut hosts_seen: Vec<String> = Vec::new();
@@ -152,6 +102,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 };
                 hosts_seen.extend(hosts_of(&router.rule));
                 let mut route = route_of(router, &version, true, &qualify);
+                route.tls = super::routes::own_tls(router, source);
                 route.provider = Some(spec::Provider::File);
                 routes_total += 1;
                 let owner = lb
@@ -371,6 +322,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                 }
                 hosts_seen.extend(hosts_of(&router.rule));
                 let mut route = route_of(router, &version, false, &qualify);
+                route.tls = super::routes::own_tls(router, source);
                 route.provider = Some(spec::Provider::Docker);
                 let lb = match &router.service {
                     Some(s) => labels.services.iter().find(|l| &l.name == s),
@@ -381,7 +333,11 @@ pub fn spec(options: &Options, source: &Source) -> Built {
                     let shared = labels
                         .routers
                         .iter()
-                        .filter(|r| r.service.as_deref() == Some(&lb.name))
+                        // A router without `service` takes the container's only one.
+                        .filter(|r| match r.service.as_deref() {
+                            Some(s) => s == lb.name,
+                            None => labels.services.len() == 1,
+                        })
                         .count()
                         > 1;
                     if needs_named(lb) || shared || lb.name != router.name {
@@ -501,6 +457,15 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             if !routes.is_empty() {
                 svc.routes = Some(routes);
             }
+            let labels_line = lines::find(text, &["services", name, "labels"]);
+            comments.extend(super::label_comments::collect(
+                text,
+                labels_line,
+                &stack.name,
+                name,
+                &svc,
+                &labels,
+            ));
             out.services.insert(name.clone(), Box::new(svc));
         }
         // Override files used with `-f`: the stack's variants, which seisei writes back.
@@ -708,16 +673,19 @@ pub fn spec(options: &Options, source: &Source) -> Built {
     }
     report.routes = routes_total;
     let shared_volumes = super::objects::share_volumes(&mut stacks);
-    for stack in stacks.values() {
+    for stack in stacks.values_mut() {
         let routes = stack
             .services
             .values()
             .flat_map(|s| s.routes.iter().flatten())
             .chain(stack.backends.values().flat_map(|b| &b.routes));
-        external
+        middlewares
+            .external
             .extend(routes.flat_map(|r| r.middlewares.iter().filter(|m| m.contains('@')).cloned()));
-        let tcp = stack.services.values().flat_map(|s| &s.tcp_routes);
-        external.extend(tcp.flat_map(|r| r.middlewares.iter().cloned()));
+        let tcp = stack.services.values_mut().flat_map(|s| &mut s.tcp_routes);
+        for reference in tcp.flat_map(|r| &mut r.middlewares) {
+            middlewares.tcp_reference(reference);
+        }
     }
     let docker_routes = stacks
         .values()
@@ -728,8 +696,9 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         docker_routes,
         source,
         &version,
-        middlewares,
-        external,
+        middlewares.http,
+        middlewares.tcp,
+        middlewares.external,
         dashboard,
         &mut report,
     );
@@ -765,6 +734,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         spec,
         report,
         diagnostics,
+        comments,
     }
 }
 

@@ -15,6 +15,8 @@ pub struct DynamicFile {
     pub services: Vec<LbService>,
     /// Middlewares by name, their definitions as written (`{ headers: {…} }`).
     pub middlewares: Vec<(String, Value)>,
+    /// TCP middlewares by name, their definitions as written (`{ ipAllowList: {…} }`).
+    pub tcp_middlewares: Vec<(String, Value)>,
     /// TCP and UDP routers and services ([`super::dynamic_l4`]).
     pub l4: L4Labels,
     /// Dotted paths of what is not read (`tls.certificates`, a weighted service).

@@ -15,8 +15,9 @@ use super::source::Source;
 use super::{lines, relative};
 use crate::spec;
 
-/// Reads `tcp:` (`udp` false) or `udp:` of a dynamic file into `out.l4`; sections other than
-/// routers and services (`middlewares`, `serversTransports`) go to `out.other`.
+/// Reads `tcp:` (`udp` false) or `udp:` of a dynamic file into `out.l4`, and the TCP
+/// middlewares as written into `out.tcp_middlewares`; other sections (`serversTransports`)
+/// go to `out.other`.
 pub fn section(out: &mut DynamicFile, udp: bool, value: &Value) {
     let kind = if udp { "udp" } else { "tcp" };
     let Some(map) = value.as_mapping() else {
@@ -24,7 +25,10 @@ pub fn section(out: &mut DynamicFile, udp: bool, value: &Value) {
     };
     for (section, items) in map {
         let section = section.as_str().unwrap_or_default().to_ascii_lowercase();
-        let Some(items) = items.as_mapping().filter(|_| section != "middlewares") else {
+        let Some(items) = items
+            .as_mapping()
+            .filter(|_| !(udp && section == "middlewares"))
+        else {
             out.other.push(format!("{kind}.{section}"));
             continue;
         };
@@ -37,6 +41,9 @@ pub fn section(out: &mut DynamicFile, udp: bool, value: &Value) {
             match section.as_str() {
                 "routers" => out.l4.routers.push(router(udp, &name, &path, item)),
                 "services" => out.l4.services.push(service(udp, &name, &path, item)),
+                "middlewares" => out
+                    .tcp_middlewares
+                    .push((name, Value::Mapping(item.clone()))),
                 _ => out.other.push(path),
             }
         }
@@ -176,6 +183,7 @@ pub fn collect(source: &Source, report: &mut Report) -> BTreeMap<(usize, String)
             let one = L4Labels {
                 routers: vec![router.clone()],
                 services: lb.cloned().into_iter().collect(),
+                middlewares: Vec::new(),
             };
             let (tcp, udp, ports) = routes_of(&one, spec::Provider::File);
             let placed = out.entry(owner).or_default();

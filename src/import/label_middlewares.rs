@@ -1,5 +1,6 @@
-//! HTTP middlewares declared in container labels (`traefik.http.middlewares.NAME.TYPE.OPTION`)
-//! read into the spec's middlewares, which seisei then serves from its dynamic file. Traefik
+//! Middlewares declared in container labels (`traefik.http.middlewares.NAME.TYPE.OPTION`, and
+//! `traefik.tcp.middlewares.…` for TCP routers) read into the spec's `middlewares` and
+//! `tcp_middlewares`, which seisei then serves from its dynamic file. Traefik
 //! reads label paths case-insensitively and every value as text converted to the option's
 //! type (a list from comma-separated items), so the path is matched against the spec type's
 //! JSON Schema, which gives each segment its spelling and each value its type. Input: the
@@ -13,60 +14,126 @@ use super::report::{Outcome, Report};
 use super::{compose, lines, relative};
 use crate::spec;
 
-/// Reads the label middlewares of every container of `source` into `middlewares` (unless a
-/// dynamic file already defines one of that name) and returns their names.
+/// The names of the middlewares that labels declared and import now serves from seisei's
+/// dynamic file, by kind.
+#[derive(Debug, Default)]
+pub struct FromLabels {
+    pub http: Vec<String>,
+    pub tcp: Vec<String>,
+}
+
+/// Reads the label middlewares of every container of `source` into `middlewares` and
+/// `tcp_middlewares` (unless a dynamic file already defines one of that name and kind).
 pub fn collect(
     source: &super::build::Source,
     middlewares: &mut BTreeMap<String, spec::Middleware>,
+    tcp_middlewares: &mut BTreeMap<String, spec::TcpMiddleware>,
     report: &mut Report,
-) -> Vec<String> {
-    let mut names = Vec::new();
+) -> FromLabels {
+    let mut names = FromLabels::default();
     for stack in &source.stacks {
-        let file = relative(&source.dir, &stack.project.path);
-        let text = &stack.project.text;
+        let at = At {
+            file: relative(&source.dir, &stack.project.path),
+            text: &stack.project.text,
+        };
         for (service, raw) in &stack.project.services {
             let Some(labels) = raw.get("labels") else {
                 continue;
             };
             let parsed = super::labels::parse(&compose::as_map(labels));
-            let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-            for (name, path, value) in parsed.middlewares {
-                by_name.entry(name).or_default().push((path, value));
-            }
-            for (name, options) in by_name {
-                let key = format!("traefik.http.middlewares.{name}.");
-                let from = lines::find(text, &["services", service, "labels"]);
-                let line = lines::find_text(text, from, &key);
-                let field = format!("services.{service}.labels.traefik.http.middlewares.{name}");
-                if middlewares.contains_key(&name) || names.contains(&name) {
-                    report.push(&file, line, field, Outcome::NotImported("another middleware of this name is already imported (a dynamic file's or another container's); rename one".into()));
-                    continue;
-                }
-                match read(&options) {
-                    Ok(m) => {
-                        middlewares.insert(name.clone(), m);
-                        names.push(name);
-                        report.push(&file, line, field, Outcome::FirstClass);
-                    }
-                    Err(why) => report.push(
-                        &file,
-                        line,
-                        field,
-                        Outcome::NotImported(format!(
-                            "not a middleware the spec can hold ({why}); move it to a dynamic file"
-                        )),
-                    ),
-                }
-            }
+            let from = lines::find(at.text, &["services", service, "labels"]);
+            let kinds = Kind {
+                service,
+                from,
+                protocol: "http",
+            };
+            kinds.take(
+                &at,
+                parsed.middlewares,
+                middlewares,
+                &mut names.http,
+                report,
+            );
+            let kinds = Kind {
+                protocol: "tcp",
+                ..kinds
+            };
+            kinds.take(
+                &at,
+                parsed.l4.middlewares,
+                tcp_middlewares,
+                &mut names.tcp,
+                report,
+            );
         }
     }
     names
 }
 
-/// The middleware that `options` (path below the name, value) declare.
-pub fn read(options: &[(String, String)]) -> Result<spec::Middleware, String> {
-    let schema =
-        serde_json::to_value(schemars::schema_for!(spec::Middleware)).map_err(|e| e.to_string())?;
+/// The compose file being read.
+struct At<'a> {
+    file: String,
+    text: &'a str,
+}
+
+/// One container's middlewares of one kind (`http` or `tcp`).
+#[derive(Clone, Copy)]
+struct Kind<'a> {
+    service: &'a str,
+    /// The line of the container's `labels:`.
+    from: usize,
+    protocol: &'static str,
+}
+
+impl Kind<'_> {
+    /// Reads `options` (middleware, path below its name, value) into `into`, naming each
+    /// one imported in `names` and reporting each at its first label.
+    fn take<T: schemars::JsonSchema + serde::de::DeserializeOwned>(
+        self,
+        at: &At<'_>,
+        options: Vec<(String, String, String)>,
+        into: &mut BTreeMap<String, T>,
+        names: &mut Vec<String>,
+        report: &mut Report,
+    ) {
+        let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for (name, path, value) in options {
+            by_name.entry(name).or_default().push((path, value));
+        }
+        let (kind, service) = (self.protocol, self.service);
+        for (name, options) in by_name {
+            let key = format!("traefik.{kind}.middlewares.{name}.");
+            let line = lines::find_text(at.text, self.from, &key);
+            let field = format!("services.{service}.labels.traefik.{kind}.middlewares.{name}");
+            if into.contains_key(&name) || names.contains(&name) {
+                report.push(&at.file, line, field, Outcome::NotImported("another middleware of this name is already imported (a dynamic file's or another container's); rename one".into()));
+                continue;
+            }
+            match read::<T>(&options) {
+                Ok(m) => {
+                    into.insert(name.clone(), m);
+                    names.push(name);
+                    report.push(&at.file, line, field, Outcome::FirstClass);
+                }
+                Err(why) => report.push(
+                    &at.file,
+                    line,
+                    field,
+                    Outcome::NotImported(format!(
+                        "not a middleware the spec can hold ({why}); move it to a dynamic file"
+                    )),
+                ),
+            }
+        }
+    }
+}
+
+/// The middleware (an HTTP [`spec::Middleware`] or a [`spec::TcpMiddleware`]) that `options`
+/// (path below the name, value) declare.
+pub fn read<T: schemars::JsonSchema + serde::de::DeserializeOwned>(
+    options: &[(String, String)],
+) -> Result<T, String> {
+    let schema = serde_json::to_value(schemars::schema_for!(T)).map_err(|e| e.to_string())?;
     let mut tree = Json::Object(Map::new());
     for (path, value) in options {
         let mut node_schema = schema.clone();

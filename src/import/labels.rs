@@ -102,31 +102,39 @@ pub fn parse(labels: &Mapping) -> TraefikLabels {
 }
 
 fn router_named<'a>(routers: &'a mut Vec<Router>, name: &str) -> &'a mut Router {
-    let index = routers
-        .iter()
-        .position(|r| r.name == name)
-        .unwrap_or_else(|| {
-            routers.push(Router {
-                name: name.to_owned(),
-                ..Router::default()
-            });
-            routers.len() - 1
-        });
-    &mut routers[index]
+    named(
+        routers,
+        |r| r.name == name,
+        || Router {
+            name: name.to_owned(),
+            ..Router::default()
+        },
+    )
 }
 
 fn service_named<'a>(services: &'a mut Vec<LbService>, name: &str) -> &'a mut LbService {
-    let index = services
-        .iter()
-        .position(|s| s.name == name)
-        .unwrap_or_else(|| {
-            services.push(LbService {
-                name: name.to_owned(),
-                ..LbService::default()
-            });
-            services.len() - 1
-        });
-    &mut services[index]
+    named(
+        services,
+        |s| s.name == name,
+        || LbService {
+            name: name.to_owned(),
+            ..LbService::default()
+        },
+    )
+}
+
+/// The item of `items` that `is` picks, added with `new` when there is none: labels name a
+/// router (or service) on each of its labels, in any order.
+pub(crate) fn named<T>(
+    items: &mut Vec<T>,
+    is: impl Fn(&T) -> bool,
+    new: impl FnOnce() -> T,
+) -> &mut T {
+    let index = items.iter().position(is).unwrap_or_else(|| {
+        items.push(new());
+        items.len() - 1
+    });
+    &mut items[index]
 }
 
 /// A comma-separated label list, as Traefik splits it.

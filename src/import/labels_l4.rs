@@ -4,6 +4,7 @@
 //! `udp_routes`, each keeping its router name. Input: one label at a time; output:
 //! [`L4Labels`], then the spec's routes with the ports they forward to.
 
+use super::labels::named;
 use crate::spec;
 
 /// A TCP or UDP router from labels.
@@ -43,6 +44,8 @@ pub struct L4Service {
 pub struct L4Labels {
     pub routers: Vec<L4Router>,
     pub services: Vec<L4Service>,
+    /// TCP middleware options from labels: (middleware, path below its name, value).
+    pub middlewares: Vec<(String, String, String)>,
 }
 
 /// Reads one label; `false` when it is not a `traefik.tcp.` or `traefik.udp.` router or
@@ -60,44 +63,44 @@ pub fn label(out: &mut L4Labels, key: &str, value: &str) -> bool {
     let attribute = attribute.to_ascii_lowercase();
     match section.to_ascii_lowercase().as_str() {
         "routers" => {
-            let index = out
-                .routers
-                .iter()
-                .position(|r| r.udp == udp && r.name == *name)
-                .unwrap_or_else(|| {
-                    out.routers.push(L4Router {
-                        udp,
-                        name: (*name).to_owned(),
-                        key: key.to_owned(),
-                        ..L4Router::default()
-                    });
-                    out.routers.len() - 1
-                });
-            let router = &mut out.routers[index];
+            let router = named(
+                &mut out.routers,
+                |r| r.udp == udp && r.name == *name,
+                || L4Router {
+                    udp,
+                    name: (*name).to_owned(),
+                    key: key.to_owned(),
+                    ..L4Router::default()
+                },
+            );
             if !router_attribute(router, &attribute, value) {
                 router.other.push(key.to_owned());
             }
             true
         }
         "services" => {
-            let index = out
-                .services
-                .iter()
-                .position(|s| s.udp == udp && s.name == *name)
-                .unwrap_or_else(|| {
-                    out.services.push(L4Service {
-                        udp,
-                        name: (*name).to_owned(),
-                        key: key.to_owned(),
-                        ..L4Service::default()
-                    });
-                    out.services.len() - 1
-                });
-            let service = &mut out.services[index];
+            let service = named(
+                &mut out.services,
+                |s| s.udp == udp && s.name == *name,
+                || L4Service {
+                    udp,
+                    name: (*name).to_owned(),
+                    key: key.to_owned(),
+                    ..L4Service::default()
+                },
+            );
             match (attribute.as_str(), value.parse::<u16>()) {
                 ("loadbalancer.server.port", Ok(port)) => service.port = Some(port),
                 _ => service.other.push(key.to_owned()),
             }
+            true
+        }
+        // Traefik has TCP middlewares only (`ipAllowList`, `inFlightConn`); the path below
+        // the name keeps its spelling for the schema-led reader.
+        "middlewares" if !udp => {
+            let rest = key.splitn(5, '.').nth(4).unwrap_or_default();
+            out.middlewares
+                .push(((*name).to_owned(), rest.to_owned(), value.to_owned()));
             true
         }
         _ => false,

@@ -19,10 +19,12 @@ pub mod dynamic;
 pub mod dynamic_l4;
 pub mod emit;
 pub mod envfile;
+pub mod label_comments;
 pub mod label_middlewares;
 pub mod labels;
 pub mod labels_l4;
 pub mod lines;
+pub mod middlewares;
 pub mod normalise;
 pub mod objects;
 pub mod report;
@@ -84,7 +86,7 @@ pub fn run(options: &Options) -> Result<Imported, Vec<Diagnostic>> {
     let mut diagnostics = defects::find(&source, &built.spec);
     diagnostics.extend(built.diagnostics);
     crate::diagnostics::sort(&mut diagnostics);
-    let files = emit::files(&built.spec, &source, options);
+    let files = emit::files(&built.spec, &built.comments, &source, options);
     Ok(Imported {
         spec: built.spec,
         files,

@@ -86,6 +86,7 @@ pub(crate) fn route_of(
             .map(|m| qualify(m, file))
             .collect(),
         tls_domains: Vec::new(),
+        tls: false,
         cert_resolver: router.cert_resolver.clone(),
         provider: None,
         note: None,
@@ -111,6 +112,26 @@ pub(crate) fn route_of(
         }
     }
     route
+}
+
+/// Whether a TLS router needs the route's own `tls: true`: none of the entry points it will
+/// be on is a TLS one in the static configuration (TLS from the default certificate, a file
+/// TLS store, or a resolver, on a plain entry point).
+pub(crate) fn own_tls(router: &Router, source: &Source) -> bool {
+    let entrypoints = source
+        .traefik
+        .as_ref()
+        .map(|t| &t.config.entrypoints)
+        .cloned()
+        .unwrap_or_default();
+    let is_tls = |name: &String| entrypoints.get(name).is_some_and(|e| e.tls);
+    // Without entry points the route takes the spec's defaults: the TLS ones, if any.
+    let on_tls = if router.entrypoints.is_empty() {
+        entrypoints.keys().any(is_tls)
+    } else {
+        router.entrypoints.iter().any(is_tls)
+    };
+    router.tls && !on_tls
 }
 
 /// The `Host` values of a rule, in order.

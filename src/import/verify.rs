@@ -4,7 +4,7 @@
 //! (short syntax expanded, environment lists and maps alike, Docker's healthcheck defaults
 //! filled in, variables left as written, `traefik.` labels compared as routers instead);
 //! routers by name, parsed rule, effective priority, entry points, TLS and resolver,
-//! middlewares in order, and backend. Input: the source as read and the generated
+//! middlewares in order, and backend; the HTTP and TCP middlewares by name and definition. Input: the source as read and the generated
 //! artifacts; output: the differences, each either documented (with the reason) or not.
 
 use std::collections::BTreeMap;
@@ -213,30 +213,67 @@ pub fn compare(source: &Source, spec: &Spec, artifacts: &[Artifact]) -> Verified
             }
         }
     }
+    let (original_middlewares, generated_middlewares) = middlewares(source, spec, artifacts);
+    for (name, original) in &original_middlewares {
+        let what = match generated_middlewares.get(name) {
+            None => format!("middleware `{name}` is not generated"),
+            Some(g) if g != original => {
+                format!("middleware `{name}`: original {original}, generated {g}")
+            }
+            Some(_) => continue,
+        };
+        out.differences.push(Difference {
+            stack: "traefik".into(),
+            what,
+            documented: None,
+        });
+    }
+    for name in generated_middlewares.keys() {
+        if !original_middlewares.contains_key(name) {
+            out.differences.push(Difference {
+                stack: "traefik".into(),
+                what: format!("middleware `{name}` is generated but not in the original"),
+                documented: None,
+            });
+        }
+    }
     // Middlewares declared in labels are served from seisei's dynamic file now: a router's
-    // `NAME@docker` is the generated router's `NAME@file`.
-    let moved: Vec<String> = source
-        .stacks
-        .iter()
-        .flat_map(|s| &s.project.services)
-        .filter_map(|(_, svc)| svc.get("labels"))
-        .flat_map(|l| super::labels::parse(&as_map(l)).middlewares)
-        .map(|(name, _, _)| format!("{name}@docker"))
-        .filter(|m| {
-            spec.traefik
+    // `NAME@docker` is the generated router's `NAME@file`, HTTP and TCP alike (a TCP
+    // router's key starts with `tcp `).
+    let mut moved_http = Vec::new();
+    let mut moved_tcp = Vec::new();
+    for parsed in traefik_labels(source) {
+        moved_http.extend(
+            parsed
                 .middlewares
-                .contains_key(m.trim_end_matches("@docker"))
-        })
-        .collect();
-    for (_, router) in &mut original_routers {
+                .into_iter()
+                .map(|(name, _, _)| name)
+                .filter(|n| spec.traefik.middlewares.contains_key(n)),
+        );
+        moved_tcp.extend(
+            parsed
+                .l4
+                .middlewares
+                .into_iter()
+                .map(|(name, _, _)| name)
+                .filter(|n| spec.traefik.tcp_middlewares.contains_key(n)),
+        );
+    }
+    for (key, router) in &mut original_routers {
+        let moved = if key.starts_with("tcp ") {
+            &moved_tcp
+        } else {
+            &moved_http
+        };
         for m in router
             .get_mut("middlewares")
             .and_then(Json::as_array_mut)
             .into_iter()
             .flatten()
         {
-            if let Some(name) = m.as_str().filter(|n| moved.iter().any(|x| x == n)) {
-                *m = Json::String(name.replace("@docker", "@file"));
+            let bare = m.as_str().and_then(|n| n.strip_suffix("@docker"));
+            if let Some(bare) = bare.filter(|b| moved.iter().any(|x| x == b)) {
+                *m = Json::String(format!("{bare}@file"));
             }
         }
     }
@@ -296,6 +333,92 @@ pub fn compare(source: &Source, spec: &Spec, artifacts: &[Artifact]) -> Verified
         }
     }
     out
+}
+
+/// The middlewares of the original (dynamic files and labels) and of the generated dynamic
+/// files, by `http NAME` or `tcp NAME`, each as JSON with its keys in lower case (Traefik
+/// reads them in any case). One kept in a hand-written file (`NAME@file` in
+/// `external_middlewares`) is left out: seisei does not write it.
+fn middlewares(
+    source: &Source,
+    spec: &Spec,
+    artifacts: &[Artifact],
+) -> (BTreeMap<String, Json>, BTreeMap<String, Json>) {
+    let mut original = BTreeMap::new();
+    let mut generated = BTreeMap::new();
+    let Some(t) = &source.traefik else {
+        return (original, generated);
+    };
+    let kept = |name: &str| {
+        spec.traefik
+            .external_middlewares
+            .iter()
+            .any(|e| e.strip_suffix("@file") == Some(name))
+    };
+    let add = |into: &mut BTreeMap<String, Json>, file: &super::dynamic::DynamicFile| {
+        for (kind, list) in [("http", &file.middlewares), ("tcp", &file.tcp_middlewares)] {
+            for (name, value) in list.iter().filter(|(n, _)| !kept(n)) {
+                let json = serde_json::to_value(value).unwrap_or(Json::Null);
+                into.insert(format!("{kind} {name}"), lowercase_keys(json));
+            }
+        }
+    };
+    for (_, _, file) in &t.dynamic {
+        add(&mut original, file);
+    }
+    for parsed in traefik_labels(source) {
+        let read = |kind: &'static str, options: Vec<(String, String, String)>| {
+            let mut by_name: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+            for (name, path, value) in options {
+                by_name.entry(name).or_default().push((path, value));
+            }
+            by_name.into_iter().filter_map(move |(name, options)| {
+                let json = if kind == "tcp" {
+                    super::label_middlewares::read::<crate::spec::TcpMiddleware>(&options)
+                        .ok()
+                        .and_then(|m| serde_json::to_value(m).ok())
+                } else {
+                    super::label_middlewares::read::<crate::spec::Middleware>(&options)
+                        .ok()
+                        .and_then(|m| serde_json::to_value(m).ok())
+                }?;
+                Some((format!("{kind} {name}"), lowercase_keys(json)))
+            })
+        };
+        original.extend(read("http", parsed.middlewares));
+        original.extend(read("tcp", parsed.l4.middlewares));
+    }
+    if let Some(edge) = spec.stacks.get(&spec.traefik.stack) {
+        let prefix = format!("{}/dynamic/", edge.path.clone().unwrap_or_default());
+        for artifact in artifacts.iter().filter(|a| a.path.starts_with(&prefix)) {
+            let root: Value = serde_yaml::from_slice(&artifact.bytes).unwrap_or(Value::Null);
+            add(&mut generated, &super::dynamic::parse(&root));
+        }
+    }
+    (original, generated)
+}
+
+/// What the labels of every original container tell Traefik.
+fn traefik_labels(source: &Source) -> impl Iterator<Item = super::labels::TraefikLabels> + '_ {
+    source
+        .stacks
+        .iter()
+        .flat_map(|s| &s.project.services)
+        .filter_map(|(_, svc)| svc.get("labels"))
+        .map(|labels| super::labels::parse(&as_map(labels)))
+}
+
+/// `value` with every object key in lower case.
+fn lowercase_keys(value: Json) -> Json {
+    match value {
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), lowercase_keys(v)))
+                .collect(),
+        ),
+        Json::Array(items) => Json::Array(items.into_iter().map(lowercase_keys).collect()),
+        other => other,
+    }
 }
 
 /// Why a compose difference is expected, if it is.

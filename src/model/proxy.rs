@@ -78,9 +78,10 @@ impl Builder<'_> {
             .entrypoints
             .clone()
             .unwrap_or_else(|| spec.traefik.default_entrypoints.clone());
-        let tls = entrypoints
-            .iter()
-            .any(|e| spec.traefik.entrypoints.get(e).is_some_and(|e| e.tls));
+        let tls = route.tls
+            || entrypoints
+                .iter()
+                .any(|e| spec.traefik.entrypoints.get(e).is_some_and(|e| e.tls));
         // A backend that is not a container exists only in the file provider (validation
         // refuses `provider: docker` on its routes).
         let provider = match owner {

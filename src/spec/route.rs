@@ -60,7 +60,12 @@ pub struct Route {
     /// Traefik derives them from the rule's `Host` values when absent.
     #[serde(default)]
     pub tls_domains: Vec<TlsDomain>,
-    /// Certificate resolver; the platform's default when absent on a TLS entry point.
+    /// Terminate TLS on this router although its entry points are plain (Traefik's router
+    /// `tls`), with the certificate of `cert_resolver` (or `traefik.default_cert_resolver`),
+    /// or else the default TLS store's. Routes on a TLS entry point are TLS routers without it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub tls: bool,
+    /// Certificate resolver; the platform's default when absent on a TLS route.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cert_resolver: Option<String>,
     /// Which provider declares the route; the stack's or the platform's default when absent.

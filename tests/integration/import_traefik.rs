@@ -50,7 +50,8 @@ fn tcp_udp_routers_and_middlewares_in_labels_become_the_specs_and_the_proof_comp
         "        - router: git-tls\n          rule: HostSNI(`git.example.test`)\n          port: 3000\n          entrypoints:\n          - websecure\n          tls:\n            passthrough: true\n",
         "        udp_routes:\n        - router: vpn\n          port: 51820\n          entrypoints:\n          - wg\n          provider: docker\n",
         // Middlewares of the labels, now the spec's, and the router that uses them.
-        "  middlewares:\n    git-limit:\n      rateLimit:\n        average: 50\n        burst: 100\n    git-strip:\n      stripPrefix:\n        prefixes:\n        - /git\n        - /gitea\n",
+        // The comment above their labels stands above the first of them.
+        "  middlewares:\n    # Middlewares beside the router that uses them.\n    git-limit:\n      rateLimit:\n        average: 50\n        burst: 100\n    git-strip:\n      stripPrefix:\n        prefixes:\n        - /git\n        - /gitea\n",
         "          middlewares:\n          - git-limit\n          - git-strip\n",
         // The forwarded UDP port is declared, as seisei requires.
         "        - container: 51820\n          protocol: udp\n",

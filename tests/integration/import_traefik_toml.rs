@@ -25,8 +25,14 @@ address = ":443"
 [entryPoints.dashboard]
 address = ":8888"
 
+[entryPoints.admin]
+address = ":9443"
+
 [entryPoints.ssh]
 address = ":2222"
+
+[entryPoints.smtp]
+address = ":587"
 
 [entryPoints.turn]
 address = ":3478/udp"
@@ -90,7 +96,7 @@ fn a_traefik_toml_gives_the_same_spec_as_the_traefik_yml() {
             .map(|e| e["line"].as_u64().unwrap())
     };
     assert_eq!(at("entryPoints"), Some(2), "{report:#}");
-    assert_eq!(at("certificatesResolvers"), Some(28), "{report:#}");
+    assert_eq!(at("certificatesResolvers"), Some(34), "{report:#}");
     assert!(
         report["replaced"]
             .as_array()

@@ -18,6 +18,7 @@ mod hostile_values;
 mod import;
 mod import_compose;
 mod import_dynamic_l4;
+mod import_gaps;
 mod import_traefik;
 mod import_traefik_toml;
 mod init;

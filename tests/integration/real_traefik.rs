@@ -316,3 +316,65 @@ fn own_statuses(raw: &serde_json::Value, router: &str) -> Vec<u16> {
     }
     out
 }
+
+/// A route's own `tls: true` on a plain entry point (what `seisei import` writes for a
+/// router with `tls=true` and no TLS entry point): the real Traefik answers it over TLS with
+/// its default certificate, from labels and from the file provider alike, and not over plain
+/// HTTP on the same entry point, where a route without the flag still answers.
+#[test]
+#[cfg_attr(
+    not(seisei_traefik),
+    ignore = "needs SEISEI_TRAEFIK (the real Traefik): eval \"$(bash tests/oracle/setup.sh)\""
+)]
+fn a_route_with_its_own_tls_is_answered_over_tls_on_a_plain_entry_point() {
+    // The minimal fixture (one plain entry point, `web`), its app given three routes.
+    let minimal =
+        std::fs::read_to_string(repo_root().join("tests/fixtures/minimal/platform.yaml")).unwrap();
+    let routes = "        routes:\n          - hosts: [\"*.apps.example.test\"]\n";
+    assert!(
+        minimal.contains(routes),
+        "the minimal fixture's route moved"
+    );
+    let temp = tempfile::tempdir().unwrap();
+    let spec = temp.path().join("platform.yaml");
+    std::fs::write(
+        &spec,
+        minimal.replace(
+            routes,
+            "        routes:
+          - { name: labels, hosts: [labels.example.test], tls: true }
+          - { name: file, hosts: [file.example.test], tls: true, provider: file }
+          - { name: plain, hosts: [plain.example.test] }
+",
+        ),
+    )
+    .unwrap();
+    let request = |host: &str, tls: bool| RawRequest {
+        entry_point: "web".to_owned(),
+        sni: tls.then(|| host.to_owned()),
+        bytes: format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").into_bytes(),
+    };
+    let answers = answering_routers(
+        &spec,
+        &[
+            request("labels.example.test", true),
+            request("file.example.test", true),
+            request("plain.example.test", false),
+            // A TLS router does not answer plain HTTP.
+            request("labels.example.test", false),
+        ],
+    );
+    let answered_by: Vec<Option<&str>> = answers.iter().map(|a| a.router.as_deref()).collect();
+    assert_eq!(
+        answered_by,
+        [
+            Some("app-hello-labels@file"),
+            Some("app-hello-file@file"),
+            Some("app-hello-plain@file"),
+            None
+        ],
+        "{answers:#?}"
+    );
+    let statuses: Vec<Option<u16>> = answers.iter().map(|a: &Answer| a.status).collect();
+    assert_eq!(statuses, [Some(200), Some(200), Some(200), Some(404)]);
+}

@@ -189,7 +189,8 @@ impl Checker<'_> {
                 }
             }
         }
-        if tls_kinds.len() > 1 {
+        // A route's own `tls` makes the router TLS on every entry point it lists.
+        if tls_kinds.len() > 1 && !route.tls {
             // A router is TLS or not on every entry point it lists; half of it would 404
             // (reference pitfall 7).
             self.push(
@@ -200,6 +201,24 @@ impl Checker<'_> {
                     "the route mixes TLS and plain entry points".into(),
                 )
                 .with_help("route on the TLS entry point only; the plain one redirects to it"),
+            );
+        }
+        let plain = !route.tls && !tls_kinds.is_empty() && !tls_kinds.contains(&true);
+        let tls_settings = [
+            ("cert_resolver", route.cert_resolver.is_some()),
+            ("tls_options", route.tls_options.is_some()),
+            ("tls_domains", !route.tls_domains.is_empty()),
+        ];
+        if let Some((field, _)) = tls_settings.iter().find(|(_, set)| *set).filter(|_| plain) {
+            // Traefik would take the router as plain HTTP and the setting would do nothing.
+            self.push(
+                self.at(
+                    stack,
+                    &child(path, field),
+                    Code::InvalidOption,
+                    format!("`{field}` on a route whose entry points are all plain: Traefik serves the router without TLS, so it would do nothing"),
+                )
+                .with_help("add `tls: true` to the route (TLS on these entry points), route it on a TLS entry point, or drop the TLS settings"),
             );
         }
         for (i, m) in route.middlewares.iter().enumerate() {
