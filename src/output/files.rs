@@ -87,7 +87,7 @@ fn not_regular(path: &Path, what: &str) -> OutputError {
 /// target: readers see the old or the new file, never a half-written one.
 ///
 /// The temporary file is created new and exclusive (`O_CREAT | O_EXCL`, which also refuses a
-/// link at that name) under a name with 64 random bits, so nothing placed in the tree
+/// link at that name) under a name stepped from 64 random bits ([`temp_name`]), so nothing placed in the tree
 /// beforehand, a committed link at the old predictable `.NAME.seisei-tmp-PID` among them,
 /// can redirect the write. `rename` replaces the target's directory entry itself, so a link
 /// at the target is replaced by the file, never followed.
@@ -211,7 +211,7 @@ fn sync_file_system(path: &Path) -> Result<(), OutputError> {
 }
 
 /// Creates a temporary file for `name` in `dir`, new and exclusive. A name that exists
-/// (planted, or the one-in-2^64 repeat) is skipped for another random one.
+/// (planted, or left by a killed run) is skipped for the next one.
 fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {
     let mut last = None;
     for _ in 0..8 {
@@ -230,10 +230,23 @@ fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, fs::File)> {
     Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
-/// `.NAME.seisei-tmp-` and 16 hexadecimal digits from the operating system's random source.
+/// `.NAME.seisei-tmp-` and 16 hexadecimal digits: a number drawn once per run from the
+/// operating system's random source, stepped for every name, so no two names of a run repeat
+/// and a run asks the random source once, not once per file. (The name need not be secret:
+/// the file is created new and exclusive, never through a link, whatever is planted.)
 fn temp_name(name: &str) -> std::io::Result<String> {
-    let random = getrandom::u64().map_err(|e| std::io::Error::other(e.to_string()))?;
-    Ok(format!(".{name}{TEMP_MARK}{random:016x}"))
+    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let seed = if let Some(seed) = SEED.get() {
+        *seed
+    } else {
+        let drawn = getrandom::u64().map_err(|e| std::io::Error::other(e.to_string()))?;
+        *SEED.get_or_init(|| drawn)
+    };
+    let step = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // An odd multiplier makes the steps distinct modulo 2^64.
+    let number = seed.wrapping_add(step.wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    Ok(format!(".{name}{TEMP_MARK}{number:016x}"))
 }
 
 /// Temporary files a killed run left: regular files with a temporary name anywhere below
@@ -312,6 +325,15 @@ pub fn remove_leftovers(root: &Path, paths: &[PathBuf]) -> Result<usize, OutputE
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_run_never_gives_two_files_the_same_temporary_name() {
+        let names: std::collections::HashSet<String> = (0..100_000)
+            .map(|_| temp_name("docker-compose.yml").unwrap())
+            .collect();
+        assert_eq!(names.len(), 100_000);
+        assert!(names.iter().all(|n| is_temp_name(n)));
+    }
 
     #[test]
     fn temporary_names_are_recognised_old_and_new() {

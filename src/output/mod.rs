@@ -151,11 +151,9 @@ pub fn plan(
     // Each file is rendered, read and compared on its own; folders already checked and a
     // read buffer are kept per thread.
     let indices: Vec<usize> = (0..count).collect();
-    let compared = crate::parallel::map_with(
-        &indices,
-        || (HashSet::new(), Vec::new()),
-        |(checked, buffer), &index| compare(root, artifacts, index, checked, buffer),
-    );
+    let compared = crate::parallel::map_with(&indices, Scratch::default, |scratch, &index| {
+        compare(root, artifacts, index, scratch)
+    });
     for change in compared {
         match change? {
             Some(change) => plan.changes.push(change),
@@ -193,23 +191,38 @@ pub fn plan(
     Ok(plan)
 }
 
+/// What one thread of the plan keeps from file to file.
+#[derive(Default)]
+struct Scratch {
+    /// Folders checked for links.
+    checked: HashSet<PathBuf>,
+    /// Folders found missing: a tree written from nothing costs one look per folder, not
+    /// two failing calls per file.
+    absent: HashSet<PathBuf>,
+    /// The read buffer of the comparison.
+    buffer: Vec<u8>,
+}
+
 /// What file `index` of `artifacts` needs: `None` when the tree already holds its bytes.
 fn compare(
     root: &Path,
     artifacts: &(impl Files + ?Sized),
     index: usize,
-    checked: &mut HashSet<PathBuf>,
-    buffer: &mut Vec<u8>,
+    scratch: &mut Scratch,
 ) -> Result<Option<Change>, OutputError> {
     let path = artifacts.path(index);
-    paths::ensure_inside_checked(root, path, checked)?;
+    let reach = paths::reach_checked(root, path, &mut scratch.checked, &mut scratch.absent)?;
     let target = root.join(path);
     let failed = |e: askama::Error| OutputError {
         path: target.clone(),
         message: format!("a template failed to render: {e}"),
         help: "this is a bug in seisei: please report it with the spec that causes it".into(),
     };
-    let Some((file, _)) = files::open_optional(&target)? else {
+    let opened = match reach {
+        paths::Reach::Absent => None,
+        paths::Reach::Clear => files::open_optional(&target)?,
+    };
+    let Some((file, _)) = opened else {
         return Ok(Some(Change::Missing {
             path: path.to_owned(),
             bytes: artifacts.bytes(index).map_err(failed)?,
@@ -217,7 +230,7 @@ fn compare(
     };
     // Rendered and read side by side; only a file that differs is rendered and read whole,
     // for the diff and the write.
-    let mut comparer = compare::Comparer::new(file, buffer);
+    let mut comparer = compare::Comparer::new(file, &mut scratch.buffer);
     artifacts
         .feed(index, &mut |piece| comparer.feed(piece))
         .map_err(failed)?;

@@ -25,17 +25,66 @@ pub(crate) fn ensure_inside_checked(
     checked: &mut HashSet<PathBuf>,
 ) -> Result<(), OutputError> {
     match link_on_path(root, relative, checked) {
-        Some(link) => Err(OutputError {
-            message: format!("refusing to write through the symbolic link `{}`", link.display()),
-            path: link,
-            help: "replace the link with a real folder or file; seisei only writes inside its output directory".into(),
-        }),
+        Some(link) => Err(through_link(link)),
         None => Ok(()),
     }
 }
 
+/// What the plan learns of the path of a file it is about to read.
+pub(crate) enum Reach {
+    /// No component is a link: the file may be opened (it may still not exist).
+    Clear,
+    /// A folder on the path does not exist, so neither does the file.
+    Absent,
+}
+
+/// [`ensure_inside_checked`] for the plan, which only reads: a folder found missing is
+/// remembered in `absent`, and every file below it is known missing without another system
+/// call. (`gen` checks each path again when it writes, with [`ensure_inside_checked`].)
+pub(crate) fn reach_checked(
+    root: &Path,
+    relative: &str,
+    checked: &mut HashSet<PathBuf>,
+    absent: &mut HashSet<PathBuf>,
+) -> Result<Reach, OutputError> {
+    match walk(root, relative, checked, Some(absent)) {
+        Walk::Link(link) => Err(through_link(link)),
+        Walk::Clear => Ok(Reach::Clear),
+        Walk::Absent => Ok(Reach::Absent),
+    }
+}
+
+fn through_link(link: PathBuf) -> OutputError {
+    OutputError {
+        message: format!("refusing to write through the symbolic link `{}`", link.display()),
+        path: link,
+        help: "replace the link with a real folder or file; seisei only writes inside its output directory".into(),
+    }
+}
+
+enum Walk {
+    Link(PathBuf),
+    Clear,
+    Absent,
+}
+
 /// The first component of `root/relative` that is a symbolic link.
 fn link_on_path(root: &Path, relative: &str, checked: &mut HashSet<PathBuf>) -> Option<PathBuf> {
+    match walk(root, relative, checked, None) {
+        Walk::Link(link) => Some(link),
+        Walk::Clear | Walk::Absent => None,
+    }
+}
+
+/// Looks at each component of `root/relative` in turn, skipping the folders in `checked`.
+/// With `absent`, a missing folder ends the walk (nothing below it exists) and is recorded
+/// there; without it, the walk goes on to the end.
+fn walk(
+    root: &Path,
+    relative: &str,
+    checked: &mut HashSet<PathBuf>,
+    mut absent: Option<&mut HashSet<PathBuf>>,
+) -> Walk {
     let mut current = root.to_path_buf();
     let mut components = Path::new(relative).components().peekable();
     while let Some(component) = components.next() {
@@ -44,14 +93,24 @@ fn link_on_path(root: &Path, relative: &str, checked: &mut HashSet<PathBuf>) -> 
         if is_folder && checked.contains(&current) {
             continue;
         }
-        if fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
-            return Some(current);
+        if is_folder && absent.as_ref().is_some_and(|a| a.contains(&current)) {
+            return Walk::Absent;
+        }
+        match fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => return Walk::Link(current),
+            Err(e) if is_folder && e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(absent) = absent.as_mut() {
+                    absent.insert(current);
+                    return Walk::Absent;
+                }
+            }
+            Ok(_) | Err(_) => {}
         }
         if is_folder {
             checked.insert(current.clone());
         }
     }
-    None
+    Walk::Clear
 }
 
 /// Why the manifest entry `relative` may not be removed: a link on its path (a folder
