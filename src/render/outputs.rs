@@ -11,7 +11,7 @@ use super::{
     Artifact, ComposeView, EnvView, Header, PlatformDynamicView, SCHEMA_FILE, StackDynamicView,
     StaticView, TransportView, VariantView, artifact, inventory, swarm,
 };
-use crate::model::{L4Router, Model, ProxyService, Router, Stack, variant::Variant};
+use crate::model::{L4Router, Model, Stack, variant::Variant};
 use crate::spec::{Protocol, Provider};
 
 /// Every file of a platform, sorted by path.
@@ -246,6 +246,21 @@ impl<'m> Outputs<'m> {
     }
 }
 
+/// The items written by the file provider, by the stack they belong to.
+fn on_file_provider<T>(
+    items: &[T],
+    place: impl Fn(&T) -> (Provider, &String),
+) -> HashMap<&str, Vec<&T>> {
+    let mut by_stack: HashMap<&str, Vec<&T>> = HashMap::new();
+    for item in items {
+        let (provider, stack) = place(item);
+        if provider == Provider::File {
+            by_stack.entry(stack.as_str()).or_default().push(item);
+        }
+    }
+    by_stack
+}
+
 /// Renders every file of `files` on every core, keeping none: what `validate` asks of the
 /// templates.
 pub fn render_each(files: &impl Files) -> Result<(), askama::Error> {
@@ -295,39 +310,9 @@ fn traefik_files(header: Header<'_>, model: &Model) -> Result<Vec<Artifact>, ask
             &TransportView { header, traefik },
         )?);
     }
-    let mut file_services: HashMap<&str, Vec<&ProxyService>> = HashMap::new();
-    for service in model
-        .services
-        .iter()
-        .filter(|s| s.provider == Provider::File)
-    {
-        file_services
-            .entry(service.stack.as_str())
-            .or_default()
-            .push(service);
-    }
-    let mut file_l4: HashMap<&str, Vec<&L4Router>> = HashMap::new();
-    for router in model
-        .l4_routers
-        .iter()
-        .filter(|r| r.provider == Provider::File)
-    {
-        file_l4
-            .entry(router.stack.as_str())
-            .or_default()
-            .push(router);
-    }
-    let mut file_routers: HashMap<&str, Vec<&Router>> = HashMap::new();
-    for router in model
-        .routers
-        .iter()
-        .filter(|r| r.provider == Provider::File)
-    {
-        file_routers
-            .entry(router.stack.as_str())
-            .or_default()
-            .push(router);
-    }
+    let mut file_services = on_file_provider(&model.services, |s| (s.provider, &s.stack));
+    let mut file_l4 = on_file_provider(&model.l4_routers, |r| (r.provider, &r.stack));
+    let mut file_routers = on_file_provider(&model.routers, |r| (r.provider, &r.stack));
     for stack in &model.stacks {
         let routers = file_routers.remove(stack.name.as_str()).unwrap_or_default();
         let services = file_services
