@@ -40,8 +40,9 @@ fn under(service: &mut Service, defaults: &ServiceDefaults) {
         hatch("deploy"),
     );
     fill(&mut service.restart, defaults.restart.as_ref());
-    if !logging {
-        fill(&mut service.logging, defaults.logging.as_ref());
+    // Kept boxed in the spec (most services set neither): filled the same way.
+    if !logging && service.logging.is_none() {
+        service.logging = defaults.logging.clone().map(Box::new);
     }
     if !security_opt {
         fill(&mut service.security_opt, defaults.security_opt.as_ref());
@@ -52,8 +53,8 @@ fn under(service: &mut Service, defaults: &ServiceDefaults) {
             defaults.stop_grace_period.as_ref(),
         );
     }
-    if !deploy {
-        fill(&mut service.resources, defaults.resources.as_ref());
+    if !deploy && service.resources.is_none() {
+        service.resources = defaults.resources.clone().map(Box::new);
     }
     let listed: Vec<&String> = service.env.iter().flatten().collect();
     for (key, value) in &defaults.environment {

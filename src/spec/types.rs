@@ -458,13 +458,13 @@ pub struct Service {
     pub depends_on: Option<Vec<Dependency>>,
     /// Container healthcheck.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub healthcheck: Option<Healthcheck>,
+    pub healthcheck: Option<Box<Healthcheck>>,
     /// Container labels outside `traefik.` (which routes own), over the defaults' labels.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub labels: BTreeMap<String, String>,
     /// Build the image from source; `image` then names the result and is optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub build: Option<Build>,
+    pub build: Option<Box<Build>>,
     /// Compose profiles the service belongs to; it starts only when one is enabled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profiles: Option<Vec<String>>,
@@ -527,7 +527,7 @@ pub struct Service {
     pub network_mode: Option<String>,
     /// Log driver and options, over the defaults' `logging`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logging: Option<Logging>,
+    pub logging: Option<Box<Logging>>,
     /// Security options, over the defaults'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub security_opt: Option<Vec<String>>,
@@ -536,7 +536,7 @@ pub struct Service {
     pub stop_grace_period: Option<String>,
     /// CPU and memory limits and reservations (`deploy.resources`), over the defaults'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub resources: Option<Resources>,
+    pub resources: Option<Box<Resources>>,
     /// The stack's secrets this service reads, as files in `/run/secrets/` unless a
     /// `target` says otherwise.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -556,7 +556,7 @@ pub struct Service {
     /// How Swarm runs this service's tasks (Swarm target only): replicas or global mode,
     /// placement, rolling updates, restart policy, endpoint mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swarm: Option<crate::spec::SwarmDeploy>,
+    pub swarm: Option<Box<crate::spec::SwarmDeploy>>,
 }
 
 /// A port the container listens on.
