@@ -3,7 +3,6 @@
 //! proved by decoding the output as `CommonMark` inlines and getting the typed text back.
 
 use std::fs;
-use std::process::Command;
 
 use proptest::prelude::*;
 use seisei::encode::markdown::markdown_prose;
@@ -21,18 +20,8 @@ fn typed_code_spans_render_as_code_and_the_rest_is_escaped() {
             "    purpose: Hello `world` <b>x</b>\n    notes:\n      - \"run `make build && make up`, then `a|b` && [click](http://x) *now* &amp; one ` tick\"\n",
         );
     fs::write(dir.path().join("platform.yaml"), spec).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_seisei"))
-        .arg("gen")
-        .current_dir(dir.path())
-        .env_remove("SEISEI_SPEC")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, _, stderr) = crate::support::cli::seisei_in(dir.path(), &["gen"]);
+    assert_eq!(code, 0, "{stderr}");
     let inventory = fs::read_to_string(dir.path().join("generated/STACKS.md")).unwrap();
     let note = "- run `make build && make up`, then `a|b` && \\[click\\](http://x) \\*now\\* \\&amp; one \\` tick\n";
     assert!(inventory.contains(note), "{inventory}");

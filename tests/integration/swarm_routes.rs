@@ -4,22 +4,17 @@
 //! of the `swarm` fixture, and a target the platform is not generated for is refused.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
+/// `seisei --spec SPEC ARGS`.
 fn seisei(spec: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_seisei"))
-        .arg("--spec")
-        .arg(spec)
-        .args(args)
-        .output()
-        .expect("run seisei");
-    (
-        output.status.code().expect("exit code"),
-        String::from_utf8(output.stdout).expect("UTF-8"),
-        String::from_utf8(output.stderr).expect("UTF-8"),
-    )
+    let spec_arg = spec.to_str().expect("a UTF-8 path");
+    let all: Vec<&str> = ["--spec", spec_arg]
+        .into_iter()
+        .chain(args.iter().copied())
+        .collect();
+    crate::support::cli::seisei_in(spec.parent().expect("the spec's folder"), &all)
 }
 
 fn fixture() -> std::path::PathBuf {

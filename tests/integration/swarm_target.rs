@@ -5,23 +5,10 @@
 //! README's Swarm example is a valid platform.
 
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Command;
 
 use serde_yaml::Value;
 
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_seisei"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run seisei");
-    (
-        output.status.code().expect("exit code"),
-        String::from_utf8(output.stdout).expect("UTF-8"),
-        String::from_utf8(output.stderr).expect("UTF-8"),
-    )
-}
+use crate::support::cli::seisei_in as run;
 
 fn fixture() -> std::path::PathBuf {
     crate::repo_root().join("tests/fixtures/swarm/platform.yaml")

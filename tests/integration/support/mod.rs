@@ -3,6 +3,7 @@
 //! they are, how a tree is laid out for them, how Traefik is started), and small helpers.
 
 pub mod checks;
+pub mod cli;
 pub mod findings;
 pub mod hostile_platform;
 pub mod oracle;
