@@ -7,6 +7,7 @@ pub mod compose_objects;
 mod defaults;
 pub mod edge;
 mod extends;
+mod halves;
 pub mod hosts;
 pub mod routing;
 pub mod routing_l4;
@@ -22,6 +23,7 @@ pub(crate) mod references;
 mod service;
 mod service_fields;
 mod services;
+mod stacks;
 mod storage;
 pub mod swarm;
 mod validate;
@@ -37,13 +39,13 @@ pub use services::{ProxyService, ServerUrl, ServiceKind};
 
 pub use validate::{folder_problem, is_generated_service_key, is_service_key, name_problem};
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::spec::{self, Provider, Source, Status};
 use crate::traefik::Version;
 
-use proxy::{Owner, docker_labels, traefik_model};
+use proxy::{docker_labels, traefik_model};
 
 /// The whole platform, ready to render.
 #[derive(Debug, Clone)]
@@ -333,12 +335,7 @@ impl Builder<'_> {
             );
             Version { major: 3, minor: 7 }
         });
-        let mut stacks = Vec::new();
-        let mut routers = Vec::new();
-        let mut proxy_services = Vec::new();
-        for (name, stack) in &self.resolved.stacks {
-            stacks.push(self.stack(name, stack, version, &mut routers, &mut proxy_services));
-        }
+        let (mut stacks, mut routers, mut proxy_services) = self.stacks(version);
         routers.sort_by(|a, b| a.name.cmp(&b.name));
         services::qualify_members(&mut proxy_services);
         proxy_services.sort_by(|a, b| a.name.cmp(&b.name));
@@ -361,19 +358,33 @@ impl Builder<'_> {
                 .or_default()
                 .push(router);
         }
-        for stack in &mut stacks {
-            for service in &mut stack.services {
-                let key = (stack.name.as_str(), service.name.as_str());
-                let own = by_service.get(&key);
-                service.labels = docker_labels(
-                    &spec.traefik,
-                    own.into_iter().flatten().copied(),
-                    services_of.get(&key).into_iter().flatten().copied(),
-                    l4_routers
+        // Each service's labels depend on nothing but the lists above: at scale the two
+        // halves of the stacks get theirs on two threads, joined in the order of the stacks.
+        let labels = halves::map_halves(halves::spread(stacks.len()), &stacks, |part| {
+            part.iter()
+                .map(|stack| {
+                    stack
+                        .services
                         .iter()
-                        .filter(|r| r.stack == stack.name && r.service == service.name),
-                    &service.networks,
-                );
+                        .map(|service| {
+                            let key = (stack.name.as_str(), service.name.as_str());
+                            docker_labels(
+                                &spec.traefik,
+                                by_service.get(&key).into_iter().flatten().copied(),
+                                services_of.get(&key).into_iter().flatten().copied(),
+                                l4_routers
+                                    .iter()
+                                    .filter(|r| r.stack == stack.name && r.service == service.name),
+                                &service.networks,
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        });
+        for (stack, labels) in stacks.iter_mut().zip(labels) {
+            for (service, labels) in stack.services.iter_mut().zip(labels) {
+                service.labels = labels;
             }
         }
         let mut stacks_on: HashMap<&str, Vec<String>> = HashMap::new();
@@ -419,183 +430,6 @@ impl Builder<'_> {
             services: proxy_services,
             l4_routers,
             swarm,
-        }
-    }
-
-    fn stack(
-        &mut self,
-        name: &str,
-        stack: &spec::Stack,
-        version: Version,
-        routers: &mut Vec<Router>,
-        proxy_services: &mut Vec<ProxyService>,
-    ) -> Stack {
-        let platform = &self.source.spec.platform;
-        let dir = stack
-            .path
-            .as_deref()
-            // `infra/stacks/crm-api/` is the folder `infra/stacks/crm-api`: compared and
-            // written in one spelling, so a trailing `/` cannot dodge the collision checks.
-            .map_or_else(
-                || format!("{}/{name}", platform.stacks_dir.trim_end_matches('/')),
-                output_paths::normalise,
-            );
-        let stack_networks = stack.networks.clone().unwrap_or_default();
-        let mut services = Vec::new();
-        let mut own_routers = Vec::new();
-        for (service_name, service) in &stack.services {
-            services.push(self.service(name, stack, service_name, service, &stack_networks));
-            let owner = Owner::Container(service);
-            for (index, route) in service.routes.iter().flatten().enumerate() {
-                own_routers.extend(self.router(
-                    name,
-                    stack,
-                    service_name,
-                    owner,
-                    index,
-                    route,
-                    version,
-                ));
-            }
-        }
-        for (backend_name, backend) in &stack.backends {
-            let owner = Owner::Backend(backend);
-            for (index, route) in backend.routes.iter().enumerate() {
-                own_routers.extend(self.router(
-                    name,
-                    stack,
-                    backend_name,
-                    owner,
-                    index,
-                    route,
-                    version,
-                ));
-            }
-        }
-        let own_services = services::stack_services(name, stack, &own_routers);
-        for router in &mut own_routers {
-            if let Some(service) = own_services.iter().find(|s| s.name == router.service_name) {
-                router.url = service.backend();
-            }
-        }
-        routers.extend(own_routers);
-        proxy_services.extend(own_services);
-        // A dependency with a healthcheck is waited for until healthy, not just started.
-        let healthy: BTreeSet<String> = services
-            .iter()
-            .filter(|s| s.healthcheck.is_some())
-            .map(|s| s.name.clone())
-            .collect();
-        for (service_name, service) in &stack.services {
-            let deps = service.depends_on.iter().flatten().map(|d| {
-                let (condition, restart) = match d {
-                    spec::Dependency::Full(detail) => (
-                        detail.condition.map(spec::Condition::as_str),
-                        detail.restart,
-                    ),
-                    spec::Dependency::Name(_) => (None, false),
-                };
-                let condition = condition.unwrap_or(if healthy.contains(d.service()) {
-                    "service_healthy"
-                } else {
-                    "service_started"
-                });
-                Dependency {
-                    service: d.service().to_owned(),
-                    condition,
-                    restart,
-                }
-            });
-            if let Some(model) = services.iter_mut().find(|s| &s.name == service_name) {
-                model.depends_on = deps.collect();
-                model.depends_on.sort_by(|a, b| a.service.cmp(&b.service));
-            }
-        }
-        let networks: Vec<String> = services
-            .iter()
-            .flat_map(|s| s.networks.iter().cloned())
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
-        let mut volumes = stack
-            .volumes
-            .iter()
-            .map(|(volume_name, v)| Volume {
-                name: volume_name.clone(),
-                purpose: v.purpose.clone(),
-                external: v.external,
-                docker_name: v.name.clone(),
-                driver: v.driver.clone(),
-                driver_opts: v
-                    .driver_opts
-                    .iter()
-                    .map(|(k, o)| (k.clone(), o.clone()))
-                    .collect(),
-                mounted_at: services
-                    .iter()
-                    .flat_map(|s| {
-                        s.mounts
-                            .iter()
-                            .filter(|m| m.is_volume && &m.source == volume_name)
-                            .map(move |m| m.target.clone())
-                    })
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect(),
-            })
-            .collect::<Vec<_>>();
-        volumes.extend(storage::shared_volumes(
-            &self.source.spec.volumes,
-            name,
-            stack,
-            &services,
-        ));
-        volumes.sort_by(|a, b| a.name.cmp(&b.name));
-        // The platform's shared variables this stack refers to join its own in `.env.example`.
-        let shared = &self.source.spec.env;
-        let mut declared: BTreeMap<&String, &spec::Variable> = stack.env.iter().collect();
-        if !shared.is_empty() {
-            let names = stack
-                .services
-                .values()
-                .flat_map(|service| interpolate::referenced(service))
-                .chain(compose_objects::referenced(stack));
-            for name in names {
-                if let Some((key, v)) = shared.get_key_value(&name) {
-                    declared.entry(key).or_insert(v);
-                }
-            }
-        }
-        let variables = declared
-            .into_iter()
-            .map(|(var, v)| Variable {
-                name: var.clone(),
-                description: v.description.clone(),
-                required: v.required,
-                secret: v.secret,
-                example: example_for(v),
-                default: v.default.clone(),
-                delivered_as: compose_objects::delivering(stack, var),
-            })
-            .collect();
-        let lookup = |var: &str| stack.env.get(var).or_else(|| shared.get(var));
-        let objects = compose_objects::objects(stack, &lookup);
-        let variants = variant::variants(stack, &lookup);
-        Stack {
-            name: name.to_owned(),
-            purpose: stack.purpose.clone().unwrap_or_default(),
-            status: stack.status.unwrap_or(Status::Production),
-            dir,
-            extends: stack.extends.as_ref().map(|e| e.stack.clone()),
-            services,
-            networks,
-            volumes,
-            variables,
-            dependencies: stack.dependencies.clone().unwrap_or_default(),
-            config_files: stack.config_files.clone().unwrap_or_default(),
-            notes: stack.notes.clone().unwrap_or_default(),
-            objects,
-            variants,
         }
     }
 

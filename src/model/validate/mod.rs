@@ -1,5 +1,6 @@
 //! Checks that need the whole platform: names, references, collisions, variables and
-//! routing. Every check appends to one list so a run reports every problem at once.
+//! routing. Every check appends to its group's list, and the lists are joined, so a run
+//! reports every problem at once.
 
 mod collisions;
 mod compose_objects;
@@ -36,16 +37,44 @@ pub use stack::is_generated_service_key;
 pub(crate) use stack::strings_in;
 pub(crate) use variables::variables_in;
 
+/// Runs every check. At scale the checks run in two fixed groups, on two threads when there
+/// are two cores: the split is the same whatever the machine, so the output is too.
+///
+/// - The groups are a prefix and a suffix of one fixed order, each collecting into its own
+///   list, and the second list is appended to the first: the diagnostics come in the order a
+///   single pass would push them, before the sort.
+/// - "Did you mean" spends a per-thread budget ([`crate::diagnostics::SUGGESTION_CELLS`]);
+///   each group starts with the whole of it, on whichever thread runs it, so a suggestion
+///   never depends on what the other group spent or on the number of cores. Nothing after
+///   validation suggests, so the calling thread's budget needs no restoring.
+/// - With one core, or under [`MIN_PARALLEL`](super::halves::MIN_PARALLEL) stacks, both
+///   groups run on the calling thread, one after the other.
+///
+/// At 10,000 stacks the groups take about 120 and 180 ms on one core (`BENCHMARKS.md`).
 pub fn platform(
     source: &Source,
     resolved: &Resolved<'_>,
     model: &Model,
     problems: &mut Vec<Diagnostic>,
 ) {
+    let (first, second) = super::halves::join(
+        super::halves::spread(resolved.stacks.len()),
+        || definitions(source, resolved, model),
+        || platform_wide(source, resolved, model),
+    );
+    problems.extend(first);
+    problems.extend(second);
+}
+
+/// The Traefik and edge settings, the names, every stack on its own, shared variables and
+/// collisions.
+fn definitions(source: &Source, resolved: &Resolved<'_>, model: &Model) -> Vec<Diagnostic> {
+    crate::diagnostics::reset_suggestion_budget();
+    let mut problems = Vec::new();
     let mut check = Checker {
         source,
         resolved,
-        problems,
+        problems: &mut problems,
     };
     check.traefik(model);
     check.middlewares(model);
@@ -64,6 +93,19 @@ pub fn platform(
     }
     check.shared_variables();
     check.collisions(model);
+    problems
+}
+
+/// What needs the whole routing table and every stack at once: services, routing, networks,
+/// volumes, Swarm and the output paths.
+fn platform_wide(source: &Source, resolved: &Resolved<'_>, model: &Model) -> Vec<Diagnostic> {
+    crate::diagnostics::reset_suggestion_budget();
+    let mut problems = Vec::new();
+    let mut check = Checker {
+        source,
+        resolved,
+        problems: &mut problems,
+    };
     check.services(model);
     check.l4_routes(model);
     check.tcp_routing_table(model);
@@ -76,7 +118,8 @@ pub fn platform(
     check.routing_table(model);
     check.published_databases(model);
     check.swarm(model);
-    super::output_paths::check(source, resolved, model, problems);
+    super::output_paths::check(source, resolved, model, &mut problems);
+    problems
 }
 
 struct Checker<'a> {
