@@ -7,7 +7,6 @@ pub mod compose_objects;
 mod defaults;
 pub mod edge;
 mod extends;
-mod halves;
 pub mod hosts;
 pub mod routing;
 pub mod routing_l4;
@@ -360,28 +359,29 @@ impl Builder<'_> {
         }
         // Each service's labels depend on nothing but the lists above: at scale the two
         // halves of the stacks get theirs on two threads, joined in the order of the stacks.
-        let labels = halves::map_halves(halves::spread(stacks.len()), &stacks, |part| {
-            part.iter()
-                .map(|stack| {
-                    stack
-                        .services
-                        .iter()
-                        .map(|service| {
-                            let key = (stack.name.as_str(), service.name.as_str());
-                            docker_labels(
-                                &spec.traefik,
-                                by_service.get(&key).into_iter().flatten().copied(),
-                                services_of.get(&key).into_iter().flatten().copied(),
-                                l4_routers
-                                    .iter()
-                                    .filter(|r| r.stack == stack.name && r.service == service.name),
-                                &service.networks,
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                })
-                .collect()
-        });
+        let labels =
+            crate::parallel::map_halves(crate::parallel::spread(stacks.len()), &stacks, |part| {
+                part.iter()
+                    .map(|stack| {
+                        stack
+                            .services
+                            .iter()
+                            .map(|service| {
+                                let key = (stack.name.as_str(), service.name.as_str());
+                                docker_labels(
+                                    &spec.traefik,
+                                    by_service.get(&key).into_iter().flatten().copied(),
+                                    services_of.get(&key).into_iter().flatten().copied(),
+                                    l4_routers.iter().filter(|r| {
+                                        r.stack == stack.name && r.service == service.name
+                                    }),
+                                    &service.networks,
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            });
         for (stack, labels) in stacks.iter_mut().zip(labels) {
             for (service, labels) in stack.services.iter_mut().zip(labels) {
                 service.labels = labels;

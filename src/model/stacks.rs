@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::proxy::Owner;
 use super::variables::example_for;
 use super::{
-    Builder, Dependency, ProxyService, Router, Stack, Variable, Volume, compose_objects, halves,
+    Builder, Dependency, ProxyService, Router, Stack, Variable, Volume, compose_objects,
     interpolate, output_paths, services, storage, variant,
 };
 use crate::spec::{self, Status};
@@ -19,7 +19,7 @@ impl Builder<'_> {
     /// order of the stacks.
     ///
     /// Each stack is built on its own, by a builder of its own that collects its problems:
-    /// at scale the two halves of the stacks are built on two threads ([`halves`]), and the
+    /// at scale the two halves of the stacks are built on two threads ([`crate::parallel::map_halves`]), and the
     /// results and problems are joined in the order of the stacks, so the model and the
     /// diagnostics are the ones a single pass gives. Building a stack suggests no names, so
     /// the per-thread "did you mean" budget plays no part here.
@@ -33,20 +33,22 @@ impl Builder<'_> {
             .iter()
             .map(|(name, stack)| (name, &**stack))
             .collect();
-        let built = halves::map_halves(halves::spread(entries.len()), &entries, |part| {
-            part.iter()
-                .map(|&(name, stack)| {
-                    let mut builder = Builder {
-                        source,
-                        resolved,
-                        problems: Vec::new(),
-                    };
-                    let (mut routers, mut services) = (Vec::new(), Vec::new());
-                    let stack = builder.stack(name, stack, version, &mut routers, &mut services);
-                    (stack, routers, services, builder.problems)
-                })
-                .collect()
-        });
+        let built =
+            crate::parallel::map_halves(crate::parallel::spread(entries.len()), &entries, |part| {
+                part.iter()
+                    .map(|&(name, stack)| {
+                        let mut builder = Builder {
+                            source,
+                            resolved,
+                            problems: Vec::new(),
+                        };
+                        let (mut routers, mut services) = (Vec::new(), Vec::new());
+                        let stack =
+                            builder.stack(name, stack, version, &mut routers, &mut services);
+                        (stack, routers, services, builder.problems)
+                    })
+                    .collect()
+            });
         let mut stacks = Vec::with_capacity(built.len());
         let (mut routers, mut proxy_services) = (Vec::new(), Vec::new());
         for (stack, own_routers, own_services, problems) in built {

@@ -35,7 +35,14 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "model",
-        &["spec", "traefik", "encode", "diagnostics", "layout"],
+        &[
+            "spec",
+            "traefik",
+            "encode",
+            "diagnostics",
+            "parallel",
+            "layout",
+        ],
     ),
     ("edit", &["spec", "model", "encode", "diagnostics"]),
     (

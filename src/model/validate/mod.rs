@@ -47,7 +47,7 @@ pub(crate) use variables::variables_in;
 ///   each group starts with the whole of it, on whichever thread runs it, so a suggestion
 ///   never depends on what the other group spent or on the number of cores. Nothing after
 ///   validation suggests, so the calling thread's budget needs no restoring.
-/// - With one core, or under [`MIN_PARALLEL`](super::halves::MIN_PARALLEL) stacks, both
+/// - With one core, or under [`MIN_PARALLEL`](crate::parallel::MIN_PARALLEL) stacks, both
 ///   groups run on the calling thread, one after the other.
 ///
 /// At 10,000 stacks the groups take about 120 and 180 ms on one core (`BENCHMARKS.md`).
@@ -57,8 +57,8 @@ pub fn platform(
     model: &Model,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let (first, second) = super::halves::join(
-        super::halves::spread(resolved.stacks.len()),
+    let (first, second) = crate::parallel::join(
+        crate::parallel::spread(resolved.stacks.len()),
         || definitions(source, resolved, model),
         || platform_wide(source, resolved, model),
     );
