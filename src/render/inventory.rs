@@ -154,31 +154,48 @@ fn parts<'a>(model: &'a Model, links: &'a Links) -> Result<Parts<'a>, askama::Er
             .or_default()
             .push(router);
     }
+    // The topology is a third of the inventory's work at scale: it is drawn on a second
+    // thread while the tables render (`check` holds STACKS.md's job on one thread while the
+    // other files share the rest).
+    let (topology, tables) = crate::parallel::join(
+        crate::parallel::spread(model.stacks.len()),
+        || {
+            TopologyView {
+                mermaid: topology::mermaid(&topology::graph(model)),
+            }
+            .render()
+        },
+        || -> Result<_, askama::Error> {
+            let overview = OverviewView {
+                model,
+                anchor_prefix,
+            }
+            .render()?;
+            let routes_table = RoutesView {
+                routers,
+                entrypoints: &model.traefik.entrypoints,
+                dashboard: crate::model::routing::dashboard_row(model).map(|row| DashboardView {
+                    middlewares: markdown_text(&row.middlewares.join(", ")),
+                    stack: &model.traefik.stack,
+                    row,
+                }),
+            }
+            .render()?;
+            let networks = NetworksView { model }.render()?;
+            let volumes = VolumesView { model }.render()?;
+            Ok((overview, routes_table, networks, volumes))
+        },
+    );
+    let (overview, routes_table, networks, volumes) = tables?;
     Ok(Parts {
         model,
         links,
         by_stack,
-        overview: OverviewView {
-            model,
-            anchor_prefix,
-        }
-        .render()?,
-        routes: RoutesView {
-            routers,
-            entrypoints: &model.traefik.entrypoints,
-            dashboard: crate::model::routing::dashboard_row(model).map(|row| DashboardView {
-                middlewares: markdown_text(&row.middlewares.join(", ")),
-                stack: &model.traefik.stack,
-                row,
-            }),
-        }
-        .render()?,
-        topology: TopologyView {
-            mermaid: topology::mermaid(&topology::graph(model)),
-        }
-        .render()?,
-        networks: NetworksView { model }.render()?,
-        volumes: VolumesView { model }.render()?,
+        overview,
+        routes: routes_table,
+        topology: topology?,
+        networks,
+        volumes,
     })
 }
 
