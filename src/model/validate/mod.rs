@@ -69,56 +69,60 @@ pub fn platform(
 /// The Traefik and edge settings, the names, every stack on its own, shared variables and
 /// collisions.
 fn definitions(source: &Source, resolved: &Resolved<'_>, model: &Model) -> Vec<Diagnostic> {
-    crate::diagnostics::reset_suggestion_budget();
-    let mut problems = Vec::new();
-    let mut check = Checker {
-        source,
-        resolved,
-        problems: &mut problems,
-    };
-    check.traefik(model);
-    check.middlewares(model);
-    check.edge(model);
-    check.platform_paths();
-    check.names();
-    for (name, stack) in &resolved.stacks {
-        check.stack(name, stack);
-        check.placeholder_purpose(name, stack);
-        check.service_fields(name, stack);
-        check.escape_hatch(name, stack);
-        check.compose_objects(name, stack);
-        check.storage(name, stack);
-        check.variants(name, stack);
-        check.volume_drivers(name, stack);
-    }
-    check.shared_variables();
-    check.collisions(model);
-    problems
+    group(source, resolved, |check| {
+        check.traefik(model);
+        check.middlewares(model);
+        check.edge(model);
+        check.platform_paths();
+        check.names();
+        for (name, stack) in &resolved.stacks {
+            check.stack(name, stack);
+            check.placeholder_purpose(name, stack);
+            check.service_fields(name, stack);
+            check.escape_hatch(name, stack);
+            check.compose_objects(name, stack);
+            check.storage(name, stack);
+            check.variants(name, stack);
+            check.volume_drivers(name, stack);
+        }
+        check.shared_variables();
+        check.collisions(model);
+    })
 }
 
 /// What needs the whole routing table and every stack at once: services, routing, networks,
 /// volumes, Swarm and the output paths.
 fn platform_wide(source: &Source, resolved: &Resolved<'_>, model: &Model) -> Vec<Diagnostic> {
+    group(source, resolved, |check| {
+        check.services(model);
+        check.l4_routes(model);
+        check.tcp_routing_table(model);
+        check.tls_files(model);
+        check.shared_networks(model);
+        check.shared_volumes(model);
+        check.address_plans(model);
+        check.cross_checks(model);
+        check.credentials();
+        check.routing_table(model);
+        check.published_databases(model);
+        check.swarm(model);
+        super::output_paths::check(source, resolved, model, check.problems);
+    })
+}
+
+/// One group of checks, with the whole suggestion budget and a list of its own.
+fn group(
+    source: &Source,
+    resolved: &Resolved<'_>,
+    checks: impl FnOnce(&mut Checker<'_>),
+) -> Vec<Diagnostic> {
     crate::diagnostics::reset_suggestion_budget();
     let mut problems = Vec::new();
-    let mut check = Checker {
+    checks(&mut Checker {
         source,
         resolved,
         problems: &mut problems,
-    };
-    check.services(model);
-    check.l4_routes(model);
-    check.tcp_routing_table(model);
-    check.tls_files(model);
-    check.shared_networks(model);
-    check.shared_volumes(model);
-    check.address_plans(model);
-    check.cross_checks(model);
-    check.credentials();
-    check.routing_table(model);
-    check.published_databases(model);
-    check.swarm(model);
-    super::output_paths::check(source, resolved, model, &mut problems);
+    });
     problems
 }
 
