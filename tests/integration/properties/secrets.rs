@@ -87,7 +87,13 @@ fn the_credential_detector_catches_real_looking_keys() {
             "{sample:?} must be caught"
         );
     }
-    proptest!(config(FUNCTION_CASES), |(secret in credential(), wrapper in 0..5_usize)| {
+    // ChaCha, not the suite's XorShift, whose draws are not uniform enough for a property
+    // about entropy: keys that must read as random are drawn with the stronger generator.
+    let strong = proptest::test_runner::Config {
+        rng_algorithm: proptest::test_runner::RngAlgorithm::ChaCha,
+        ..config(FUNCTION_CASES)
+    };
+    proptest!(strong, |(secret in credential(), wrapper in 0..5_usize)| {
         // Credentials are pasted alone, into URLs, assignments and headers.
         let pasted = match wrapper {
             0 => secret.clone(),
