@@ -19,11 +19,11 @@ pub fn map_with<T: Sync, S, R: Send>(
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, &T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    if threads < 2 || items.len() < MIN_PARALLEL {
+    if !spread(items.len()) {
         let mut state = init();
         return items.iter().map(|item| f(&mut state, item)).collect();
     }
+    let threads = thread::available_parallelism().map_or(1, NonZeroUsize::get);
     let chunk = items.len().div_ceil(threads);
     let (f, init) = (&f, &init);
     thread::scope(|scope| {

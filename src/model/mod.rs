@@ -359,28 +359,24 @@ impl Builder<'_> {
         }
         // Each service's labels depend on nothing but the lists above: at scale the two
         // halves of the stacks get theirs on two threads, joined in the order of the stacks.
+        let labels_of = |stack: &Stack| -> Vec<_> {
+            let labels_of_service = |service: &Service| {
+                let key = (stack.name.as_str(), service.name.as_str());
+                docker_labels(
+                    &spec.traefik,
+                    by_service.get(&key).into_iter().flatten().copied(),
+                    services_of.get(&key).into_iter().flatten().copied(),
+                    l4_routers
+                        .iter()
+                        .filter(|r| r.stack == stack.name && r.service == service.name),
+                    &service.networks,
+                )
+            };
+            stack.services.iter().map(labels_of_service).collect()
+        };
         let labels =
             crate::parallel::map_halves(crate::parallel::spread(stacks.len()), &stacks, |part| {
-                part.iter()
-                    .map(|stack| {
-                        stack
-                            .services
-                            .iter()
-                            .map(|service| {
-                                let key = (stack.name.as_str(), service.name.as_str());
-                                docker_labels(
-                                    &spec.traefik,
-                                    by_service.get(&key).into_iter().flatten().copied(),
-                                    services_of.get(&key).into_iter().flatten().copied(),
-                                    l4_routers.iter().filter(|r| {
-                                        r.stack == stack.name && r.service == service.name
-                                    }),
-                                    &service.networks,
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
+                part.iter().map(labels_of).collect()
             });
         for (stack, labels) in stacks.iter_mut().zip(labels) {
             for (service, labels) in stack.services.iter_mut().zip(labels) {

@@ -19,9 +19,9 @@ impl Builder<'_> {
     /// order of the stacks.
     ///
     /// Each stack is built on its own, by a builder of its own that collects its problems:
-    /// at scale the two halves of the stacks are built on two threads ([`crate::parallel::map_halves`]), and the
-    /// results and problems are joined in the order of the stacks, so the model and the
-    /// diagnostics are the ones a single pass gives. Building a stack suggests no names, so
+    /// at scale the two halves of the stacks are built on two threads
+    /// ([`crate::parallel::map_halves`]), and the results and problems are joined in the
+    /// order of the stacks, so the model and the diagnostics are the ones a single pass gives. Building a stack suggests no names, so
     /// the per-thread "did you mean" budget plays no part here.
     pub(super) fn stacks(
         &mut self,
