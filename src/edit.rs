@@ -83,7 +83,7 @@ pub fn add_stack(
     let mut block = String::new();
     stack_block(&mut block, indent, source, name, purpose, service);
     let after = source
-        .document
+        .document()
         .last_line(&["stacks"])
         .unwrap_or_else(|| lines_inclusive(&source.text).count());
     Ok(Edit {
@@ -169,11 +169,11 @@ pub fn add_service(
     // stack is the root key.
     let (path, text, document, root): (&Path, &str, &crate::spec::Document, Vec<&str>) =
         match source.included.iter().find(|f| f.stack == stack) {
-            Some(file) => (&file.path, &file.text, &file.document, vec![stack]),
+            Some(file) => (&file.path, &file.text, file.document(), vec![stack]),
             None => (
                 &source.path,
                 &source.text,
-                &source.document,
+                source.document(),
                 vec!["stacks", stack],
             ),
         };
@@ -279,7 +279,7 @@ fn child_indent(source: &Source, segments: &[&str], fallback: usize) -> usize {
     let mut path = segments.to_vec();
     path.push(&first);
     source
-        .document
+        .document()
         .get(&path)
         .and_then(|p| p.key)
         .map_or(fallback, |k| k.column - 1)

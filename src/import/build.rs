@@ -667,7 +667,7 @@ pub fn spec(options: &Options, source: &Source) -> Built {
         report.services += out.services.len();
         report.variables += out.env.len();
         if is_edge && !backends.is_empty() {
-            out.backends = std::mem::take(&mut backends);
+            out.backends = std::mem::take(&mut backends).into_iter().collect();
         }
         stacks.insert(stack.name.clone(), out);
     }
@@ -722,12 +722,12 @@ pub fn spec(options: &Options, source: &Source) -> Built {
             target: spec::Target::default(),
         },
         swarm: None,
-        volumes: shared_volumes,
+        volumes: shared_volumes.into_iter().collect(),
         traefik,
-        networks,
-        stacks,
+        networks: networks.into_iter().collect(),
+        stacks: stacks.into_iter().collect(),
         include: Vec::new(),
-        env: BTreeMap::new(),
+        env: spec::Map::new(),
         defaults: None,
     };
     Built {

@@ -64,9 +64,8 @@ fn under(service: &mut Service, defaults: &ServiceDefaults) {
         }
     }
     for (key, value) in &defaults.labels {
-        service
-            .labels
-            .entry(key.clone())
-            .or_insert_with(|| value.clone());
+        if !service.labels.contains_key(key) {
+            service.labels.insert(key.clone(), value.clone());
+        }
     }
 }

@@ -95,7 +95,7 @@ fn long_syntax(m: &spec::Mount, source: &str) -> Value {
 /// The platform's shared volumes that `stack` mounts (and does not declare itself), as the
 /// stack's compose file declares them: created by the owner, external in every other stack.
 pub(crate) fn shared_volumes(
-    shared: &std::collections::BTreeMap<String, spec::SharedVolume>,
+    shared: &spec::Map<spec::SharedVolume>,
     stack_name: &str,
     stack: &spec::Stack,
     services: &[Service],

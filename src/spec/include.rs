@@ -86,7 +86,7 @@ pub(super) fn include_stacks(
                         Diagnostic::new(
                             Code::DuplicateKey,
                             &included.path,
-                            included.document.key_or_parent(&[&name]),
+                            included.document().key_or_parent(&[&name]),
                             format!("stack `{name}` is also defined in {first}"),
                         )
                         .with_help("keep one definition of each stack")
@@ -253,7 +253,7 @@ fn load_included(
         .strip_prefix('\u{feff}')
         .map(str::to_owned)
         .unwrap_or(text);
-    let document = parse_document(path, &text).map_err(Invalid)?;
+    let mut document = parse_document(path, &text).map_err(Invalid)?;
     let one_stack = || {
         Invalid(vec![
             Diagnostic::new(
@@ -290,7 +290,8 @@ fn load_included(
         Included {
             path: path.to_path_buf(),
             text,
-            document,
+            credentials: std::mem::take(&mut document.credentials),
+            tree: super::tree::Tree::new(document),
             stack: name,
         },
     ))

@@ -1,6 +1,7 @@
 //! Reading `platform.yaml`: the only stage besides `output` that touches the disk. It turns
 //! the file into typed [`Spec`] values plus the parsed [`Document`] that says where every node
-//! is written, or into diagnostics that point at the line to fix.
+//! is written (dropped once the spec is read and parsed again when a diagnostic needs it),
+//! or into diagnostics that point at the line to fix.
 
 mod backend;
 mod compose_habits;
@@ -10,6 +11,7 @@ mod document;
 mod include;
 mod indentation;
 mod l4;
+mod map;
 mod middleware;
 mod middleware_tcp;
 mod route;
@@ -18,6 +20,7 @@ mod service_fields;
 mod swarm;
 mod tls;
 mod traefik_static;
+mod tree;
 mod types;
 mod variant;
 
@@ -30,6 +33,7 @@ pub use document::{
     display as display_path, key as path_key,
 };
 pub use l4::*;
+pub use map::Map;
 pub use middleware::*;
 pub use middleware_tcp::*;
 pub use route::{Route, TlsDomain};
@@ -51,7 +55,11 @@ pub const MAX_SPEC_BYTES: u64 = 32 * 1024 * 1024;
 #[derive(Debug)]
 pub struct Source {
     pub spec: Spec,
-    pub document: Document,
+    /// The document tree of `text`, dropped once the spec is read ([`tree`]); see
+    /// [`Source::document`].
+    tree: tree::Tree,
+    /// Strings of the spec that look like real credentials: (path, what they look like).
+    pub credentials: Vec<(String, &'static str)>,
     pub text: String,
     pub path: PathBuf,
     /// Stack files pulled in by `include`, in the order their stacks were added.
@@ -63,8 +71,17 @@ pub struct Source {
 pub struct Included {
     pub path: PathBuf,
     pub text: String,
-    pub document: Document,
+    tree: tree::Tree,
+    /// As [`Source::credentials`], with paths from the file's root (`NAME…`).
+    pub credentials: Vec<(String, &'static str)>,
     pub stack: String,
+}
+
+impl Included {
+    /// The file's document tree, parsed again if it was dropped.
+    pub fn document(&self) -> &Document {
+        self.tree.get(&self.text)
+    }
 }
 
 /// Where the node at a spec path is written: the file, its index, and the path inside it.
@@ -76,6 +93,26 @@ struct Place<'a> {
 }
 
 impl Source {
+    /// The spec's document tree: where every node is written. It is dropped once the spec
+    /// is read and parsed again here, once, when a diagnostic needs a position.
+    pub fn document(&self) -> &Document {
+        self.tree.get(&self.text)
+    }
+
+    /// Drops the document trees of the spec and its included files.
+    fn release_trees(&mut self) {
+        self.tree.release();
+        for file in &mut self.included {
+            file.tree.release();
+        }
+    }
+
+    /// Whether a tree was parsed again after [`Source::release_trees`]: a run that reports
+    /// nothing must not pay for a second parse.
+    pub fn reparsed(&self) -> bool {
+        self.tree.is_held() || self.included.iter().any(|f| f.tree.is_held())
+    }
+
     /// The file that holds `segments`: an included stack file for `stacks.NAME…` when NAME
     /// came from one (its root key is the stack name), else the spec itself.
     fn place<'a>(&'a self, segments: &[&'a str]) -> Place<'a> {
@@ -85,14 +122,14 @@ impl Source {
         {
             return Place {
                 file: &file.path,
-                document: &file.document,
+                document: file.document(),
                 text: &file.text,
                 segments: segments[1..].to_vec(),
             };
         }
         Place {
             file: &self.path,
-            document: &self.document,
+            document: self.document(),
             text: &self.text,
             segments: segments.to_vec(),
         }
@@ -200,7 +237,7 @@ impl Source {
 
     /// The first key, in file order, of the mapping at `segments` (`stacks` → the first stack).
     pub fn spec_child(&self, segments: &[&str]) -> Option<String> {
-        self.document.first_key(segments).map(str::to_owned)
+        self.document().first_key(segments).map(str::to_owned)
     }
 
     /// Sets `masked` on each diagnostic about the spec or an included file: the secrets
@@ -208,9 +245,9 @@ impl Source {
     pub fn mask(&self, diagnostics: &mut [Diagnostic]) {
         for d in diagnostics.iter_mut() {
             let document = if d.file == self.path {
-                &self.document
+                self.document()
             } else if let Some(file) = self.included.iter().find(|f| f.path == d.file) {
-                &file.document
+                file.document()
             } else {
                 continue;
             };
@@ -322,7 +359,7 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
             ),
         ]);
     }
-    let document = parse_document(path, &text)?;
+    let mut document = parse_document(path, &text)?;
     let root = document.root().ok_or_else(|| {
         vec![Diagnostic::new(
             Code::EmptySpec,
@@ -338,7 +375,8 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
     })?;
     let mut source = Source {
         spec,
-        document,
+        credentials: std::mem::take(&mut document.credentials),
+        tree: tree::Tree::new(document),
         text,
         path: path.to_path_buf(),
         included: Vec::new(),
@@ -347,6 +385,7 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
         source.mask(&mut found);
         found
     })?;
+    source.release_trees();
     Ok(source)
 }
 

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::map::Map;
 use super::service_fields::{
     Build, Dependency, HealthTest, Logging, Resources, ServiceDefaults, Ulimit,
 };
@@ -25,18 +26,18 @@ pub struct Spec {
     pub traefik: Traefik,
     /// Networks that stacks may join, by name.
     #[serde(default)]
-    pub networks: BTreeMap<String, Network>,
+    pub networks: Map<Network>,
     /// Every stack of the platform, by name. The name is the Compose project name.
     #[serde(default)]
-    pub stacks: BTreeMap<String, Stack>,
+    pub stacks: Map<Stack>,
     /// Stack files to add, as paths or `*` patterns relative to this file
     /// (`stacks/*.yaml`), one stack per file: `NAME:` with the stack's fields under it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub include: Vec<String>,
     /// Variables shared by several stacks, declared once: each stack that uses one lists it
     /// in its own `.env.example`. A stack's `env` entry of the same name takes precedence.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub env: BTreeMap<String, Variable>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub env: Map<Variable>,
     /// Values every service of the platform starts from (a stack's `defaults`, then the
     /// service's own value, win).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,8 +47,8 @@ pub struct Spec {
     pub swarm: Option<crate::spec::SwarmPlatform>,
     /// Volumes several stacks mount, by name: created by their `owner` under this name (or
     /// `external`), used as external by every other stack that mounts them.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub volumes: BTreeMap<String, super::SharedVolume>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub volumes: Map<super::SharedVolume>,
 }
 
 /// Platform-wide settings.
@@ -356,17 +357,17 @@ pub struct Stack {
     // a stack of one service carried 18 kB of empty slots (at 10,000 stacks, 80 MB of
     // `check`'s peak; BENCHMARKS.md).
     #[serde(default)]
-    pub services: BTreeMap<String, Box<Service>>,
+    pub services: Map<Box<Service>>,
     /// Named volumes by name.
     #[serde(default)]
-    pub volumes: BTreeMap<String, Volume>,
+    pub volumes: Map<Volume>,
     /// Traefik services that are not one container (servers on the LAN, weighted canaries,
     /// mirrors), by Traefik service name; file provider only.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub backends: BTreeMap<String, crate::spec::Backend>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub backends: Map<crate::spec::Backend>,
     /// Variables read from the stack's `.env`, by name.
     #[serde(default)]
-    pub env: BTreeMap<String, Variable>,
+    pub env: Map<Variable>,
     /// What the stack needs outside itself, in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dependencies: Option<Vec<String>>,
@@ -383,15 +384,15 @@ pub struct Stack {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub swarm: Option<crate::spec::SwarmDeploy>,
     /// Compose secrets by name, granted to services with their `secrets`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub secrets: BTreeMap<String, super::Secret>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub secrets: Map<super::Secret>,
     /// Compose configs by name, granted to services with their `configs`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub configs: BTreeMap<String, super::Config>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub configs: Map<super::Config>,
     /// Override files beside the compose file, by name: `bind` is written to
     /// `docker-compose.bind.yml`, used with `-f docker-compose.yml -f docker-compose.bind.yml`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub variants: BTreeMap<String, super::Variant>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub variants: Map<super::Variant>,
 }
 
 /// Which stack to extend and which of its services to take.
@@ -435,8 +436,8 @@ pub struct Service {
     pub routes: Option<Vec<Route>>,
     /// Named Traefik services of this container, one port each, with their load-balancer
     /// settings; routes pick one with `service`, and several routes may share one.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub traefik_services: BTreeMap<String, crate::spec::LoadBalancer>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub traefik_services: Map<crate::spec::LoadBalancer>,
     /// Traefik TCP routes to this service (databases, TLS passthrough).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tcp_routes: Vec<crate::spec::TcpRoute>,
@@ -448,7 +449,7 @@ pub struct Service {
     pub env: Option<Vec<String>>,
     /// Other environment entries, in Compose's interpolation syntax.
     #[serde(default)]
-    pub environment: BTreeMap<String, String>,
+    pub environment: Map<String>,
     /// Volumes and bind mounts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mounts: Option<Vec<Mount>>,
@@ -460,8 +461,8 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub healthcheck: Option<Box<Healthcheck>>,
     /// Container labels outside `traefik.` (which routes own), over the defaults' labels.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub labels: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub labels: Map<String>,
     /// Build the image from source; `image` then names the result and is optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<Box<Build>>,
@@ -487,11 +488,11 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns: Option<Vec<String>>,
     /// Resource limits by name (`nofile`, `nproc`, `memlock`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub ulimits: BTreeMap<String, Ulimit>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub ulimits: Map<Ulimit>,
     /// Kernel parameters, e.g. `net.core.somaxconn: "1024"`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sysctls: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub sysctls: Map<String>,
     /// Linux capabilities to add, e.g. `NET_ADMIN`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap_add: Option<Vec<String>>,
@@ -546,13 +547,13 @@ pub struct Service {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub configs: Vec<super::Grant>,
     /// Aliases and static addresses on the networks this service joins, by network.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub network_settings: BTreeMap<String, super::Attachment>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub network_settings: Map<super::Attachment>,
     /// Compose service keys the typed model does not cover, merged into the generated
     /// service. A key seisei generates itself cannot be set here.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
-    pub compose: BTreeMap<String, serde_yaml::Value>,
+    pub compose: Map<serde_yaml::Value>,
     /// How Swarm runs this service's tasks (Swarm target only): replicas or global mode,
     /// placement, rolling updates, restart policy, endpoint mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -53,6 +53,7 @@ mod support;
 mod swarm_provider;
 mod swarm_routes;
 mod swarm_target;
+mod tree_release;
 mod workflow;
 
 use std::path::{Path, PathBuf};

@@ -125,14 +125,15 @@ impl Checker<'_> {
                     "compose",
                     key.as_str(),
                 ];
-                let owner = self.owner(name, &path);
+                // Where the key is written is found only to report it (`self.owner` below): a
+                // position costs a second parse of the spec (spec/tree.rs).
                 if key.starts_with("x-") {
                     continue;
                 }
                 let Some((_, kinds)) = SERVICE_KEYS.iter().find(|(k, _)| k == key) else {
                     self.push(
                         self.source
-                            .at_key(Code::InvalidShape, &seg(&owner), format!("`compose.{key}` is not a key of a Compose service"))
+                            .at_key(Code::InvalidShape, &seg(&self.owner(name, &path)), format!("`compose.{key}` is not a key of a Compose service"))
                             .with_help(did_you_mean(key, SERVICE_KEYS.iter().map(|(k, _)| *k)).unwrap_or_else(|| "see the Compose specification's service keys, or use an `x-` key for an extension".into())),
                     );
                     continue;
@@ -150,7 +151,7 @@ impl Checker<'_> {
                         self.source
                             .at(
                                 Code::InvalidShape,
-                                &seg(&owner),
+                                &seg(&self.owner(name, &path)),
                                 format!(
                                     "`compose.{key}` takes {}, not {}",
                                     describe(kinds),
@@ -174,7 +175,7 @@ impl Checker<'_> {
                             if !stack.services.contains_key(target) || target == service_name {
                                 self.push(
                                     self.source
-                                        .at(Code::UnknownService, &seg(&owner), format!("`compose.{key}` names `{target}`, which is not another service of stack `{name}`"))
+                                        .at(Code::UnknownService, &seg(&self.owner(name, &path)), format!("`compose.{key}` names `{target}`, which is not another service of stack `{name}`"))
                                         .with_help(did_you_mean(target, stack.services.keys().map(String::as_str)).unwrap_or_else(|| "name a service of the same stack".into())),
                                 );
                             }

@@ -36,7 +36,9 @@ impl Checker<'_> {
                     );
                 }
             }
-            for key in service.labels.keys() {
+            // Only a label in the `traefik.` namespace is reported, and only then is its place
+            // looked up: a position costs a second parse of the spec (spec/tree.rs).
+            for key in service.labels.keys().filter(|k| is_traefik_label(k)) {
                 let p = at(&["labels", key]);
                 let owner = self.owner(name, &seg(&p));
                 // A label the defaults gave is reported once, at the defaults.
@@ -94,9 +96,13 @@ impl Checker<'_> {
                 }
             }
             if let Some(resources) = &service.resources {
-                let owner = self.owner(name, &seg(&at(&["resources"])));
-                if self.source.has(&seg(&owner)) {
-                    self.resources(&owner, resources);
+                let problems = resource_problems(resources);
+                // Looked up only when there is something to report, as for labels above.
+                if !problems.is_empty() {
+                    let owner = self.owner(name, &seg(&at(&["resources"])));
+                    if self.source.has(&seg(&owner)) {
+                        self.resources(&owner, problems);
+                    }
                 }
             }
             // A typed field and the escape hatch would write the same key twice.
@@ -184,7 +190,7 @@ impl Checker<'_> {
         let at = |rest: &[&str]| -> Vec<String> {
             base.iter().chain(rest).map(|s| (*s).to_owned()).collect()
         };
-        for key in defaults.labels.keys() {
+        for key in defaults.labels.keys().filter(|k| is_traefik_label(k)) {
             let p = at(&["labels", key]);
             self.traefik_label(&p, key);
         }
@@ -201,50 +207,24 @@ impl Checker<'_> {
             );
         }
         if let Some(resources) = &defaults.resources {
-            self.resources(&at(&["resources"]), resources);
+            self.resources(&at(&["resources"]), resource_problems(resources));
         }
     }
 
     fn traefik_label(&mut self, path: &[String], key: &str) {
-        if key.to_ascii_lowercase().starts_with("traefik.") {
-            self.push(
-                self.source
-                    .at_key(Code::TraefikLabel, &seg(path), format!("label `{key}` is in the `traefik.` namespace, which seisei writes from `routes`"))
-                    .with_help(traefik_help(key)),
-            );
-        }
+        self.push(
+            self.source
+                .at_key(Code::TraefikLabel, &seg(path), format!("label `{key}` is in the `traefik.` namespace, which seisei writes from `routes`"))
+                .with_help(traefik_help(key)),
+        );
     }
 
-    fn resources(&mut self, path: &[String], resources: &crate::spec::Resources) {
-        for (kind, set) in [
-            ("limits", &resources.limits),
-            ("reservations", &resources.reservations),
-        ] {
-            let Some(set) = set else { continue };
-            let mut p = path.to_vec();
-            p.push(kind.to_owned());
-            if let Some(cpus) = set.cpus
-                && !(cpus > 0.0 && cpus.is_finite())
-            {
-                let mut f = p.clone();
-                f.push("cpus".into());
-                self.push(self.problem(
-                    &f,
-                    format!("`cpus: {cpus}` is not a positive number of CPUs"),
-                    "write a number such as `0.5` or `2`",
-                ));
-            }
-            if let Some(memory) = &set.memory
-                && !is_byte_size(memory)
-            {
-                let mut f = p.clone();
-                f.push("memory".into());
-                self.push(self.problem(
-                    &f,
-                    format!("`{memory}` is not a size Compose reads"),
-                    "write a number of bytes with an optional unit: `512m`, `2g`, `1048576`",
-                ));
-            }
+    /// Reports the problems of the `resources` at `path`.
+    fn resources(&mut self, path: &[String], problems: Vec<ResourceProblem>) {
+        for problem in problems {
+            let mut at = path.to_vec();
+            at.extend([problem.set.to_owned(), problem.field.to_owned()]);
+            self.push(self.problem(&at, problem.message, problem.help));
         }
     }
 
@@ -253,6 +233,53 @@ impl Checker<'_> {
             .at(Code::InvalidShape, &seg(path), message)
             .with_help(help)
     }
+}
+
+/// Whether a label is in the namespace seisei writes from `routes`.
+fn is_traefik_label(key: &str) -> bool {
+    key.get(..8)
+        .is_some_and(|p| p.eq_ignore_ascii_case("traefik."))
+}
+
+/// A value of `resources` Compose would refuse: under `set` (`limits`, `reservations`),
+/// field `field`.
+struct ResourceProblem {
+    set: &'static str,
+    field: &'static str,
+    message: String,
+    help: &'static str,
+}
+
+/// Every value of `resources` Compose would refuse, in field order.
+fn resource_problems(resources: &crate::spec::Resources) -> Vec<ResourceProblem> {
+    let mut found = Vec::new();
+    for (set_name, set) in [
+        ("limits", &resources.limits),
+        ("reservations", &resources.reservations),
+    ] {
+        let Some(set) = set else { continue };
+        if let Some(cpus) = set.cpus
+            && !(cpus > 0.0 && cpus.is_finite())
+        {
+            found.push(ResourceProblem {
+                set: set_name,
+                field: "cpus",
+                message: format!("`cpus: {cpus}` is not a positive number of CPUs"),
+                help: "write a number such as `0.5` or `2`",
+            });
+        }
+        if let Some(memory) = &set.memory
+            && !is_byte_size(memory)
+        {
+            found.push(ResourceProblem {
+                set: set_name,
+                field: "memory",
+                message: format!("`{memory}` is not a size Compose reads"),
+                help: "write a number of bytes with an optional unit: `512m`, `2g`, `1048576`",
+            });
+        }
+    }
+    found
 }
 
 /// What to write instead of a `traefik.` label.

@@ -247,9 +247,11 @@ impl Checker<'_> {
         text: &str,
         kind: rule::Kind,
     ) {
-        let owner = self.owner(stack, path);
-        let segments: Vec<&str> = owner.iter().map(String::as_str).collect();
+        // Where the rule is written is found only to report it: a position costs a second
+        // parse of the spec (spec/tree.rs).
         let mut report = |error: &rule::RuleError, code: Code| {
+            let owner = self.owner(stack, path);
+            let segments: Vec<&str> = owner.iter().map(String::as_str).collect();
             let mut d = self.source.at_offset(
                 code,
                 &segments,

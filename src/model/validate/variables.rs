@@ -25,7 +25,7 @@ impl Checker<'_> {
     pub(super) fn credentials(&mut self) {
         // The spec, then each included stack file, whose root is `stacks.NAME`.
         let mut found: Vec<(Vec<String>, &'static str)> = Vec::new();
-        for (path, kind) in &self.source.document.credentials {
+        for (path, kind) in &self.source.credentials {
             found.push((
                 path.split(crate::spec::PATH_SEPARATOR)
                     .map(str::to_owned)
@@ -34,7 +34,7 @@ impl Checker<'_> {
             ));
         }
         for file in &self.source.included {
-            for (path, kind) in &file.document.credentials {
+            for (path, kind) in &file.credentials {
                 let mut segments = vec!["stacks".to_owned()];
                 segments.extend(path.split(crate::spec::PATH_SEPARATOR).map(str::to_owned));
                 found.push((segments, kind));
