@@ -98,7 +98,10 @@ impl Files for Outputs<'_> {
             }
             // The schema is JSON, written as serde_json prints it.
             Job::Schema => {
-                (out.sink)(crate::spec::json_schema(Some(&header.text())).as_bytes());
+                let (head, rest) = crate::spec::json_schema_pieces(&header.text());
+                if (out.sink)(head.as_bytes()) {
+                    (out.sink)(rest.as_bytes());
+                }
                 return Ok(());
             }
             Job::Compose(stack) => ComposeView::new(header, model, stack).render_into(&mut out),

@@ -273,11 +273,18 @@ pub fn json_schema(comment: Option<&str>) -> String {
     let Some(comment) = comment else {
         return SCHEMA.to_owned();
     };
+    let (head, rest) = json_schema_pieces(comment);
+    head + rest
+}
+
+/// [`json_schema`] with a comment, in two pieces: the lines up to the comment, then the
+/// embedded schema's text as it is, which `check` compares without copying it.
+pub fn json_schema_pieces(comment: &str) -> (String, &'static str) {
     // `$comment` sorts before every other key of the root object, so it is the first line
     // after the opening brace, as serde_json would print it.
     let rest = SCHEMA.strip_prefix("{\n").unwrap_or(SCHEMA);
     let quoted = serde_json::to_string(comment).unwrap_or_default();
-    format!("{{\n  \"$comment\": {quoted},\n{rest}")
+    (format!("{{\n  \"$comment\": {quoted},\n"), rest)
 }
 
 /// The schema derived from the types now, printed as `json_schema` prints it.
