@@ -46,6 +46,26 @@ pub fn compile(pattern: &str) -> Result<Regex, String> {
     compiled
 }
 
+/// Whether Go accepts `pattern`, with its reason when it does not. The patterns made only of
+/// `^`, `.`, `*`, `+` and `$` that rules write to mean "any" or "any non-empty" value (the
+/// redirect router's `^.+$` is in every platform) are valid without compiling them; the
+/// others are compiled (and cached) as [`compile`] does.
+///
+/// # Errors
+///
+/// As [`compile`].
+pub fn validate(pattern: &str) -> Result<(), String> {
+    if EVIDENT.contains(&pattern) {
+        return Ok(());
+    }
+    compile(pattern).map(|_| ())
+}
+
+/// The patterns [`validate`] accepts on sight.
+const EVIDENT: [&str; 11] = [
+    ".*", "^.*", ".*$", "^.*$", "^", "$", ".", ".+", "^.+", ".+$", "^.+$",
+];
+
 /// Patterns compiled so far in this process, see [`compile`].
 static COMPILED: Mutex<Vec<(String, Result<Regex, String>)>> = Mutex::new(Vec::new());
 const MAX_CACHED: usize = 32;
@@ -687,6 +707,15 @@ mod tests {
         compile(pattern)
             .unwrap_or_else(|e| panic!("{pattern}: {e}"))
             .is_match(text)
+    }
+
+    #[test]
+    fn evident_patterns_are_valid() {
+        for pattern in EVIDENT {
+            assert!(compile_uncached(pattern).is_ok(), "{pattern}");
+            assert_eq!(validate(pattern), Ok(()));
+        }
+        assert!(validate("(").is_err());
     }
 
     /// The cache gives what compiling gives, refusals included, and keeps only what it

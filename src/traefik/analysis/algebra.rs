@@ -110,14 +110,32 @@ impl Pattern {
             .as_ref()
     }
 
+    /// Whether the pattern matches `text`, when its reach tells without compiling it: on a
+    /// text without a line break (where `.` and `$` behave alike in all of them) the
+    /// `Everything` patterns match and the `NonEmpty` ones match a non-empty text.
+    fn known(&self, text: &str) -> Option<bool> {
+        if text.contains('\n') {
+            return None;
+        }
+        match self.reach {
+            Reach::Everything => Some(true),
+            Reach::NonEmpty => Some(!text.is_empty()),
+            Reach::Unknown => None,
+        }
+    }
+
     /// Whether the pattern matches `text`; false when that cannot be told.
     fn accepts(&self, text: &str) -> bool {
-        self.regex().is_some_and(|regex| regex.is_match(text))
+        self.known(text)
+            .or_else(|| self.regex().map(|regex| regex.is_match(text)))
+            .unwrap_or(false)
     }
 
     /// Whether the pattern provably does not match `text`.
     fn rejects(&self, text: &str) -> bool {
-        self.regex().is_some_and(|regex| !regex.is_match(text))
+        self.known(text)
+            .or_else(|| self.regex().map(|regex| regex.is_match(text)))
+            .is_some_and(|matches| !matches)
     }
 }
 
@@ -293,8 +311,7 @@ fn implies(x: &Test, y: &Test) -> bool {
             pattern.reach == Reach::NonEmpty
         }
         (Test::HostRegexp(narrow), Test::HostRegexp(pattern)) => {
-            pattern.reach == Reach::NonEmpty
-                && narrow.regex().is_some_and(|regex| !regex.is_match(""))
+            pattern.reach == Reach::NonEmpty && narrow.rejects("")
         }
         (Test::Path(path) | Test::PathPrefix(path), Test::PathPrefix(prefix)) => {
             path.starts_with(prefix.as_str())
@@ -384,4 +401,49 @@ pub(super) fn covers(broad: &[Term], narrow: &[Term]) -> bool {
 
 pub(super) fn overlaps(x: &[Term], y: &[Term]) -> bool {
     x.iter().any(|a| y.iter().any(|b| compatible(a, b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Pattern, Reach};
+    use crate::traefik::goregex;
+
+    /// What the reach says without compiling is what the compiled pattern says.
+    #[test]
+    fn reach_agrees_with_the_compiled_pattern() {
+        let patterns = [
+            ".*", "^.*", ".*$", "^.*$", "^", "$", ".", ".+", "^.+", ".+$", "^.+$",
+        ];
+        let texts = [
+            "",
+            "a",
+            "example.com",
+            "é",
+            "a\rb",
+            " ",
+            "a\nb",
+            "\n",
+            "x\n",
+        ];
+        for source in patterns {
+            let pattern = Pattern::new(source, true);
+            assert_ne!(pattern.reach, Reach::Unknown, "{source}");
+            let regex = goregex::compile(source).unwrap();
+            for text in texts {
+                if let Some(known) = pattern.known(text) {
+                    assert_eq!(known, regex.is_match(text), "{source} on {text:?}");
+                }
+                assert_eq!(
+                    pattern.accepts(text),
+                    regex.is_match(text),
+                    "{source} on {text:?}"
+                );
+                assert_eq!(
+                    pattern.rejects(text),
+                    !regex.is_match(text),
+                    "{source} on {text:?}"
+                );
+            }
+        }
+    }
 }

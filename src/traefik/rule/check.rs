@@ -146,8 +146,8 @@ fn check_regex(matcher: Matcher, args: &[Arg], pattern: &Arg) -> Result<(), Rule
         )));
     }
     // Go's syntax, translated (or refused with Go's reason) by `goregex`.
-    match goregex::compile(value) {
-        Ok(_) => Ok(()),
+    match goregex::validate(value) {
+        Ok(()) => Ok(()),
         Err(reason) => {
             let error = RuleError::new(
                 format!("invalid regular expression in `{matcher}`: {reason}"),
