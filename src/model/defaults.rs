@@ -16,7 +16,7 @@ pub fn apply(source: &Source, resolved: &mut Resolved<'_>) {
         }
         let stack = stack.to_mut();
         for service in stack.services.values_mut() {
-            for defaults in [own.as_ref(), platform].into_iter().flatten() {
+            for defaults in [own.as_deref(), platform].into_iter().flatten() {
                 under(service, defaults);
             }
         }

@@ -379,10 +379,12 @@ pub struct Stack {
     pub notes: Option<Vec<String>>,
     /// Values every service of this stack starts from, over the platform's `defaults`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub defaults: Option<ServiceDefaults>,
+    // Boxed, as `swarm` below: few stacks write them, and inline they were 560 of a stack's
+    // 928 bytes.
+    pub defaults: Option<Box<ServiceDefaults>>,
     /// Swarm `deploy` settings this stack's services start from (Swarm target only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub swarm: Option<crate::spec::SwarmDeploy>,
+    pub swarm: Option<Box<crate::spec::SwarmDeploy>>,
     /// Compose secrets by name, granted to services with their `secrets`.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub secrets: Map<super::Secret>,
