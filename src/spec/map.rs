@@ -48,10 +48,6 @@ impl<V> Map<V> {
         self.position(key).ok().map(|i| &self.entries[i].1)
     }
 
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut V> {
-        self.position(key).ok().map(|i| &mut self.entries[i].1)
-    }
-
     pub fn get_key_value(&self, key: &str) -> Option<(&String, &V)> {
         self.position(key).ok().map(|i| {
             let (k, v) = &self.entries[i];
@@ -76,11 +72,6 @@ impl<V> Map<V> {
 
     pub fn remove(&mut self, key: &str) -> Option<V> {
         self.position(key).ok().map(|i| self.entries.remove(i).1)
-    }
-
-    /// Keeps the entries `keep` accepts.
-    pub fn retain(&mut self, mut keep: impl FnMut(&String, &mut V) -> bool) {
-        self.entries.retain_mut(|(k, v)| keep(k, v));
     }
 
     /// The entries in key order.

@@ -10,9 +10,13 @@
 //! Rust, four-letter script codes and binary properties are refused.
 
 use std::fmt::Write as _;
-use std::sync::Mutex;
 
 use regex::{Regex, RegexBuilder};
+
+mod cache;
+mod evident;
+
+pub use evident::{EVIDENT, Reach, reach};
 
 /// Go's `maxRepeat`.
 const MAX_REPEAT: u32 = 1000;
@@ -24,53 +28,24 @@ const MAX_REPEAT: u32 = 1000;
 /// Go's reason when Go refuses the pattern, or the regex crate's when the translation is too
 /// large for it.
 pub fn compile(pattern: &str) -> Result<Regex, String> {
-    // A rule's pattern is compiled by the syntax check, the lints and the overlap analysis,
-    // and routers share patterns (the HTTP-to-HTTPS redirect router's `^.+$` is in every
-    // platform): a third of the regex work of a small platform's `check` was compiling one
-    // pattern three times. Only short patterns without counted repeats are kept, so the cache
-    // holds a few kilobytes whatever the spec writes; a `Regex` clone shares its program.
-    let cacheable = pattern.len() <= MAX_CACHED_LEN && !pattern.contains('{');
-    if cacheable
-        && let Ok(cache) = COMPILED.lock()
-        && let Some((_, hit)) = cache.iter().find(|(p, _)| p == pattern)
-    {
-        return hit.clone();
-    }
-    let compiled = compile_uncached(pattern);
-    if cacheable
-        && let Ok(mut cache) = COMPILED.lock()
-        && cache.len() < MAX_CACHED
-    {
-        cache.push((pattern.to_owned(), compiled.clone()));
-    }
-    compiled
+    cache::get_or_compile(pattern, compile_uncached)
 }
 
-/// Whether Go accepts `pattern`, with its reason when it does not. The patterns made only of
-/// `^`, `.`, `*`, `+` and `$` that rules write to mean "any" or "any non-empty" value (the
-/// redirect router's `^.+$` is in every platform) are valid without compiling them; the
-/// others are compiled (and cached) as [`compile`] does.
+/// Whether Go accepts `pattern`, with its reason when it does not: the [`EVIDENT`] patterns
+/// are valid without compiling them, the others are compiled (and cached) as [`compile`]
+/// does.
 ///
 /// # Errors
 ///
 /// As [`compile`].
 pub fn validate(pattern: &str) -> Result<(), String> {
-    if EVIDENT.contains(&pattern) {
+    if reach(pattern).is_some() {
         return Ok(());
     }
     compile(pattern).map(|_| ())
 }
 
-/// The patterns [`validate`] accepts on sight.
-const EVIDENT: [&str; 11] = [
-    ".*", "^.*", ".*$", "^.*$", "^", "$", ".", ".+", "^.+", ".+$", "^.+$",
-];
-
-/// Patterns compiled so far in this process, see [`compile`].
-static COMPILED: Mutex<Vec<(String, Result<Regex, String>)>> = Mutex::new(Vec::new());
-const MAX_CACHED: usize = 32;
-const MAX_CACHED_LEN: usize = 128;
-
+/// [`compile`] without the cache.
 fn compile_uncached(pattern: &str) -> Result<Regex, String> {
     let translated = translate(pattern)?;
     RegexBuilder::new(&translated)
@@ -707,39 +682,6 @@ mod tests {
         compile(pattern)
             .unwrap_or_else(|e| panic!("{pattern}: {e}"))
             .is_match(text)
-    }
-
-    #[test]
-    fn evident_patterns_are_valid() {
-        for pattern in EVIDENT {
-            assert!(compile_uncached(pattern).is_ok(), "{pattern}");
-            assert_eq!(validate(pattern), Ok(()));
-        }
-        assert!(validate("(").is_err());
-    }
-
-    /// The cache gives what compiling gives, refusals included, and keeps only what it
-    /// promises to keep. (Other tests of this process fill it too, so what it holds is not
-    /// asserted.)
-    #[test]
-    fn cached_patterns_compile_as_uncached_ones() {
-        for pattern in [r"^.+$", r"^[a-z]+\.example\.com$", r"(?P<x", r"a{2}", r"\C"] {
-            let fresh = compile_uncached(pattern).map(|re| re.as_str().to_owned());
-            for _ in 0..3 {
-                assert_eq!(
-                    compile(pattern).map(|re| re.as_str().to_owned()),
-                    fresh,
-                    "{pattern}"
-                );
-            }
-        }
-        let cache = COMPILED.lock().unwrap();
-        assert!(cache.len() <= MAX_CACHED);
-        assert!(
-            cache
-                .iter()
-                .all(|(p, _)| p.len() <= MAX_CACHED_LEN && !p.contains('{'))
-        );
     }
 
     #[test]

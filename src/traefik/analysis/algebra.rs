@@ -7,8 +7,9 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use crate::traefik::Version;
+use crate::traefik::goregex::{self, Reach};
 use crate::traefik::rule::{Arg, Expr, Matcher};
-use crate::traefik::{Version, goregex};
 
 /// Most AND-terms a rule may expand to before it counts as too large to reason about; real
 /// rules have a handful, and the product of `||` groups under `&&` grows fast.
@@ -57,24 +58,14 @@ pub(super) struct Pattern {
     /// Compiled when first needed: most patterns are never compared with a value, and the
     /// redirect router's `^.+$` alone was 4% of a small platform's `check`.
     regex: OnceLock<Option<Regex>>,
-    reach: Reach,
+    /// What it matches, when that is known without compiling it.
+    reach: Option<Reach>,
     /// For a `HostRegexp` that `write_rule` emits for a wildcard before v3.7, such as
     /// `^[a-z0-9-]+\.erp\.seisei\.tokyo$`, the suffix it matches one label under.
     pub(super) suffix: Option<String>,
     /// The literal text every match starts with, for a pattern anchored at the start with no
     /// alternation: `^/api/v[0-9]` gives `/api/v`.
     prefix: Option<String>,
-}
-
-/// What a regex is known to match without looking at the input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Reach {
-    /// Every input, even an empty one.
-    Everything,
-    /// Every non-empty input without a line break. Go's server rejects hosts with control
-    /// characters (`httpguts.ValidHostHeader`), so for hosts this means every non-empty host.
-    NonEmpty,
-    Unknown,
 }
 
 impl PartialEq for Pattern {
@@ -85,15 +76,10 @@ impl PartialEq for Pattern {
 
 impl Pattern {
     fn new(source: &str, host: bool) -> Pattern {
-        let reach = match source {
-            ".*" | "^.*" | ".*$" | "^.*$" | "^" | "$" => Reach::Everything,
-            "." | ".+" | "^.+" | ".+$" | "^.+$" => Reach::NonEmpty,
-            _ => Reach::Unknown,
-        };
         Pattern {
             source: source.to_owned(),
             regex: OnceLock::new(),
-            reach,
+            reach: goregex::reach(source),
             suffix: if host {
                 emulated_wildcard(source)
             } else {
@@ -110,18 +96,9 @@ impl Pattern {
             .as_ref()
     }
 
-    /// Whether the pattern matches `text`, when its reach tells without compiling it: on a
-    /// text without a line break (where `.` and `$` behave alike in all of them) the
-    /// `Everything` patterns match and the `NonEmpty` ones match a non-empty text.
+    /// Whether the pattern matches `text`, when its reach tells without compiling it.
     fn known(&self, text: &str) -> Option<bool> {
-        if text.contains('\n') {
-            return None;
-        }
-        match self.reach {
-            Reach::Everything => Some(true),
-            Reach::NonEmpty => Some(!text.is_empty()),
-            Reach::Unknown => None,
-        }
+        self.reach.and_then(|reach| reach.matches(text))
     }
 
     /// Whether the pattern matches `text`; false when that cannot be told.
@@ -308,10 +285,10 @@ fn implies(x: &Test, y: &Test) -> bool {
             pattern.accepts(host) && pattern.accepts(&format!("{host}."))
         }
         (Test::Host(HostPattern::Wildcard(_)), Test::HostRegexp(pattern)) => {
-            pattern.reach == Reach::NonEmpty
+            pattern.reach == Some(Reach::NonEmpty)
         }
         (Test::HostRegexp(narrow), Test::HostRegexp(pattern)) => {
-            pattern.reach == Reach::NonEmpty && narrow.rejects("")
+            pattern.reach == Some(Reach::NonEmpty) && narrow.rejects("")
         }
         (Test::Path(path) | Test::PathPrefix(path), Test::PathPrefix(prefix)) => {
             path.starts_with(prefix.as_str())
@@ -385,7 +362,7 @@ fn term_implies(term: &[Leaf], leaf: &Leaf) -> bool {
 fn always(test: &Test) -> bool {
     matches!(
         test,
-        Test::HostRegexp(pattern) | Test::PathRegexp(pattern) if pattern.reach == Reach::Everything
+        Test::HostRegexp(pattern) | Test::PathRegexp(pattern) if pattern.reach == Some(Reach::Everything)
     )
 }
 
@@ -405,44 +382,22 @@ pub(super) fn overlaps(x: &[Term], y: &[Term]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{Pattern, Reach};
-    use crate::traefik::goregex;
+    use super::Pattern;
+    use crate::traefik::goregex::{self, EVIDENT};
 
-    /// What the reach says without compiling is what the compiled pattern says.
+    /// A pattern answers for an evident pattern from its reach, and for the rest (a text
+    /// with a line break) from the compiled pattern: either way, what compiling says.
     #[test]
-    fn reach_agrees_with_the_compiled_pattern() {
-        let patterns = [
-            ".*", "^.*", ".*$", "^.*$", "^", "$", ".", ".+", "^.+", ".+$", "^.+$",
-        ];
-        let texts = [
-            "",
-            "a",
-            "example.com",
-            "é",
-            "a\rb",
-            " ",
-            "a\nb",
-            "\n",
-            "x\n",
-        ];
-        for source in patterns {
+    fn evident_patterns_answer_as_compiled() {
+        let texts = ["", "a", "é", "a\rb", "a\nb", "\n", "x\n"];
+        for (source, reach) in EVIDENT {
             let pattern = Pattern::new(source, true);
-            assert_ne!(pattern.reach, Reach::Unknown, "{source}");
+            assert_eq!(pattern.reach, Some(reach), "{source}");
             let regex = goregex::compile(source).unwrap();
             for text in texts {
-                if let Some(known) = pattern.known(text) {
-                    assert_eq!(known, regex.is_match(text), "{source} on {text:?}");
-                }
-                assert_eq!(
-                    pattern.accepts(text),
-                    regex.is_match(text),
-                    "{source} on {text:?}"
-                );
-                assert_eq!(
-                    pattern.rejects(text),
-                    !regex.is_match(text),
-                    "{source} on {text:?}"
-                );
+                let expected = regex.is_match(text);
+                assert_eq!(pattern.accepts(text), expected, "{source} on {text:?}");
+                assert_eq!(pattern.rejects(text), !expected, "{source} on {text:?}");
             }
         }
     }
