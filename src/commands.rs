@@ -389,12 +389,22 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
     report_warnings(term, compiled, plan);
     let mut between_files = |_: &Path| output::interrupt::check();
     // Temporary files of a killed run: the lock says no other run is writing now, so every
-    // one of them is a leftover.
-    let leftovers = output::files::leftovers(&compiled.output_dir, &extra_temp_dirs(compiled));
+    // one of them is a leftover. The output tree can hold some only if the lock file was
+    // left by a killed run.
+    let killed = lock.as_ref().is_some_and(output::Lock::left_by_killed_run);
+    let leftovers = output::files::leftovers(
+        killed.then_some(compiled.output_dir.as_path()),
+        &extra_temp_dirs(compiled),
+    );
     let cleaned = between_files(Path::new("."))
         .map_err(|e| output::io_error(&compiled.output_dir, "stopped", &e))
         .and_then(|()| output::files::remove_leftovers(&compiled.output_dir, &leftovers));
     let result = cleaned.and_then(|cleaned| {
+        if let Some(lock) = &lock
+            && !plan.is_clean()
+        {
+            lock.make_durable()?;
+        }
         output::write_with(&compiled.output_dir, plan, force, &mut between_files)?;
         output::docs::write_with(docs, &mut between_files)?;
         Ok(cleaned)
@@ -531,11 +541,17 @@ fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
     };
     let (compiled, plan, docs) = &*prepared;
     report_warnings(term, compiled, plan);
-    // While a `gen` runs, the temporary files are its own, not leftovers.
-    let leftovers = if output::lock::held_by_other(compiled.source.base_dir()) {
+    // While a `gen` runs, the temporary files are its own, not leftovers; the output tree
+    // can hold leftovers only if a killed run left its lock file.
+    let spec_dir = compiled.source.base_dir();
+    let leftovers = if output::lock::held_by_other(spec_dir) {
         Vec::new()
     } else {
-        output::files::leftovers(&compiled.output_dir, &extra_temp_dirs(compiled))
+        let killed = output::lock::killed_run_left(spec_dir);
+        output::files::leftovers(
+            killed.then_some(compiled.output_dir.as_path()),
+            &extra_temp_dirs(compiled),
+        )
     };
     let manifest_only = plan.changes.is_empty() && !plan.is_clean() && args.stack.is_none();
     if plan.changes.is_empty() && docs.is_empty() && !manifest_only && leftovers.is_empty() {

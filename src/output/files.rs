@@ -252,9 +252,13 @@ fn temp_name(name: &str) -> std::io::Result<String> {
 /// Temporary files a killed run left: regular files with a temporary name anywhere below
 /// `tree` (which is walked without following a link, and without entering `.git`), and
 /// directly in each of `folders`. Sorted, without repeats.
-pub fn leftovers(tree: &Path, folders: &[PathBuf]) -> Vec<PathBuf> {
+///
+/// The walk is the price of a whole `diff -r` of the tree's folders, so the caller passes a
+/// `tree` only when a run was killed since the last one that ended (see
+/// [`super::lock::killed_run_left`]); the few `folders` are always looked in.
+pub fn leftovers(tree: Option<&Path>, folders: &[PathBuf]) -> Vec<PathBuf> {
     let mut found = Vec::new();
-    let mut pending = vec![tree.to_path_buf()];
+    let mut pending: Vec<PathBuf> = tree.map(Path::to_path_buf).into_iter().collect();
     while let Some(dir) = pending.pop() {
         let readable = if dir.as_os_str().is_empty() {
             Path::new(".")

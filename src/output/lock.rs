@@ -2,6 +2,10 @@
 //! `.seisei.lock` beside the spec. The kernel releases it when the process ends, however it
 //! ends, so a run killed with SIGKILL, or as pid 1 of a container, never blocks the next one.
 //! The file holds the holder's pid, only to name it in the message of a concurrent run.
+//!
+//! The file is also the sign of a killed run: a run removes it when it ends, so a lock file
+//! nobody holds was left by a run that was killed, and only then can the output tree hold
+//! temporary files. That spares `check` and `gen` a walk of the whole tree on every run.
 
 use std::fs;
 use std::io::{Read as _, Seek as _, Write as _};
@@ -18,6 +22,31 @@ pub struct Lock {
     path: PathBuf,
     // Held open for the lock's lifetime: closing it releases the `flock`.
     _file: fs::File,
+    /// The file was there before this run took it: a killed run left it.
+    left_by_killed_run: bool,
+}
+
+impl Lock {
+    /// Whether the lock file was there, unheld, when this run took it: the run that made it
+    /// was killed and may have left temporary files.
+    pub fn left_by_killed_run(&self) -> bool {
+        self.left_by_killed_run
+    }
+
+    /// Makes the lock file's name durable (`fsync` of its folder), so that after a power
+    /// loss no temporary file this run creates can be on disk without it. Called once,
+    /// before the first file is written.
+    pub fn make_durable(&self) -> Result<(), OutputError> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| io_error(dir, "cannot sync", &e))
+    }
 }
 
 impl Drop for Lock {
@@ -31,8 +60,10 @@ impl Drop for Lock {
 /// Takes the lock of the spec in `spec_dir`, or says which process holds it.
 pub fn lock(spec_dir: &Path) -> Result<Lock, OutputError> {
     let path = spec_dir.join(LOCK_FILE);
+    // Seen before the first attempt: a retry finds the file the previous attempt made.
+    let left_by_killed_run = existing_file(&path)?;
     for _ in 0..16 {
-        refuse_odd_file(&path)?;
+        existing_file(&path)?;
         let mut file = fs::OpenOptions::new()
             .read(true)
             .write(true)
@@ -57,7 +88,11 @@ pub fn lock(spec_dir: &Path) -> Result<Lock, OutputError> {
                 let _ = file.set_len(0);
                 let _ = file.rewind();
                 let _ = writeln!(file, "{}", std::process::id());
-                return Ok(Lock { path, _file: file });
+                return Ok(Lock {
+                    path,
+                    _file: file,
+                    left_by_killed_run,
+                });
             }
             Err(fs::TryLockError::WouldBlock) => {
                 let mut text = String::new();
@@ -84,6 +119,15 @@ pub fn lock(spec_dir: &Path) -> Result<Lock, OutputError> {
     })
 }
 
+/// Whether a run was killed on the spec in `spec_dir` since the last one that ended: its
+/// lock file is there and nobody holds it. Only then can temporary files be left in the
+/// output tree. A file that another process holds is a run in progress, whose temporary
+/// files are its own: not a killed run.
+pub fn killed_run_left(spec_dir: &Path) -> bool {
+    let path = spec_dir.join(LOCK_FILE);
+    fs::symlink_metadata(&path).is_ok() && !held_by_other(spec_dir)
+}
+
 /// Whether another process holds the lock of the spec in `spec_dir` right now. `check` asks
 /// before calling temporary files leftovers: while a `gen` runs, they are its own.
 pub fn held_by_other(spec_dir: &Path) -> bool {
@@ -98,9 +142,9 @@ pub fn held_by_other(spec_dir: &Path) -> bool {
     matches!(file.try_lock_shared(), Err(fs::TryLockError::WouldBlock))
 }
 
-/// A link or a folder at the lock's name is refused: opening it would follow the link or
-/// fail with a message that does not say why.
-fn refuse_odd_file(path: &Path) -> Result<(), OutputError> {
+/// Whether a regular file is at the lock's name. A link or a folder there is refused:
+/// opening it would follow the link or fail with a message that does not say why.
+fn existing_file(path: &Path) -> Result<bool, OutputError> {
     match fs::symlink_metadata(path) {
         Ok(m) if !m.file_type().is_file() => Err(OutputError {
             path: path.to_path_buf(),
@@ -113,6 +157,7 @@ fn refuse_odd_file(path: &Path) -> Result<(), OutputError> {
                 path.display()
             ),
         }),
-        _ => Ok(()),
+        Ok(_) => Ok(true),
+        Err(_) => Ok(false),
     }
 }

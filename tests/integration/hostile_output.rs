@@ -339,6 +339,10 @@ fn stale_temp_files_fail_check_and_the_next_gen_removes_them() {
     let new_style = world.path("generated/.STACKS.md.seisei-tmp-0123456789abcdef");
     fs::write(&old_style, "half a file").unwrap();
     fs::write(&new_style, "half a file").unwrap();
+    // Only a killed run leaves temporary files, and a killed run leaves its lock file too: no
+    // lock file, no walk of the output tree looking for them.
+    assert_code(&world.run(&["check"]), 0, &[]);
+    fs::write(world.path(".seisei.lock"), "4242\n").unwrap();
     let before = world.snapshot();
     let out = world.run(&["check"]);
     assert_code(
@@ -361,7 +365,12 @@ fn stale_temp_files_fail_check_and_the_next_gen_removes_them() {
     let out = world.run(&["gen"]);
     assert_code(&out, 0, &["2 leftover temporary file(s) removed"]);
     assert!(!old_style.exists() && !new_style.exists());
-    assert_only_changed(&world, &before, &["project/generated"]);
+    assert!(!world.path(".seisei.lock").exists());
+    assert_only_changed(
+        &world,
+        &before,
+        &["project/generated", "project/.seisei.lock"],
+    );
     assert_code(&world.run(&["check"]), 0, &[]);
 }
 

@@ -78,7 +78,9 @@ fn gen_killed_at_twenty_random_moments_leaves_every_file_old_or_new() {
         if status.code().is_none() {
             killed_mid_run += 1;
         }
-        // Every file is the old spec's, the new spec's, or a temporary file.
+        // Every file is the old spec's, the new spec's, or a temporary file, and `check`
+        // names every temporary file: the killed run's lock file tells it to look.
+        let (_, report) = seisei(dir, &["check"]);
         for (path, entry) in snapshot(dir) {
             let name = path.to_string_lossy();
             if name == "platform.yaml" || name == ".seisei.lock" {
@@ -90,6 +92,12 @@ fn gen_killed_at_twenty_random_moments_leaves_every_file_old_or_new() {
                 old == Some(&entry) || new == Some(&entry) || name.contains(".seisei-tmp-"),
                 "round {round} (killed after {delay:?}): {name} is neither old nor new"
             );
+            if name.contains(".seisei-tmp-") {
+                assert!(
+                    report.contains(&format!("{name} (leftover temporary file)")),
+                    "round {round}: check does not name the leftover {name}: {report}"
+                );
+            }
         }
         let (code, stderr) = seisei(dir, &["gen"]);
         assert_eq!(
