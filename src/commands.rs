@@ -392,10 +392,7 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
     // one of them is a leftover. The output tree can hold some only if the lock file was
     // left by a killed run.
     let killed = lock.as_ref().is_some_and(output::Lock::left_by_killed_run);
-    let leftovers = output::files::leftovers(
-        killed.then_some(compiled.output_dir.as_path()),
-        &extra_temp_dirs(compiled),
-    );
+    let leftovers = leftovers(compiled, killed);
     let cleaned = between_files(Path::new("."))
         .map_err(|e| output::io_error(&compiled.output_dir, "stopped", &e))
         .and_then(|()| output::files::remove_leftovers(&compiled.output_dir, &leftovers));
@@ -462,6 +459,13 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
     } else {
         EXIT_OK
     }
+}
+
+/// The temporary files a killed run left: in the output tree, looked for only when a run
+/// was `killed` (its lock file says so), and beside the spec and the hand-written documents.
+fn leftovers(compiled: &Built, killed: bool) -> Vec<PathBuf> {
+    let tree = killed.then_some(compiled.output_dir.as_path());
+    output::files::leftovers(tree, &extra_temp_dirs(compiled))
 }
 
 /// Folders outside the output tree where seisei writes temporary files: those of the
@@ -547,11 +551,7 @@ fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
     let leftovers = if output::lock::held_by_other(spec_dir) {
         Vec::new()
     } else {
-        let killed = output::lock::killed_run_left(spec_dir);
-        output::files::leftovers(
-            killed.then_some(compiled.output_dir.as_path()),
-            &extra_temp_dirs(compiled),
-        )
+        leftovers(compiled, output::lock::killed_run_left(spec_dir))
     };
     let manifest_only = plan.changes.is_empty() && !plan.is_clean() && args.stack.is_none();
     if plan.changes.is_empty() && docs.is_empty() && !manifest_only && leftovers.is_empty() {
@@ -570,7 +570,6 @@ fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
     if manifest_only {
         entries.push((format!("{label}/{}", output::MANIFEST), "stale"));
     }
-    let spec_dir = compiled.source.base_dir();
     for path in &leftovers {
         let shown = path.strip_prefix(spec_dir).unwrap_or(path);
         entries.push((shown.display().to_string(), "leftover temporary file"));

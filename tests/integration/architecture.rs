@@ -20,7 +20,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("parallel", &[]),
     ("fsread", &[]),
     ("layout", &[]),
-    ("spec", &["diagnostics", "fsread"]),
+    ("spec", &["diagnostics", "fsread", "parallel"]),
     ("traefik", &["diagnostics", "encode"]),
     ("traefik::version", &[]),
     ("traefik::goregex", &[]),
