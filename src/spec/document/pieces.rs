@@ -6,6 +6,7 @@
 //! reads the whole text on one thread, so every error and finding is the one-thread parse's.
 
 use std::hash::BuildHasher as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use saphyr_parser::{Event, Parser};
 
@@ -48,10 +49,12 @@ fn split(source: &str) -> Option<Document> {
     // graft neither moves its arenas nor rehashes its index.
     let first = Builder::with_room(source.len());
     let second = Builder::with_room(tail.len());
+    // A piece that gives up stops the other at once: the whole text is read again anyway.
+    let stop = AtomicBool::new(false);
     let (first, second) = crate::parallel::join(
         true,
-        || run(first, head, 0, closes_stacks),
-        || run(second, tail, cut.lines, closes_root),
+        || run(first, head, 0, closes_stacks, &stop),
+        || run(second, tail, cut.lines, closes_root, &stop),
     );
     let (mut first, first_held) = first?;
     let (second, second_held) = second?;
@@ -149,14 +152,33 @@ fn closes_root(builder: &Builder) -> bool {
 /// One piece read into a builder, with the events from the `MappingEnd` that `closes` says
 /// ends the piece's part of `stacks` on held back, unapplied: the graft goes where they
 /// would have closed it.
-fn run(
-    mut builder: Builder,
-    text: &str,
+fn run<'a>(
+    builder: Builder,
+    text: &'a str,
     line_offset: u32,
     closes: fn(&Builder) -> bool,
-) -> Option<(Builder, Vec<Held<'_>>)> {
+    stop: &AtomicBool,
+) -> Option<(Builder, Vec<Held<'a>>)> {
+    let read = read_piece(builder, text, line_offset, closes, stop);
+    if read.is_none() {
+        stop.store(true, Ordering::Relaxed);
+    }
+    read
+}
+
+/// [`run`], giving up at the first error or finding, or once `stop` is set.
+fn read_piece<'a>(
+    mut builder: Builder,
+    text: &'a str,
+    line_offset: u32,
+    closes: fn(&Builder) -> bool,
+    stop: &AtomicBool,
+) -> Option<(Builder, Vec<Held<'a>>)> {
     let mut held = Vec::new();
     for item in Parser::new_from_str(text) {
+        if stop.load(Ordering::Relaxed) || !plain_so_far(&builder) {
+            return None;
+        }
         let (event, span) = item.ok()?;
         let mut span = convert(span);
         span.line += line_offset;
@@ -186,10 +208,14 @@ impl Builder {
 /// Nothing the graft would have to renumber or re-decide: no finding, no duplicate, no
 /// control character, one document.
 fn plain(builder: &Builder) -> bool {
+    plain_so_far(builder) && builder.documents == 1
+}
+
+fn plain_so_far(builder: &Builder) -> bool {
     builder.doc.findings.is_empty()
         && builder.duplicates.is_empty()
         && builder.control_nodes.is_empty()
-        && builder.documents == 1
+        && builder.documents <= 1
 }
 
 fn held_are(held: &[Held<'_>], expected: &[fn(&Event<'_>) -> bool]) -> bool {
