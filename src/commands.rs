@@ -397,6 +397,7 @@ fn generate(term: Terminal, args: &StackArgs, force: bool, exit_code: bool) -> u
         .map_err(|e| output::io_error(&compiled.output_dir, "stopped", &e))
         .and_then(|()| output::files::remove_leftovers(&compiled.output_dir, &leftovers));
     let result = cleaned.and_then(|cleaned| {
+        // Only writes to the output tree need the mark (see `Lock::make_durable`).
         if let Some(lock) = &lock
             && !plan.is_clean()
         {
@@ -548,10 +549,9 @@ fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
     // While a `gen` runs, the temporary files are its own, not leftovers; the output tree
     // can hold leftovers only if a killed run left its lock file.
     let spec_dir = compiled.source.base_dir();
-    let leftovers = if output::lock::held_by_other(spec_dir) {
-        Vec::new()
-    } else {
-        leftovers(compiled, output::lock::killed_run_left(spec_dir))
+    let leftovers = match output::lock::runs(spec_dir) {
+        output::lock::Runs::InProgress => Vec::new(),
+        runs => leftovers(compiled, runs == output::lock::Runs::Killed),
     };
     let manifest_only = plan.changes.is_empty() && !plan.is_clean() && args.stack.is_none();
     if plan.changes.is_empty() && docs.is_empty() && !manifest_only && leftovers.is_empty() {

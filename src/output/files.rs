@@ -255,7 +255,7 @@ fn temp_name(name: &str) -> std::io::Result<String> {
 ///
 /// The walk is the price of a whole `diff -r` of the tree's folders, so the caller passes a
 /// `tree` only when a run was killed since the last one that ended (see
-/// [`super::lock::killed_run_left`]); the few `folders` are always looked in.
+/// [`super::lock::Runs::Killed`]); the few `folders` are always looked in.
 pub fn leftovers(tree: Option<&Path>, folders: &[PathBuf]) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut pending: Vec<PathBuf> = tree.map(Path::to_path_buf).into_iter().collect();

@@ -35,13 +35,13 @@ impl Lock {
 
     /// Makes the lock file's name durable (`fsync` of its folder), so that after a power
     /// loss no temporary file this run creates can be on disk without it. Called once,
-    /// before the first file is written.
+    /// before the first file of the output tree is written; the folders of the spec and the
+    /// documents are looked in after every run, so their writes need no mark.
     pub fn make_durable(&self) -> Result<(), OutputError> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        let dir = if dir.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            dir
+        // The folder of a spec named `platform.yaml` is the empty path: the current folder.
+        let dir = match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
         };
         fs::File::open(dir)
             .and_then(|d| d.sync_all())
@@ -119,27 +119,35 @@ pub fn lock(spec_dir: &Path) -> Result<Lock, OutputError> {
     })
 }
 
-/// Whether a run was killed on the spec in `spec_dir` since the last one that ended: its
-/// lock file is there and nobody holds it. Only then can temporary files be left in the
-/// output tree. A file that another process holds is a run in progress, whose temporary
-/// files are its own: not a killed run.
-pub fn killed_run_left(spec_dir: &Path) -> bool {
-    let path = spec_dir.join(LOCK_FILE);
-    fs::symlink_metadata(&path).is_ok() && !held_by_other(spec_dir)
+/// What the lock file of a spec says about the runs on it, for `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// No lock file: every run since the last one that ended has ended too.
+    Ended,
+    /// Another process holds the lock: a `gen` is writing now, and the temporary files are
+    /// its own, not leftovers.
+    InProgress,
+    /// A lock file nobody holds: a run was killed, and may have left temporary files in the
+    /// output tree.
+    Killed,
 }
 
-/// Whether another process holds the lock of the spec in `spec_dir` right now. `check` asks
-/// before calling temporary files leftovers: while a `gen` runs, they are its own.
-pub fn held_by_other(spec_dir: &Path) -> bool {
+/// What the lock file of the spec in `spec_dir` says right now. Anything at its name that
+/// cannot be opened but is there (a link, a folder) counts as a killed run, so the tree is
+/// looked in.
+pub fn runs(spec_dir: &Path) -> Runs {
     let path = spec_dir.join(LOCK_FILE);
-    let Ok(file) = fs::OpenOptions::new()
+    match fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
         .open(&path)
-    else {
-        return false;
-    };
-    matches!(file.try_lock_shared(), Err(fs::TryLockError::WouldBlock))
+    {
+        Ok(file) if matches!(file.try_lock_shared(), Err(fs::TryLockError::WouldBlock)) => {
+            Runs::InProgress
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Runs::Ended,
+        Ok(_) | Err(_) => Runs::Killed,
+    }
 }
 
 /// Whether a regular file is at the lock's name. A link or a folder there is refused:

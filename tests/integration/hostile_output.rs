@@ -375,6 +375,25 @@ fn stale_temp_files_fail_check_and_the_next_gen_removes_them() {
 }
 
 #[test]
+fn the_temp_files_of_a_running_gen_are_not_leftovers_until_it_dies() {
+    let world = World::new();
+    world.gen_ok();
+    let temp = "generated/.STACKS.md.seisei-tmp-0123456789abcdef";
+    fs::write(world.path(temp), "being written").unwrap();
+    // This test process holds the lock, as a `gen` writing that file would.
+    let lock = fs::File::create(world.path(".seisei.lock")).unwrap();
+    lock.try_lock().unwrap();
+    assert_code(&world.run(&["check"]), 0, &[]);
+    // Its holder dies without removing the lock file: a killed run.
+    drop(lock);
+    assert_code(
+        &world.run(&["check"]),
+        1,
+        &[&format!("{temp} (leftover temporary file)")],
+    );
+}
+
+#[test]
 fn a_stale_temp_name_that_is_a_link_or_a_folder_is_never_followed_or_removed() {
     let world = World::new();
     world.gen_ok();
