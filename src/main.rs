@@ -19,7 +19,7 @@ fn main() -> ExitCode {
 /// jemalloc, not the C library's allocator: once a process has started a second thread,
 /// glibc's malloc and free take their arena's lock on every call, and the two threads of
 /// the spec's read and the tree's comparison wait on each other's (docs/decisions.md, "The
-/// allocator"). `check` at 10,000 stacks: 1.61 s to 1.00 s, 266 to 246 MB.
+/// allocator"). `check` at 10,000 stacks: 1.13–1.62 s to 1.00 s, 266 to 246 MB.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
