@@ -130,7 +130,7 @@ mod tests {
         let items: Vec<u64> = (0..5_000).collect();
         let calls = AtomicUsize::new(0);
         let states = AtomicUsize::new(0);
-        let cost = |n: u64| if n % 997 == 0 { 100_000 } else { 100 };
+        let cost = |n: u64| if n.is_multiple_of(997) { 100_000 } else { 100 };
         let results = super::map_with(
             &items,
             || states.fetch_add(1, Ordering::Relaxed),

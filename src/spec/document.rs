@@ -127,9 +127,11 @@ pub struct Document {
     nodes: Vec<Node>,
     children: Vec<NodeId>,
     scalars: String,
-    /// Mapping values by (mapping, key text), for path lookups in constant time.
+    /// Mapping values by (mapping, key text), for path lookups in constant time; a second
+    /// piece's values are in `grafted`'s ([`pieces::Grafted`]).
     index: HashTable<NodeId>,
     hasher: DefaultHashBuilder,
+    grafted: Option<Box<pieces::Grafted>>,
     /// Problems found while building, with the span they are about, in document order.
     pub findings: Vec<(Finding, Span)>,
     /// Scalars that look like real credentials, outside `example` fields: (path, what they
@@ -729,6 +731,7 @@ impl Document {
                 node.parent == mapping && self.scalar_text(node.key) == Some(name)
             })
             .copied()
+            .or_else(|| pieces::lookup_grafted(self, mapping, name))
     }
 
     /// The node at `segments` from the root, without following aliases: a path through an
