@@ -10,6 +10,7 @@ use clap::CommandFactory as _;
 
 pub mod complete;
 mod hook;
+pub mod huge_pages;
 mod init;
 mod route;
 mod show;
@@ -161,7 +162,7 @@ pub fn run(cli: &Cli) -> u8 {
             }
         }
         Command::Gen(args) => generate(term, &args.target, args.force, args.exit_code),
-        Command::Check(args) if args.staged => check_staged(term, args),
+        Command::Check(args) if args.staged => staged::check(term, args),
         Command::Check(args) => check(term, &args.target, args.format == "json", Mode::Check),
         Command::Diff(args) => check(term, args, false, Mode::Diff),
         Command::Validate(args) => validate(term, &args.spec, args.format == "json"),
@@ -264,6 +265,7 @@ fn compile_reported(term: Terminal, args: &SpecArgs) -> Result<Compiled, u8> {
 /// Compiles the spec up to the model, printing its problems; `Err` carries the exit code.
 fn build_reported(term: Terminal, args: &SpecArgs) -> Result<Built, u8> {
     let path = spec_path(args);
+    huge_pages::allow_for(&path);
     match seisei::build(&path) {
         Ok(compiled) => {
             term.diagnostics(
@@ -514,29 +516,6 @@ enum Mode {
     Diff,
 }
 
-/// `check --staged`: `check` on a copy of what the git index holds.
-fn check_staged(term: Terminal, args: &crate::cli::CheckArgs) -> u8 {
-    let copy = match staged::index_copy(&spec_path(&args.target.spec)) {
-        Ok(copy) => copy,
-        Err(message) => {
-            eprintln!("seisei: {message}");
-            return EXIT_ERROR;
-        }
-    };
-    if let Err(e) = std::env::set_current_dir(&copy.cwd) {
-        eprintln!("seisei: cannot enter {}: {e}", copy.cwd.display());
-        return EXIT_ERROR;
-    }
-    let target = StackArgs {
-        spec: SpecArgs {
-            spec: Some(copy.spec.clone()),
-            deny_warnings: args.target.spec.deny_warnings,
-        },
-        stack: args.target.stack.clone(),
-    };
-    check(term, &target, args.format == "json", Mode::Staged)
-}
-
 /// `check` (exit 1 when stale) and `diff` (same output, exit 0).
 fn check(term: Terminal, args: &StackArgs, json: bool, mode: Mode) -> u8 {
     let fail = mode != Mode::Diff;
@@ -653,6 +632,7 @@ fn advice(plan: &output::Plan, leftovers: bool, mode: Mode) -> String {
 
 fn validate(term: Terminal, args: &SpecArgs, json: bool) -> u8 {
     let path = spec_path(args);
+    huge_pages::allow_for(&path);
     let (text, diagnostics) = match seisei::build(&path) {
         Ok(built) => {
             let built = leak_at_exit(built);

@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    // Huge pages only for a large spec, which the command finds out (commands/huge_pages.rs).
+    commands::huge_pages::off();
     // Before anything is parsed or printed: with `COMPLETE` set, the run is the shell asking
     // for completions, answered and ended here.
     commands::complete::answer_request();

@@ -19,6 +19,7 @@ pub(super) fn route(term: Terminal, args: &crate::cli::RouteArgs) -> u8 {
         headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
     let path = spec_path(&args.spec);
+    super::huge_pages::allow_for(&path);
     let model = match seisei::compile_for_routing(&path) {
         Ok((model, problems, text)) => {
             term.diagnostics(Some(&path), Some(&text), &problems);

@@ -18,6 +18,31 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::{EXIT_ERROR, Mode, SpecArgs, StackArgs, Terminal, spec_path};
+
+/// `check --staged`: `check` on a copy of what the git index holds.
+pub(super) fn check(term: Terminal, args: &crate::cli::CheckArgs) -> u8 {
+    let copy = match index_copy(&spec_path(&args.target.spec)) {
+        Ok(copy) => copy,
+        Err(message) => {
+            eprintln!("seisei: {message}");
+            return EXIT_ERROR;
+        }
+    };
+    if let Err(e) = std::env::set_current_dir(&copy.cwd) {
+        eprintln!("seisei: cannot enter {}: {e}", copy.cwd.display());
+        return EXIT_ERROR;
+    }
+    let target = StackArgs {
+        spec: SpecArgs {
+            spec: Some(copy.spec.clone()),
+            deny_warnings: args.target.spec.deny_warnings,
+        },
+        stack: args.target.stack.clone(),
+    };
+    super::check(term, &target, args.format == "json", Mode::Staged)
+}
+
 /// The index's files under the spec's folder, in a temporary folder of their own.
 pub struct IndexCopy {
     root: PathBuf,
