@@ -17,6 +17,9 @@ use serde::de::{
 use super::document::{Document, Kind, NodeId};
 use crate::diagnostics::Span;
 
+mod halves;
+pub use halves::spec_on_two_threads;
+
 /// A deserialization error, with the span of the node it arose at when known.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
@@ -278,14 +281,14 @@ impl<'a> SeqAccess<'a> for &mut Items<'a> {
     }
 }
 
-struct Entries<'a> {
+struct Entries<'a, 'i> {
     doc: &'a Document,
     /// Keys and values, alternating.
-    ids: std::slice::Iter<'a, NodeId>,
+    ids: std::slice::Iter<'i, NodeId>,
     value: Option<NodeId>,
 }
 
-impl<'a> MapAccess<'a> for Entries<'a> {
+impl<'a> MapAccess<'a> for Entries<'a, '_> {
     type Error = Error;
 
     fn next_key_seed<K: DeserializeSeed<'a>>(&mut self, seed: K) -> Result<Option<K::Value>> {

@@ -97,7 +97,7 @@ impl<V> Map<V> {
 
     /// Builds the map from entries in any order. Of two entries with one key the later
     /// wins, as inserting them one by one into a `BTreeMap` would give.
-    fn from_entries(mut entries: Vec<(String, V)>) -> Self {
+    pub(crate) fn from_entries(mut entries: Vec<(String, V)>) -> Self {
         // Stable: entries with one key keep their order, so the last is the later one.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         let mut unique: Vec<(String, V)> = Vec::with_capacity(entries.len());

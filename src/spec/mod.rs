@@ -375,7 +375,7 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
             "the spec is empty",
         )]
     })?;
-    let spec: Spec = de::from_node(&document, root).map_err(|e| {
+    let spec: Spec = de::spec_on_two_threads(&document, root).map_err(|e| {
         let mut found = shape_errors(path, &document, &e);
         mask(&document, &mut found);
         found
