@@ -220,9 +220,11 @@ fn compare(
     };
     let opened = match reach {
         paths::Reach::Absent => None,
-        paths::Reach::Clear => files::open_optional(&target)?,
+        paths::Reach::Clear => {
+            files::open_optional(&target).map_err(|e| paths::link_at(&target).unwrap_or(e))?
+        }
     };
-    let Some((file, _)) = opened else {
+    let Some((file, size)) = opened else {
         return Ok(Some(Change::Missing {
             path: path.to_owned(),
             bytes: artifacts.bytes(index).map_err(failed)?,
@@ -230,7 +232,7 @@ fn compare(
     };
     // Rendered and read side by side; only a file that differs is rendered and read whole,
     // for the diff and the write.
-    let mut comparer = compare::Comparer::new(file, &mut scratch.buffer);
+    let mut comparer = compare::Comparer::new(file, &mut scratch.buffer).expecting(size);
     artifacts
         .feed(index, &mut |piece| comparer.feed(piece))
         .map_err(failed)?;

@@ -40,18 +40,28 @@ pub(crate) enum Reach {
 
 /// [`ensure_inside_checked`] for the plan, which only reads: a folder found missing is
 /// remembered in `absent`, and every file below it is known missing without another system
-/// call. (`gen` checks each path again when it writes, with [`ensure_inside_checked`].)
+/// call. The file itself is not looked at: it is opened with `O_NOFOLLOW`, which refuses a
+/// link there, and [`link_at`] names the refusal. (`gen` checks each path again when it
+/// writes, with [`ensure_inside_checked`].)
 pub(crate) fn reach_checked(
     root: &Path,
     relative: &str,
     checked: &mut HashSet<PathBuf>,
     absent: &mut HashSet<PathBuf>,
 ) -> Result<Reach, OutputError> {
-    match walk(root, relative, checked, Some(absent)) {
+    match walk(root, relative, checked, Some(absent), false) {
         Walk::Link(link) => Err(through_link(link)),
         Walk::Clear => Ok(Reach::Clear),
         Walk::Absent => Ok(Reach::Absent),
     }
+}
+
+/// The refusal of a file that is itself a symbolic link, when `path` is one: what a read
+/// that `O_NOFOLLOW` stopped reports, in the words of every other link on a path.
+pub(crate) fn link_at(path: &Path) -> Option<OutputError> {
+    fs::symlink_metadata(path)
+        .is_ok_and(|m| m.file_type().is_symlink())
+        .then(|| through_link(path.to_path_buf()))
 }
 
 fn through_link(link: PathBuf) -> OutputError {
@@ -70,7 +80,7 @@ enum Walk {
 
 /// The first component of `root/relative` that is a symbolic link.
 fn link_on_path(root: &Path, relative: &str, checked: &mut HashSet<PathBuf>) -> Option<PathBuf> {
-    match walk(root, relative, checked, None) {
+    match walk(root, relative, checked, None, true) {
         Walk::Link(link) => Some(link),
         Walk::Clear | Walk::Absent => None,
     }
@@ -78,19 +88,21 @@ fn link_on_path(root: &Path, relative: &str, checked: &mut HashSet<PathBuf>) -> 
 
 /// Looks at each component of `root/relative` in turn, skipping the folders in `checked`.
 /// With `absent`, a missing folder ends the walk (nothing below it exists) and is recorded
-/// there; without it, the walk goes on to the end.
+/// there; without it, the walk goes on to the end. The last component is looked at only
+/// with `last`.
 fn walk(
     root: &Path,
     relative: &str,
     checked: &mut HashSet<PathBuf>,
     mut absent: Option<&mut HashSet<PathBuf>>,
+    last: bool,
 ) -> Walk {
     let mut current = root.to_path_buf();
     let mut components = Path::new(relative).components().peekable();
     while let Some(component) = components.next() {
         current.push(component);
         let is_folder = components.peek().is_some();
-        if is_folder && checked.contains(&current) {
+        if (is_folder && checked.contains(&current)) || !(is_folder || last) {
             continue;
         }
         if is_folder && absent.as_ref().is_some_and(|a| a.contains(&current)) {
