@@ -18,9 +18,9 @@ pub struct Comparer<'a, R: Read> {
     error: Option<std::io::Error>,
     /// Bytes the file has yet to give by the size it claimed when opened, if known: once it
     /// has given them all, the end is taken as reached without a read that returns nothing
-    /// (one system call in six of `check` at 10,000 stacks). A file that grew since is a
-    /// race no answer wins; one that claims less than it holds compares unequal, and a
-    /// file that differs is read again whole before anything is decided.
+    /// (one system call in six of `check` at 10,000 stacks). Every byte the reads gave is
+    /// compared, claimed or not; a file that grows while it is compared is a race no answer
+    /// wins. A file that differs is read again whole before anything is decided.
     left: Option<u64>,
 }
 
