@@ -6,8 +6,8 @@
 //! `/sys/kernel/mm/transparent_hugepage/enabled` is `always` or `madvise`. Each one costs a
 //! 2 MiB clear, and under the kernel's default `defrag` policy a compaction when none is
 //! free: 0.7 ms of the Seisei platform's 5.2 ms `check`. At 10,000 stacks they save 88,000 of
-//! 94,000 page faults and a sixth of the run (docs/decisions.md, "Huge pages, for large
-//! specs only").
+//! 94,000 page faults and an eighth of the run, 1.53 to 1.34 s (docs/decisions.md, "Huge
+//! pages, for large specs only").
 
 use std::path::Path;
 

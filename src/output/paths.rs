@@ -102,8 +102,11 @@ fn walk(
     while let Some(component) = components.next() {
         current.push(component);
         let is_folder = components.peek().is_some();
-        if (is_folder && checked.contains(&current)) || !(is_folder || last) {
+        if is_folder && checked.contains(&current) {
             continue;
+        }
+        if !is_folder && !last {
+            break;
         }
         if is_folder && absent.as_ref().is_some_and(|a| a.contains(&current)) {
             return Walk::Absent;
