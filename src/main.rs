@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    // Huge pages only for a large spec, which the command finds out (commands/huge_pages.rs).
-    commands::huge_pages::off();
+    // Huge pages are already off, from a constructor that ran before the allocator's
+    // (commands/huge_pages.rs); the command turns them on for a large spec.
     // Before anything is parsed or printed: with `COMPLETE` set, the run is the shell asking
     // for completions, answered and ended here.
     commands::complete::answer_request();

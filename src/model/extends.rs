@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_yaml::Value;
 
-use crate::diagnostics::{Code, Diagnostic, did_you_mean};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean, reset_suggestion_budget};
 use crate::spec::{Source, Stack};
 
 /// Every stack with its `extends` chain applied, plus the chain itself (the stack first,
@@ -50,72 +50,92 @@ impl std::ops::Deref for Effective<'_> {
     }
 }
 
+/// Resolves every stack's chain. At scale the stacks are resolved in two fixed halves, on two
+/// threads when there are two cores (a merge is a round trip through YAML values: 65 ms of
+/// serial work at 10,000 stacks, a tenth of them extending). Each half starts with the whole
+/// "did you mean" budget and collects its own problems, joined in the order of the stacks, so
+/// the result is the one a single pass gives on any number of cores; the calling thread's
+/// budget is whole again afterwards, whichever half it ran.
 pub fn resolve<'a>(source: &'a Source, diagnostics: &mut Vec<Diagnostic>) -> Resolved<'a> {
-    let declared = &source.spec.stacks;
+    let names: Vec<&String> = source.spec.stacks.keys().collect();
+    let each = crate::parallel::map_halves(crate::parallel::spread(names.len()), &names, |half| {
+        reset_suggestion_budget();
+        half.iter().map(|name| resolve_one(source, name)).collect()
+    });
+    reset_suggestion_budget();
     let mut resolved = Resolved {
         stacks: BTreeMap::new(),
         chains: BTreeMap::new(),
     };
-    for name in declared.keys() {
-        let mut chain = vec![name.clone()];
-        let mut current = name;
-        let mut broken = false;
-        while let Some(extends) = &declared[current].extends {
-            let base = &extends.stack;
-            if !declared.contains_key(base) {
-                if current == name {
-                    diagnostics.push(
-                        source
-                            .at(
-                                Code::UnknownStack,
-                                &["stacks", current, "extends", "stack"],
-                                format!("stack `{current}` extends unknown stack `{base}`"),
-                            )
-                            .with_help(
-                                did_you_mean(base, declared.keys().map(String::as_str))
-                                    .unwrap_or_else(|| {
-                                        "name a stack defined under `stacks`".into()
-                                    }),
-                            ),
-                    );
-                }
-                broken = true;
-                break;
-            }
-            if chain.contains(base) {
-                if current == name || base == name {
-                    let cycle = chain
-                        .iter()
-                        .chain(std::iter::once(base))
-                        .cloned()
-                        .collect::<Vec<_>>()
-                        .join("` -> `");
-                    diagnostics.push(
-                        source
-                            .at(
-                                Code::ExtendsCycle,
-                                &["stacks", name, "extends", "stack"],
-                                format!("stack `{name}` extends itself through `{cycle}`"),
-                            )
-                            .with_help("remove one `extends` of the cycle"),
-                    );
-                }
-                broken = true;
-                break;
-            }
-            chain.push(base.clone());
-            current = base;
-        }
-        // Most stacks extend nothing: borrowed, not a round trip through YAML values.
-        let stack = if broken || chain.len() == 1 {
-            Effective::Spec(&declared[name])
-        } else {
-            Effective::Changed(Box::new(merge_chain(source, &chain, diagnostics)))
-        };
+    for (name, stack, chain, problems) in each {
+        diagnostics.extend(problems);
         resolved.stacks.insert(name.clone(), stack);
         resolved.chains.insert(name.clone(), chain);
     }
     resolved
+}
+
+/// One stack with its chain applied, its chain, and the problems of the chain.
+fn resolve_one<'a>(
+    source: &'a Source,
+    name: &'a String,
+) -> (&'a String, Effective<'a>, Vec<String>, Vec<Diagnostic>) {
+    let declared = &source.spec.stacks;
+    let mut diagnostics = Vec::new();
+    let mut chain = vec![name.clone()];
+    let mut current = name;
+    let mut broken = false;
+    while let Some(extends) = &declared[current].extends {
+        let base = &extends.stack;
+        if !declared.contains_key(base) {
+            if current == name {
+                diagnostics.push(
+                    source
+                        .at(
+                            Code::UnknownStack,
+                            &["stacks", current, "extends", "stack"],
+                            format!("stack `{current}` extends unknown stack `{base}`"),
+                        )
+                        .with_help(
+                            did_you_mean(base, declared.keys().map(String::as_str))
+                                .unwrap_or_else(|| "name a stack defined under `stacks`".into()),
+                        ),
+                );
+            }
+            broken = true;
+            break;
+        }
+        if chain.contains(base) {
+            if current == name || base == name {
+                let cycle = chain
+                    .iter()
+                    .chain(std::iter::once(base))
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("` -> `");
+                diagnostics.push(
+                    source
+                        .at(
+                            Code::ExtendsCycle,
+                            &["stacks", name, "extends", "stack"],
+                            format!("stack `{name}` extends itself through `{cycle}`"),
+                        )
+                        .with_help("remove one `extends` of the cycle"),
+                );
+            }
+            broken = true;
+            break;
+        }
+        chain.push(base.clone());
+        current = base;
+    }
+    // Most stacks extend nothing: borrowed, not a round trip through YAML values.
+    let stack = if broken || chain.len() == 1 {
+        Effective::Spec(&declared[name])
+    } else {
+        Effective::Changed(Box::new(merge_chain(source, &chain, &mut diagnostics)))
+    };
+    (name, stack, chain, diagnostics)
 }
 
 /// Applies the chain from the root base down to the stack itself.
