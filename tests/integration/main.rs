@@ -6,6 +6,7 @@ mod cli;
 mod cli_conventions;
 mod cli_options;
 mod compose_readme;
+mod cores;
 mod edge_features;
 mod edge_options;
 mod go_regex;
