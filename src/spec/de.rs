@@ -69,7 +69,7 @@ pub struct Node<'a> {
 }
 
 /// A scalar's value as the YAML 1.2 core schema reads an unquoted one.
-enum Resolved<'a> {
+pub(super) enum Resolved<'a> {
     Null,
     Bool(bool),
     Unsigned(u64),
@@ -78,11 +78,11 @@ enum Resolved<'a> {
     Str(&'a str),
 }
 
-fn parse_null(s: &str) -> bool {
+pub(super) fn parse_null(s: &str) -> bool {
     matches!(s, "" | "~" | "null" | "Null" | "NULL")
 }
 
-fn parse_bool(s: &str) -> Option<bool> {
+pub(super) fn parse_bool(s: &str) -> Option<bool> {
     match s {
         "true" | "True" | "TRUE" => Some(true),
         "false" | "False" | "FALSE" => Some(false),
@@ -113,12 +113,12 @@ fn parse_magnitude(s: &str) -> Option<u128> {
     u128::from_str_radix(digits, radix).ok()
 }
 
-fn parse_unsigned(s: &str) -> Option<u64> {
+pub(super) fn parse_unsigned(s: &str) -> Option<u64> {
     let s = s.strip_prefix('+').unwrap_or(s);
     u64::try_from(parse_magnitude(s)?).ok()
 }
 
-fn parse_signed(s: &str) -> Option<i64> {
+pub(super) fn parse_signed(s: &str) -> Option<i64> {
     if let Some(rest) = s.strip_prefix('-') {
         let magnitude = parse_magnitude(rest)?;
         return i64::try_from(-i128::try_from(magnitude).ok()?).ok();
@@ -126,7 +126,7 @@ fn parse_signed(s: &str) -> Option<i64> {
     i64::try_from(parse_unsigned(s)?).ok()
 }
 
-fn parse_float(s: &str) -> Option<f64> {
+pub(super) fn parse_float(s: &str) -> Option<f64> {
     let unsigned = match s.strip_prefix('+') {
         Some(rest) if rest.starts_with(['+', '-']) => return None,
         Some(rest) => rest,
@@ -159,7 +159,7 @@ pub(crate) fn core_type(s: &str) -> &'static str {
     }
 }
 
-fn resolve(s: &str) -> Resolved<'_> {
+pub(super) fn resolve(s: &str) -> Resolved<'_> {
     if parse_null(s) {
         Resolved::Null
     } else if let Some(b) = parse_bool(s) {

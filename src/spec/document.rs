@@ -14,8 +14,8 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan};
 
 use crate::diagnostics::Span;
 
-mod checks;
-mod pieces;
+pub(super) mod checks;
+pub(super) mod pieces;
 mod secret_spans;
 use checks::{
     FREE_TEXT, MAX_CONTROL_FINDINGS, Tagged, check_characters, check_version, forbidden_control,

@@ -17,6 +17,7 @@ mod middleware_tcp;
 mod route;
 pub mod secrets;
 mod service_fields;
+pub mod stream;
 mod swarm;
 mod tls;
 mod traefik_static;
@@ -366,7 +367,34 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
             ),
         ]);
     }
-    let mut document = parse_document(path, &text)?;
+    // A spec with nothing to report is read with no tree (`stream`); any other through the
+    // tree, which says what is wrong and where.
+    let (spec, credentials, tree) = match stream::spec(&text) {
+        Some(spec) => (spec, Vec::new(), tree::Tree::default()),
+        None => read_through_tree(path, &text)?,
+    };
+    let mut source = Source {
+        spec,
+        credentials,
+        tree,
+        text,
+        path: path.to_path_buf(),
+        included: Vec::new(),
+    };
+    include::include_stacks(&mut source, overlay).map_err(|mut found| {
+        source.mask(&mut found);
+        found
+    })?;
+    source.release_trees();
+    Ok(source)
+}
+
+/// The typed spec read from the document tree, with the credentials the tree found and the
+/// tree itself; or every problem of the text.
+type ReadSpec = (Spec, Vec<(String, &'static str)>, tree::Tree);
+
+fn read_through_tree(path: &Path, text: &str) -> Result<ReadSpec, Vec<Diagnostic>> {
+    let mut document = parse_document(path, text)?;
     let root = document.root().ok_or_else(|| {
         vec![Diagnostic::new(
             Code::EmptySpec,
@@ -380,20 +408,8 @@ pub fn parse_with(path: &Path, text: String, overlay: &Overlay) -> Result<Source
         mask(&document, &mut found);
         found
     })?;
-    let mut source = Source {
-        spec,
-        credentials: std::mem::take(&mut document.credentials),
-        tree: tree::Tree::new(document),
-        text,
-        path: path.to_path_buf(),
-        included: Vec::new(),
-    };
-    include::include_stacks(&mut source, overlay).map_err(|mut found| {
-        source.mask(&mut found);
-        found
-    })?;
-    source.release_trees();
-    Ok(source)
+    let credentials = std::mem::take(&mut document.credentials);
+    Ok((spec, credentials, tree::Tree::new(document)))
 }
 
 /// The parsed document of `text`, or its syntax errors, duplicate keys, tags and control

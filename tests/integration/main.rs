@@ -50,6 +50,7 @@ mod safety;
 mod schemas;
 mod selfhosted;
 mod staged;
+mod stream_reading;
 mod support;
 mod swarm_provider;
 mod swarm_routes;

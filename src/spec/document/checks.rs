@@ -15,7 +15,7 @@ pub(super) const FREE_TEXT: [&str; 5] = ["purpose", "description", "note", "name
 pub(super) const MAX_CONTROL_FINDINGS: usize = 100;
 
 /// A control character that may not stand in a name or free text: all but tab and line feed.
-pub(super) fn forbidden_control(c: char) -> bool {
+pub(in crate::spec) fn forbidden_control(c: char) -> bool {
     c.is_control() && c != '\t' && c != '\n'
 }
 
@@ -60,6 +60,11 @@ pub(super) fn tag_text(tag: &Tag) -> String {
     } else {
         format!("{}{}", tag.handle, tag.suffix)
     }
+}
+
+/// Whether `source` passes the checks made before it is parsed: its characters and version.
+pub(in crate::spec) fn readable(source: &str) -> bool {
+    check_characters(source).is_ok() && check_version(source).is_ok()
 }
 
 /// Bytes `check_characters` tests at once.

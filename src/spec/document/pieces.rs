@@ -39,6 +39,15 @@ pub(super) fn parse(source: &str) -> Option<Document> {
     split(source)
 }
 
+/// Where the typed spec is cut to be read on two cores straight from the parser's events
+/// (`spec::stream`): where [`parse`] cuts it, under the same conditions.
+pub(in crate::spec) fn cut_for_two_cores(source: &str) -> Option<usize> {
+    if source.len() < MIN_SPLIT_BYTES || !crate::parallel::spread(source.len()) {
+        return None;
+    }
+    cut(source).map(|cut| cut.byte)
+}
+
 /// [`parse`] whatever the size of the text.
 fn split(source: &str) -> Option<Document> {
     let cut = cut(source)?;
