@@ -1,6 +1,6 @@
-//! A serde `Deserializer` over a parsed [`Document`]: the typed spec is read from the tree the
-//! positions come from, so the text is parsed once and every error carries the span of the
-//! node it is about.
+//! A serde `Deserializer` over a parsed [`Document`]: a spec that has something to report is
+//! read from the tree the positions come from, so every error carries the span of the node it
+//! is about (a clean one is read with no tree, by `spec::stream`, with these same rules).
 //!
 //! Scalars resolve as `serde_yaml` resolves them, so a spec means what it meant before: a
 //! string field takes any scalar as written (`port: 8080` into a `String` is `"8080"`), while

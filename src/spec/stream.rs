@@ -13,6 +13,7 @@
 //! Scalars resolve with `de`'s own functions, so the two readings cannot drift apart.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::hash::BuildHasher;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, StrInput};
@@ -82,28 +83,36 @@ pub fn value<'t, T: de::Deserialize<'t>>(text: &'t str) -> Option<T> {
 fn read<'t, T: de::Deserialize<'t>>(text: &'t str) -> Result<T> {
     let mut stream = Stream {
         parser: Parser::new_from_str(text),
-        peeked: None,
+        ahead: VecDeque::new(),
         depth: 0,
         next_is_key: false,
         next_is_example: false,
         hasher: hashbrown::DefaultHashBuilder::default(),
     };
-    match (stream.next()?, stream.next()?) {
+    match (stream.next()?.0, stream.next()?.0) {
         (Event::StreamStart, Event::DocumentStart(_)) => {}
         _ => return Err(GaveUp),
     }
     let value = T::deserialize(&mut stream)?;
     // Everything after the root: the end of the document and of the stream, and no second
     // document, which the tree refuses.
-    match (stream.next()?, stream.next()?) {
+    match (stream.next()?.0, stream.next()?.0) {
         (Event::DocumentEnd, Event::StreamEnd) => Ok(value),
         _ => Err(GaveUp),
     }
 }
 
+/// The size of a collection not yet counted.
+const UNCOUNTED: usize = usize::MAX;
+
 struct Stream<'t> {
     parser: Parser<'t, StrInput<'t>>,
-    peeked: Option<Event<'t>>,
+    /// Events read but not yet taken, each with, for a collection's start, its number of
+    /// items (of entries for a mapping), or [`UNCOUNTED`]. A sequence is read ahead to its
+    /// end when it starts, so serde's visitors get its size and make each `Vec` the size the
+    /// tree makes it: grown one push at a time, the spec of 10,000 stacks took 150 MB instead
+    /// of 57.
+    ahead: VecDeque<(Event<'t>, usize)>,
     depth: usize,
     /// The next scalar is a mapping key: a name, exempt from the credential check.
     next_is_key: bool,
@@ -113,20 +122,26 @@ struct Stream<'t> {
     hasher: hashbrown::DefaultHashBuilder,
 }
 
-/// One node's first event, as the deserializer needs it.
+/// One node's first event, as the deserializer needs it; a collection with its size.
 enum Start<'t> {
     Scalar(Cow<'t, str>, bool),
-    Sequence,
-    Mapping,
+    Sequence(usize),
+    Mapping(usize),
 }
 
 impl<'t> Stream<'t> {
-    /// The next event, giving up on parse errors and on what only the tree reads.
-    fn next(&mut self) -> Result<Event<'t>> {
-        if let Some(event) = self.peeked.take() {
-            return Ok(event);
-        }
-        let (event, _) = self.parser.next().ok_or(GaveUp)?.map_err(|_| GaveUp)?;
+    /// The parser's next event, or its error as giving up.
+    fn fetch(&mut self) -> Result<Event<'t>> {
+        Ok(self.parser.next().ok_or(GaveUp)?.map_err(|_| GaveUp)?.0)
+    }
+
+    /// The next event, taken: giving up on what only the tree reads. A collection's start
+    /// comes with its size, read ahead to its end if it was not yet.
+    fn next(&mut self) -> Result<(Event<'t>, usize)> {
+        let (event, mut size) = match self.ahead.pop_front() {
+            Some(taken) => taken,
+            None => (self.fetch()?, UNCOUNTED),
+        };
         let (is_key, is_example) = (self.next_is_key, self.next_is_example);
         self.next_is_key = false;
         self.next_is_example = false;
@@ -151,28 +166,67 @@ impl<'t> Stream<'t> {
                 if self.depth > MAX_DEPTH {
                     return Err(GaveUp);
                 }
+                // A mapping is not read ahead: the root would be the whole document, and a
+                // struct's fields or a `Map`'s entries need no size.
+                if size == UNCOUNTED && matches!(event, Event::SequenceStart(..)) {
+                    size = self.read_ahead()?;
+                }
             }
             Event::SequenceEnd | Event::MappingEnd => self.depth -= 1,
             _ => {}
         }
-        Ok(event)
+        Ok((event, size))
+    }
+
+    /// Reads the rest of a sequence whose start was just taken into `ahead`, counting the
+    /// items of it and of every collection inside it; answers its own size. Only a start
+    /// taken from the parser is uncounted, and then nothing was ahead of it.
+    fn read_ahead(&mut self) -> Result<usize> {
+        debug_assert!(self.ahead.is_empty());
+        // The open collections: where each start is in `ahead` (`None` for the one whose
+        // start was taken), whether it is a mapping, and the nodes read directly inside it.
+        let mut open: Vec<(Option<usize>, bool, usize)> = vec![(None, false, 0)];
+        while let Some(innermost) = open.last_mut() {
+            let event = self.fetch()?;
+            match event {
+                Event::Scalar(..) | Event::Alias(_) => innermost.2 += 1,
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    innermost.2 += 1;
+                    let mapping = matches!(event, Event::MappingStart(..));
+                    open.push((Some(self.ahead.len()), mapping, 0));
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let (at, mapping, nodes) = open.pop().expect("one is open");
+                    let size = if mapping { nodes / 2 } else { nodes };
+                    let Some(at) = at else {
+                        self.ahead.push_back((event, UNCOUNTED));
+                        return Ok(size);
+                    };
+                    self.ahead[at].1 = size;
+                }
+                _ => return Err(GaveUp),
+            }
+            self.ahead.push_back((event, UNCOUNTED));
+        }
+        Err(GaveUp)
     }
 
     fn peek(&mut self) -> Result<&Event<'t>> {
-        if self.peeked.is_none() {
-            self.peeked = Some(self.next()?);
+        if self.ahead.is_empty() {
+            let event = self.fetch()?;
+            self.ahead.push_back((event, UNCOUNTED));
         }
-        Ok(self.peeked.as_ref().expect("just filled"))
+        Ok(&self.ahead.front().expect("just filled").0)
     }
 
     /// The first event of the next node.
     fn start(&mut self) -> Result<Start<'t>> {
         match self.next()? {
-            Event::Scalar(value, style, ..) => {
+            (Event::Scalar(value, style, ..), _) => {
                 Ok(Start::Scalar(value, style == ScalarStyle::Plain))
             }
-            Event::SequenceStart(..) => Ok(Start::Sequence),
-            Event::MappingStart(..) => Ok(Start::Mapping),
+            (Event::SequenceStart(..), size) => Ok(Start::Sequence(size)),
+            (Event::MappingStart(..), size) => Ok(Start::Mapping(size)),
             _ => Err(GaveUp),
         }
     }
@@ -186,7 +240,7 @@ impl<'t> Stream<'t> {
     fn skip_rest(&mut self) -> Result<()> {
         let mut open = 1usize;
         while open > 0 {
-            match self.next()? {
+            match self.next()?.0 {
                 Event::SequenceStart(..) | Event::MappingStart(..) => open += 1,
                 Event::SequenceEnd | Event::MappingEnd => open -= 1,
                 Event::Scalar(..) => {}
@@ -199,7 +253,7 @@ impl<'t> Stream<'t> {
     /// What comes next in a mapping: its end, or a key's hash and whether it is `example`.
     fn next_key(&mut self) -> Result<Option<(u64, bool)>> {
         self.peek()?;
-        match &self.peeked {
+        match self.ahead.front().map(|(event, _)| event) {
             Some(Event::MappingEnd) => Ok(None),
             Some(Event::Scalar(key, ..)) => Ok(Some((self.hasher.hash_one(key), key == "example"))),
             // A collection as a key has no name the spec could use.
@@ -231,7 +285,8 @@ fn visit_scalar<'t, V: Visitor<'t>>(
 fn visit_str<'t, V: Visitor<'t>>(value: Cow<'t, str>, visitor: V) -> Result<V::Value> {
     match value {
         Cow::Borrowed(s) => visitor.visit_borrowed_str(s),
-        Cow::Owned(s) => visitor.visit_string(s),
+        // Copied, not moved: the parser's own string may hold spare room.
+        Cow::Owned(s) => visitor.visit_str(&s),
     }
 }
 
@@ -260,8 +315,8 @@ impl<'t> de::Deserializer<'t> for &mut Stream<'t> {
     fn deserialize_any<V: Visitor<'t>>(self, visitor: V) -> Result<V::Value> {
         match self.start()? {
             Start::Scalar(s, plain) => visit_scalar(s, plain, visitor),
-            Start::Sequence => visitor.visit_seq(Items(self)),
-            Start::Mapping => visitor.visit_map(Pairs::new(self)),
+            Start::Sequence(size) => visitor.visit_seq(Items(self, size)),
+            Start::Mapping(size) => visitor.visit_map(Pairs::new(self, size)),
         }
     }
 
@@ -337,7 +392,7 @@ impl<'t> de::Deserializer<'t> for &mut Stream<'t> {
     /// A sequence, or nothing at all (`key:`), which reads as an empty one.
     fn deserialize_seq<V: Visitor<'t>>(self, visitor: V) -> Result<V::Value> {
         match self.start()? {
-            Start::Sequence => visitor.visit_seq(Items(self)),
+            Start::Sequence(size) => visitor.visit_seq(Items(self, size)),
             Start::Scalar(s, true) if s.is_empty() => visitor.visit_seq(Empty),
             _ => Err(GaveUp),
         }
@@ -359,7 +414,7 @@ impl<'t> de::Deserializer<'t> for &mut Stream<'t> {
     /// A mapping, or nothing at all (`key:`), which reads as an empty one.
     fn deserialize_map<V: Visitor<'t>>(self, visitor: V) -> Result<V::Value> {
         match self.start()? {
-            Start::Mapping => visitor.visit_map(Pairs::new(self)),
+            Start::Mapping(size) => visitor.visit_map(Pairs::new(self, size)),
             Start::Scalar(s, true) if s.is_empty() => visitor.visit_map(Empty),
             _ => Err(GaveUp),
         }
@@ -383,21 +438,21 @@ impl<'t> de::Deserializer<'t> for &mut Stream<'t> {
     ) -> Result<V::Value> {
         match self.start()? {
             Start::Scalar(name, _) => visitor.visit_enum(name.into_owned().into_deserializer()),
-            Start::Mapping => {
+            Start::Mapping(_) => {
                 let value = visitor.visit_enum(Variant(self))?;
-                match self.next()? {
+                match self.next()?.0 {
                     Event::MappingEnd => Ok(value),
                     _ => Err(GaveUp),
                 }
             }
-            Start::Sequence => Err(GaveUp),
+            Start::Sequence(_) => Err(GaveUp),
         }
     }
 
     fn deserialize_ignored_any<V: Visitor<'t>>(self, visitor: V) -> Result<V::Value> {
         match self.start()? {
             Start::Scalar(..) => {}
-            Start::Sequence | Start::Mapping => self.skip_rest()?,
+            Start::Sequence(_) | Start::Mapping(_) => self.skip_rest()?,
         }
         visitor.visit_unit()
     }
@@ -423,7 +478,8 @@ impl<'t> MapAccess<'t> for Empty {
     }
 }
 
-struct Items<'s, 't>(&'s mut Stream<'t>);
+/// The items of a sequence whose start was read, and how many are left.
+struct Items<'s, 't>(&'s mut Stream<'t>, usize);
 
 impl<'t> SeqAccess<'t> for Items<'_, 't> {
     type Error = GaveUp;
@@ -433,7 +489,12 @@ impl<'t> SeqAccess<'t> for Items<'_, 't> {
             self.0.next()?;
             return Ok(None);
         }
+        self.1 = self.1.saturating_sub(1);
         seed.deserialize(&mut *self.0).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.1)
     }
 }
 
@@ -446,12 +507,15 @@ struct Pairs<'s, 't> {
     seen: Vec<u64>,
     /// The same, once there are more than a few: the `stacks` of a large platform.
     many: Option<hashbrown::HashSet<u64>>,
+    /// Entries not yet read.
+    left: usize,
 }
 
 impl<'s, 't> Pairs<'s, 't> {
-    fn new(stream: &'s mut Stream<'t>) -> Self {
+    fn new(stream: &'s mut Stream<'t>, size: usize) -> Self {
         Pairs {
             stream,
+            left: size,
             seen: Vec::new(),
             many: None,
         }
@@ -484,6 +548,9 @@ impl<'t> MapAccess<'t> for Pairs<'_, 't> {
         if !self.first_time(hash) {
             return Err(GaveUp);
         }
+        if self.left != UNCOUNTED {
+            self.left -= 1;
+        }
         let key = seed.deserialize(&mut *self.stream)?;
         self.stream.next_is_example = example;
         Ok(Some(key))
@@ -491,6 +558,10 @@ impl<'t> MapAccess<'t> for Pairs<'_, 't> {
 
     fn next_value_seed<V: DeserializeSeed<'t>>(&mut self, seed: V) -> Result<V::Value> {
         seed.deserialize(&mut *self.stream)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        (self.left != UNCOUNTED).then_some(self.left)
     }
 }
 
