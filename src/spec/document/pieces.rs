@@ -33,16 +33,22 @@ pub(super) struct Cut {
 /// has one core, or the text is not cut that way safely: the caller then reads it on one
 /// thread.
 pub(super) fn parse(source: &str) -> Option<Document> {
-    if source.len() < MIN_SPLIT_BYTES || !crate::parallel::spread(source.len()) {
+    if !worth_splitting(source) {
         return None;
     }
     split(source)
 }
 
+/// Whether a second core is there and the text is big enough to pay for it: the one
+/// condition under which both readings, the tree's and the events', cut the text.
+fn worth_splitting(source: &str) -> bool {
+    source.len() >= MIN_SPLIT_BYTES && crate::parallel::spread(source.len())
+}
+
 /// Where the typed spec is cut to be read on two cores straight from the parser's events
 /// (`spec::stream`): where [`parse`] cuts it, under the same conditions.
 pub(in crate::spec) fn cut_for_two_cores(source: &str) -> Option<usize> {
-    if source.len() < MIN_SPLIT_BYTES || !crate::parallel::spread(source.len()) {
+    if !worth_splitting(source) {
         return None;
     }
     cut(source).map(|cut| cut.byte)
