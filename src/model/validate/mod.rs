@@ -66,8 +66,8 @@ pub fn platform(
     problems.extend(second);
 }
 
-/// The Traefik and edge settings, the names, every stack on its own, shared variables and
-/// collisions.
+/// The Traefik and edge settings, the names, every stack on its own, shared variables,
+/// collisions and the services' routes.
 fn definitions(source: &Source, resolved: &Resolved<'_>, model: &Model) -> Vec<Diagnostic> {
     group(source, resolved, |check| {
         check.traefik(model);
@@ -87,14 +87,17 @@ fn definitions(source: &Source, resolved: &Resolved<'_>, model: &Model) -> Vec<D
         }
         check.shared_variables();
         check.collisions(model);
+        // Last of this group, so the two lists joined keep the order of one pass: it was
+        // the first check of the other group, whose routing analysis alone takes longer than
+        // this group without it (at 10,000 stacks, 143 and 86 against 114 samples).
+        check.services(model);
     })
 }
 
-/// What needs the whole routing table and every stack at once: services, routing, networks,
-/// volumes, Swarm and the output paths.
+/// What needs the whole routing table and every stack at once: routing, networks, volumes,
+/// Swarm and the output paths.
 fn platform_wide(source: &Source, resolved: &Resolved<'_>, model: &Model) -> Vec<Diagnostic> {
     group(source, resolved, |check| {
-        check.services(model);
         check.l4_routes(model);
         check.tcp_routing_table(model);
         check.tls_files(model);
