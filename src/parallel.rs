@@ -2,11 +2,9 @@
 //! slice whose items the threads take a batch at a time (rendering files and comparing them
 //! with the tree), and two fixed halves (`join`, `map_halves`) for work whose result must not
 //! depend on the number of cores (the model and its validation, which reset the "did you
-//! mean" budget per half), and `alongside`, work that a caller streams out while a second
-//! thread makes what comes later. Small inputs stay on the calling thread, where starting
-//! threads would cost more than it saves.
+//! mean" budget per half). Small inputs stay on the calling thread, where starting threads
+//! would cost more than it saves.
 
-use std::cell::RefCell;
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
@@ -114,51 +112,6 @@ pub fn map_halves<T: Sync, R: Send>(
     results
 }
 
-/// `a(later)`, with `b` running on a second thread from the start when `parallel`: `a` asks
-/// `later` for `b`'s result when it reaches the place for it, and meanwhile does its own
-/// part. Without `parallel`, `b` never runs and `later` is `None`: `a` then does that work
-/// itself, as it comes, which is what lets one core hold nothing back.
-pub fn alongside<RA, RB: Send>(
-    parallel: bool,
-    b: impl FnOnce() -> RB + Send,
-    a: impl FnOnce(Option<&Later<'_, RB>>) -> RA,
-) -> RA {
-    if !parallel {
-        return a(None);
-    }
-    thread::scope(|scope| {
-        let later = Later {
-            running: RefCell::new(Some(scope.spawn(b))),
-            done: RefCell::new(None),
-        };
-        a(Some(&later))
-    })
-}
-
-/// The result of [`alongside`]'s second thread, waited for the first time it is asked for.
-pub struct Later<'scope, R> {
-    /// The thread, until it is joined; then its result.
-    running: RefCell<Option<thread::ScopedJoinHandle<'scope, R>>>,
-    done: RefCell<Option<R>>,
-}
-
-impl<R> Later<'_, R> {
-    /// `f` of the result, after waiting for it if it is not there yet.
-    pub fn with<T>(&self, f: impl FnOnce(&mut R) -> T) -> T {
-        if let Some(handle) = self.running.borrow_mut().take() {
-            match handle.join() {
-                Ok(done) => *self.done.borrow_mut() = Some(done),
-                // A panic in a worker is a bug; let it surface as it would have inline.
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        }
-        let mut done = self.done.borrow_mut();
-        f(done
-            .as_mut()
-            .expect("the thread is joined on the first call, and its result kept"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -206,30 +159,5 @@ mod tests {
             assert!(super::map_halves(parallel, &[] as &[u32], <[u32]>::to_vec).is_empty());
             assert_eq!(super::join(parallel, || 1, || "two"), (1, "two"));
         }
-    }
-
-    /// The second thread's result is there however often and however late it is asked for,
-    /// and without `parallel` the second closure never runs: its caller does that work.
-    #[test]
-    fn alongside_hands_over_the_later_part_once_joined() {
-        let sum = super::alongside(
-            true,
-            || (500..1_000).collect::<Vec<u64>>(),
-            |later| {
-                let later = later.expect("two threads were asked for");
-                let own: u64 = (0..500).sum();
-                let first = later.with(|rest| std::mem::take(&mut rest[0]));
-                let rest = later.with(|rest| rest[1..].iter().sum::<u64>());
-                own + first + rest
-            },
-        );
-        assert_eq!(sum, (0..1_000).sum::<u64>());
-        let ran = std::sync::atomic::AtomicBool::new(false);
-        let alone = super::alongside(
-            false,
-            || ran.store(true, std::sync::atomic::Ordering::Relaxed),
-            |later| later.is_none(),
-        );
-        assert!(alone && !ran.into_inner());
     }
 }

@@ -211,52 +211,20 @@ pub fn stacks_md_into(
         anchor_page: String::new(),
     };
     let parts = parts(model, &links)?;
-    // The stack sections are most of the file (15.9 of its 23.7 MB at 10,000 stacks, and
-    // STACKS.md is 45% of the platform's bytes), and they are independent: at scale the second half is
-    // rendered on a second thread while the first half is written, so the file takes about
-    // half as long and only that half is ever held. The bytes are the same either way.
-    let count = model.stacks.len();
-    let split = count / 2;
-    crate::parallel::alongside(
-        crate::parallel::spread(count),
-        || (split..count).map(|index| parts.stack(index)).collect(),
-        |later| {
-            InventoryView {
-                header,
-                model,
-                parts: &parts,
-                later: later.map(|later| (split, later)),
-            }
-            .render_into(out)
-        },
-    )
+    InventoryView {
+        header,
+        model,
+        parts: &parts,
+    }
+    .render_into(out)
 }
-
-/// The stack sections rendered ahead on another thread, from this index on.
-type Ahead<'a, 's> = (
-    usize,
-    &'a crate::parallel::Later<'s, Vec<Result<String, askama::Error>>>,
-);
 
 #[derive(Template)]
 #[template(path = "stacks.md")]
-struct InventoryView<'a, 's> {
+struct InventoryView<'a> {
     header: Header<'a>,
     model: &'a Model,
     parts: &'a Parts<'a>,
-    later: Option<Ahead<'a, 's>>,
-}
-
-impl InventoryView<'_, '_> {
-    /// The section of stack `index`: rendered now, or taken from what the other thread made.
-    fn section(&self, index: usize) -> Result<String, askama::Error> {
-        match self.later {
-            Some((split, later)) if index >= split => later.with(|sections| {
-                std::mem::replace(&mut sections[index - split], Ok(String::new()))
-            }),
-            _ => self.parts.stack(index),
-        }
-    }
 }
 
 #[derive(Template)]
