@@ -50,7 +50,8 @@ pub(crate) use variables::variables_in;
 /// - With one core, or under [`MIN_PARALLEL`](crate::parallel::MIN_PARALLEL) stacks, both
 ///   groups run on the calling thread, one after the other.
 ///
-/// At 10,000 stacks the groups take about 120 and 180 ms on one core (`BENCHMARKS.md`).
+/// At 10,000 stacks the groups take about as long: 200 and 209 profile samples of `check`
+/// (`BENCHMARKS.md`, eleventh pass; 114 and 295 before the services' checks moved).
 pub fn platform(
     source: &Source,
     resolved: &Resolved<'_>,
