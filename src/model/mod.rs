@@ -30,7 +30,7 @@ mod variables;
 pub mod variant;
 
 pub(crate) use locate::{locate, locate_related};
-pub use service::{Dependency, Healthcheck, Mount, Port, Service};
+pub use service::{Dependency, Healthcheck, LabelSource, Mount, Port, Service};
 use variables::{example_for, variable_reference};
 
 pub use l4::L4Router;
@@ -44,7 +44,7 @@ use crate::diagnostics::{self, Code, Diagnostic};
 use crate::spec::{self, Provider, Source, Status};
 use crate::traefik::Version;
 
-use proxy::{docker_labels, traefik_model};
+use proxy::traefik_model;
 
 /// The whole platform, ready to render.
 #[derive(Debug, Clone)]
@@ -339,48 +339,43 @@ impl Builder<'_> {
         services::qualify_members(&mut proxy_services);
         proxy_services.sort_by(|a, b| a.name.cmp(&b.name));
         let l4_routers = self.l4_routers();
-        let mut services_of: HashMap<(&str, &str), Vec<&ProxyService>> = HashMap::new();
-        for service in &proxy_services {
-            if let Some(container) = &service.container {
-                services_of
-                    .entry((service.stack.as_str(), container.as_str()))
+        // What each container's Docker labels are made of: its Docker routers, Traefik
+        // services and TCP and UDP routers, by index, in the order of the sorted lists. The
+        // labels are written from these when its compose file is rendered. Indexed by
+        // service so a platform of thousands of stacks is not scanned once per service.
+        let mut label_sources: HashMap<(&str, &str), Vec<LabelSource>> = HashMap::new();
+        let docker = |provider: Provider| provider == Provider::Docker;
+        for (index, router) in l4_routers.iter().enumerate() {
+            if docker(router.provider) {
+                label_sources
+                    .entry((router.stack.as_str(), router.service.as_str()))
                     .or_default()
-                    .push(service);
+                    .push(LabelSource::L4Router(list_index(index)));
             }
         }
-        // Docker labels need the router list, which is complete only now. Indexed by service
-        // so a platform of thousands of stacks is not scanned once per service.
-        let mut by_service: HashMap<(&str, &str), Vec<&Router>> = HashMap::new();
-        for router in &routers {
-            by_service
-                .entry((router.stack.as_str(), router.service.as_str()))
-                .or_default()
-                .push(router);
+        for (index, service) in proxy_services.iter().enumerate() {
+            if let (true, Some(container)) = (docker(service.provider), &service.container) {
+                label_sources
+                    .entry((service.stack.as_str(), container.as_str()))
+                    .or_default()
+                    .push(LabelSource::Service(list_index(index)));
+            }
         }
-        // Each service's labels depend on nothing but the lists above: at scale the two
-        // halves of the stacks get theirs on two threads, joined in the order of the stacks.
-        let labels_of = |stack: &Stack| -> Vec<_> {
-            let labels_of_service = |service: &Service| {
-                let key = (stack.name.as_str(), service.name.as_str());
-                docker_labels(
-                    &spec.traefik,
-                    by_service.get(&key).into_iter().flatten().copied(),
-                    services_of.get(&key).into_iter().flatten().copied(),
-                    l4_routers
-                        .iter()
-                        .filter(|r| r.stack == stack.name && r.service == service.name),
-                    &service.networks,
-                )
-            };
-            stack.services.iter().map(labels_of_service).collect()
-        };
-        let labels =
-            crate::parallel::map_halves(crate::parallel::spread(stacks.len()), &stacks, |part| {
-                part.iter().map(labels_of).collect()
-            });
-        for (stack, labels) in stacks.iter_mut().zip(labels) {
-            for (service, labels) in stack.services.iter_mut().zip(labels) {
-                service.labels = labels;
+        for (index, router) in routers.iter().enumerate() {
+            if docker(router.provider) {
+                label_sources
+                    .entry((router.stack.as_str(), router.service.as_str()))
+                    .or_default()
+                    .push(LabelSource::Router(list_index(index)));
+            }
+        }
+        for stack in &mut stacks {
+            for service in &mut stack.services {
+                if let Some(sources) =
+                    label_sources.remove(&(stack.name.as_str(), service.name.as_str()))
+                {
+                    service.label_sources = sources;
+                }
             }
         }
         let mut stacks_on: HashMap<&str, Vec<String>> = HashMap::new();
@@ -562,7 +557,7 @@ impl Builder<'_> {
                 retries: h.retries,
                 start_period: h.start_period.clone(),
             }),
-            labels: Vec::new(),
+            label_sources: Vec::new(),
             user_labels: service
                 .labels
                 .iter()
@@ -588,6 +583,12 @@ impl Builder<'_> {
     fn locate(&self, stack: &str, segments: &[&str], code: Code, message: String) -> Diagnostic {
         locate(self.source, self.resolved, stack, segments, code, message)
     }
+}
+
+/// An index into one of the model's lists, as a label source holds it: a platform has far
+/// fewer than 2^32 routers (the spec's size budget bounds it).
+fn list_index(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 fn uses_docker_provider(source: &Source) -> bool {

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use super::l4::L4Router;
 use super::services::ProxyService;
-use super::{Builder, CertResolver, Entrypoint, Middleware, Router, Traefik};
+use super::{
+    Builder, CertResolver, Entrypoint, LabelSource, Middleware, Model, Router, Service, Traefik,
+};
 
 /// What a route belongs to: a container, or a backend that is not one.
 #[derive(Clone, Copy)]
@@ -168,8 +170,56 @@ impl Builder<'_> {
     }
 }
 
-pub(super) fn docker_labels<'a>(
-    traefik: &spec::Traefik,
+impl Model {
+    /// A container's Docker provider labels, sorted by key; values are literal (the compose
+    /// file escapes `$`). Written from the model's lists when the file is rendered, and
+    /// dropped with it.
+    pub fn docker_labels(&self, service: &Service) -> Vec<(String, String)> {
+        let source = |wanted: fn(LabelSource) -> Option<u32>| {
+            service
+                .label_sources
+                .iter()
+                .filter_map(move |&s| wanted(s))
+                .map(|index| index as usize)
+        };
+        docker_labels(
+            &self.traefik.network,
+            source(|s| match s {
+                LabelSource::Router(i) => Some(i),
+                _ => None,
+            })
+            .map(|i| &self.routers[i]),
+            source(|s| match s {
+                LabelSource::Service(i) => Some(i),
+                _ => None,
+            })
+            .map(|i| &self.services[i]),
+            source(|s| match s {
+                LabelSource::L4Router(i) => Some(i),
+                _ => None,
+            })
+            .map(|i| &self.l4_routers[i]),
+            &service.networks,
+        )
+    }
+
+    /// Every label of a container as the compose file writes it, sorted by key: Traefik's
+    /// with `$` doubled (they are literal), the spec's own as written (Compose interpolates
+    /// them).
+    pub fn compose_labels(&self, service: &Service) -> Vec<(String, String)> {
+        let mut all: Vec<(String, String)> = self
+            .docker_labels(service)
+            .into_iter()
+            .map(|(k, v)| (k, v.replace('$', "$$")))
+            .chain(service.user_labels.iter().cloned())
+            .collect();
+        all.sort();
+        all
+    }
+}
+
+fn docker_labels<'a>(
+    traefik_network: &str,
     routers: impl Iterator<Item = &'a Router>,
     services: impl Iterator<Item = &'a ProxyService>,
     l4_routers: impl Iterator<Item = &'a L4Router>,
@@ -226,7 +276,7 @@ pub(super) fn docker_labels<'a>(
         // Traefik dials the first network Docker lists unless told which one it shares
         // with the container (reference pitfall 9: 504 Gateway Timeout).
         if networks.len() > 1 {
-            labels.insert("traefik.docker.network".into(), traefik.network.clone());
+            labels.insert("traefik.docker.network".into(), traefik_network.to_owned());
         }
     }
     labels.into_iter().collect()

@@ -88,6 +88,7 @@ pub fn header_prefixes() -> [&'static str; 3] {
 #[template(path = "compose.yaml")]
 struct ComposeView<'a> {
     header: Header<'a>,
+    model: &'a Model,
     stack: &'a Stack,
     networks: Vec<&'a model::Network>,
 }
@@ -108,9 +109,15 @@ impl<'a> ComposeView<'a> {
             .collect();
         ComposeView {
             header,
+            model,
             stack,
             networks,
         }
+    }
+
+    /// A service's labels, written as the file is, not held by the model.
+    fn labels(&self, service: &model::Service) -> Vec<(String, String)> {
+        self.model.compose_labels(service)
     }
 }
 

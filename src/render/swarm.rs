@@ -196,11 +196,11 @@ impl<'a> StackFileView<'a> {
             .map(|service| {
                 let is_proxy = stack.name == traefik.stack && service.name == traefik.service;
                 let deploy = model.swarm.deploy(&stack.name, &service.name);
-                let mut labels: Vec<(String, String)> = service
-                    .labels
-                    .iter()
+                let mut labels: Vec<(String, String)> = model
+                    .docker_labels(service)
+                    .into_iter()
                     .filter(|(k, _)| k != "traefik.docker.network")
-                    .map(|(k, v)| (k.clone(), v.replace('$', "$$")))
+                    .map(|(k, v)| (k, v.replace('$', "$$")))
                     .collect();
                 // The Swarm provider dials a task on the network this label names; written
                 // always, since a task's addresses come in no promised order.

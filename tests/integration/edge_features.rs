@@ -31,7 +31,9 @@ fn generated() -> (Value, Vec<Value>) {
         .collect();
     for stack in &compiled.model.stacks {
         for service in &stack.services {
-            dynamic.extend(labels_as_file_document(&service.labels));
+            dynamic.extend(labels_as_file_document(
+                &compiled.model.docker_labels(service),
+            ));
         }
     }
     (static_file, dynamic)

@@ -316,6 +316,8 @@ struct ComposeFile {
     undocumented: Vec<String>,
     /// The platform's networks (external, owned by one stack, or private per stack).
     networks: Vec<seisei::model::Network>,
+    /// Each service's labels as the model has the compose file write them, in stack order.
+    labels: Vec<Vec<(String, String)>>,
 }
 
 impl ComposeFile {
@@ -372,6 +374,11 @@ fn compose_files() -> Vec<ComposeFile> {
                 scratch,
                 undocumented,
                 networks: compiled.model.networks.clone(),
+                labels: stack
+                    .services
+                    .iter()
+                    .map(|service| compiled.model.compose_labels(service))
+                    .collect(),
             });
         }
     }
@@ -416,11 +423,11 @@ fn compare_stack(file: &ComposeFile, actual: &Value) -> Vec<String> {
     let mut wanted: Vec<&str> = stack.services.iter().map(|s| s.name.as_str()).collect();
     wanted.sort_unstable();
     check(&mut out, "services", &json!(wanted), Some(&json!(names)));
-    for service in &stack.services {
+    for (service, labels) in stack.services.iter().zip(&file.labels) {
         let Some(got) = services.and_then(|s| s.get(&service.name)) else {
             continue;
         };
-        let expected = expected_service(service, project_dir);
+        let expected = expected_service(service, labels, project_dir);
         for (field, value) in &expected {
             check(
                 &mut out,
@@ -594,6 +601,7 @@ fn check(out: &mut Vec<String>, path: &str, expected: &Value, got: Option<&Value
 /// in Compose's canonical form, with variables replaced by their sentinels.
 fn expected_service(
     service: &seisei::model::Service,
+    labels: &[(String, String)],
     project_dir: &Path,
 ) -> BTreeMap<String, Value> {
     let mut fields = BTreeMap::new();
@@ -719,7 +727,6 @@ fn expected_service(
         }
         fields.insert("healthcheck".into(), health);
     }
-    let labels = service.compose_labels();
     if !labels.is_empty() {
         let labels: serde_json::Map<String, Value> = labels
             .iter()

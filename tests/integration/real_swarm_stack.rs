@@ -151,7 +151,11 @@ fn every_stack_file_passes_the_swarm_loader_and_says_what_the_model_says() {
                 let labels = seen["deploy"]["labels"]
                     .as_mapping()
                     .map_or(0, serde_yaml::Mapping::len);
-                let routed = service.labels.iter().any(|(k, _)| k == "traefik.enable");
+                let routed = compiled
+                    .model
+                    .docker_labels(service)
+                    .iter()
+                    .any(|(k, _)| k == "traefik.enable");
                 if routed != (labels > 0) {
                     problems.push(format!("{at}: {labels} deploy labels, routed = {routed}"));
                 }

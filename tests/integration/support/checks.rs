@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use seisei::Compiled;
-use seisei::model::{Router, Service, ServiceKind, Stack};
+use seisei::model::{Model, Router, Service, ServiceKind, Stack};
 use seisei::spec::Provider;
 use serde_yaml::{Mapping, Value};
 
@@ -60,7 +60,7 @@ pub(crate) fn check_compose(compiled: &Compiled, findings: &mut Findings) {
                 continue;
             };
             let at = format!("{path}: services.{}", service.name);
-            let expected = expected_service(service);
+            let expected = expected_service(model, service);
             findings.same(
                 format!("{at}: keys"),
                 keys(actual),
@@ -111,7 +111,7 @@ pub(crate) fn check_compose(compiled: &Compiled, findings: &mut Findings) {
 }
 
 /// What the compose file must hold for one service, key by key.
-pub(crate) fn expected_service(service: &Service) -> Vec<(String, Value)> {
+pub(crate) fn expected_service(model: &Model, service: &Service) -> Vec<(String, Value)> {
     let mut out = vec![
         (
             "container_name".to_owned(),
@@ -196,11 +196,9 @@ pub(crate) fn expected_service(service: &Service) -> Vec<(String, Value)> {
         }
         push("healthcheck", mapping(fields));
     }
-    if !service.labels.is_empty() || !service.user_labels.is_empty() {
-        let traefik = service
-            .labels
-            .iter()
-            .map(|(k, v)| (k.clone(), s(&literal(v))));
+    let docker = model.docker_labels(service);
+    if !docker.is_empty() || !service.user_labels.is_empty() {
+        let traefik = docker.iter().map(|(k, v)| (k.clone(), s(&literal(v))));
         let own = service.user_labels.iter().map(|(k, v)| (k.clone(), s(v)));
         push("labels", mapping(traefik.chain(own)));
     }

@@ -169,7 +169,7 @@ impl Traefik {
         }
         for stack in &compiled.model.stacks {
             for service in &stack.services {
-                if let Some(doc) = labels_as_file_document(&service.labels) {
+                if let Some(doc) = labels_as_file_document(&compiled.model.docker_labels(service)) {
                     documents.push((format!("docker-{}-{}.yml", stack.name, service.name), doc));
                 }
             }
