@@ -227,8 +227,7 @@ impl Checker<'_> {
             .iter()
             .map(crate::model::routing::RouterRow::as_input)
             .collect();
-        let result = analysis::analyze(&inputs, version);
-        for finding in &result.findings {
+        for finding in &analysis::findings(&inputs, version) {
             let (code, subject) = match finding {
                 Finding::Ambiguous { b, .. } => (Code::RouteConflict, b),
                 Finding::TieBrokenByProvider { loser, .. } => (Code::ProviderTie, loser),

@@ -23,7 +23,7 @@
 use std::net::IpAddr;
 
 use super::table::RouterInput;
-use super::{Finding, analyze};
+use super::{Finding, findings};
 use crate::traefik::Version;
 use crate::traefik::rule::{self, Expr, Kind, Matcher, Request};
 
@@ -309,5 +309,5 @@ pub fn conflicts(routers: &[L4RouterInput<'_>], version: Version) -> Vec<Finding
             })
         })
         .collect();
-    analyze(&inputs, version).findings
+    findings(&inputs, version)
 }

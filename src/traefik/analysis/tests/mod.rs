@@ -34,9 +34,13 @@ fn router(
     }
 }
 
+/// The analysis of `routers`. Every test that runs one also holds [`findings`], what
+/// validation calls, to the same findings.
 fn run(routers: &[OwnedRouterInput], version: Version) -> Analysis {
     let inputs: Vec<RouterInput<'_>> = routers.iter().map(OwnedRouterInput::as_input).collect();
-    analyze(&inputs, version)
+    let analysis = analyze(&inputs, version);
+    assert_eq!(findings(&inputs, version), analysis.findings);
+    analysis
 }
 
 fn edge() -> Vec<OwnedRouterInput> {
