@@ -343,31 +343,35 @@ impl Builder<'_> {
         // services and TCP and UDP routers, by index, in the order of the sorted lists. The
         // labels are written from these when its compose file is rendered. Indexed by
         // service so a platform of thousands of stacks is not scanned once per service.
-        let mut label_sources: HashMap<(&str, &str), Vec<LabelSource>> = HashMap::new();
         let docker = |provider: Provider| provider == Provider::Docker;
-        for (index, router) in l4_routers.iter().enumerate() {
-            if docker(router.provider) {
-                label_sources
-                    .entry((router.stack.as_str(), router.service.as_str()))
-                    .or_default()
-                    .push(LabelSource::L4Router(list_index(index)));
-            }
-        }
-        for (index, service) in proxy_services.iter().enumerate() {
-            if let (true, Some(container)) = (docker(service.provider), &service.container) {
-                label_sources
-                    .entry((service.stack.as_str(), container.as_str()))
-                    .or_default()
-                    .push(LabelSource::Service(list_index(index)));
-            }
-        }
-        for (index, router) in routers.iter().enumerate() {
-            if docker(router.provider) {
-                label_sources
-                    .entry((router.stack.as_str(), router.service.as_str()))
-                    .or_default()
-                    .push(LabelSource::Router(list_index(index)));
-            }
+        let l4 = l4_routers
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| docker(r.provider));
+        let containers = proxy_services.iter().enumerate().filter_map(|(index, s)| {
+            let container = s.container.as_deref().filter(|_| docker(s.provider))?;
+            Some((
+                (s.stack.as_str(), container),
+                LabelSource::Service(list_index(index)),
+            ))
+        });
+        let http = routers
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| docker(r.provider));
+        let mut label_sources: HashMap<(&str, &str), Vec<LabelSource>> = HashMap::new();
+        for (key, source) in l4
+            .map(|(index, r)| {
+                let key = (r.stack.as_str(), r.service.as_str());
+                (key, LabelSource::L4Router(list_index(index)))
+            })
+            .chain(containers)
+            .chain(http.map(|(index, r)| {
+                let key = (r.stack.as_str(), r.service.as_str());
+                (key, LabelSource::Router(list_index(index)))
+            }))
+        {
+            label_sources.entry(key).or_default().push(source);
         }
         for stack in &mut stacks {
             for service in &mut stack.services {
