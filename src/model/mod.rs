@@ -340,9 +340,10 @@ impl Builder<'_> {
         proxy_services.sort_by(|a, b| a.name.cmp(&b.name));
         let l4_routers = self.l4_routers();
         // What each container's Docker labels are made of: its Docker routers, Traefik
-        // services and TCP and UDP routers, by index, in the order of the sorted lists. The
-        // labels are written from these when its compose file is rendered. Indexed by
-        // service so a platform of thousands of stacks is not scanned once per service.
+        // services and TCP and UDP routers, by index in the sorted lists. The labels are
+        // written from these when a file that holds them (compose file, Swarm stack file)
+        // is rendered. Indexed by service so a platform of thousands of stacks is not
+        // scanned once per service.
         let docker = |provider: Provider| provider == Provider::Docker;
         let l4 = l4_routers
             .iter()
@@ -350,10 +351,7 @@ impl Builder<'_> {
             .filter(|(_, r)| docker(r.provider));
         let containers = proxy_services.iter().enumerate().filter_map(|(index, s)| {
             let container = s.container.as_deref().filter(|_| docker(s.provider))?;
-            Some((
-                (s.stack.as_str(), container),
-                LabelSource::Service(list_index(index)),
-            ))
+            Some(((s.stack.as_str(), container), LabelSource::Service(index)))
         });
         let http = routers
             .iter()
@@ -363,12 +361,12 @@ impl Builder<'_> {
         for (key, source) in l4
             .map(|(index, r)| {
                 let key = (r.stack.as_str(), r.service.as_str());
-                (key, LabelSource::L4Router(list_index(index)))
+                (key, LabelSource::L4Router(index))
             })
             .chain(containers)
             .chain(http.map(|(index, r)| {
                 let key = (r.stack.as_str(), r.service.as_str());
-                (key, LabelSource::Router(list_index(index)))
+                (key, LabelSource::Router(index))
             }))
         {
             label_sources.entry(key).or_default().push(source);
@@ -587,12 +585,6 @@ impl Builder<'_> {
     fn locate(&self, stack: &str, segments: &[&str], code: Code, message: String) -> Diagnostic {
         locate(self.source, self.resolved, stack, segments, code, message)
     }
-}
-
-/// An index into one of the model's lists, as a label source holds it: a platform has far
-/// fewer than 2^32 routers (the spec's size budget bounds it).
-fn list_index(index: usize) -> u32 {
-    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 fn uses_docker_provider(source: &Source) -> bool {

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use super::l4::L4Router;
-use super::services::ProxyService;
 use super::{
     Builder, CertResolver, Entrypoint, LabelSource, Middleware, Model, Router, Service, Traefik,
 };
@@ -172,35 +171,31 @@ impl Builder<'_> {
 
 impl Model {
     /// A container's Docker provider labels, sorted by key; values are literal (the compose
-    /// file escapes `$`). Written from the model's lists when the file is rendered, and
-    /// dropped with it.
+    /// file escapes `$`). Written from the items its `label_sources` name when the file is
+    /// rendered, and dropped with it.
     pub fn docker_labels(&self, service: &Service) -> Vec<(String, String)> {
-        let source = |wanted: fn(LabelSource) -> Option<u32>| {
-            service
-                .label_sources
-                .iter()
-                .filter_map(move |&s| wanted(s))
-                .map(|index| index as usize)
-        };
-        docker_labels(
-            &self.traefik.network,
-            source(|s| match s {
-                LabelSource::Router(i) => Some(i),
-                _ => None,
-            })
-            .map(|i| &self.routers[i]),
-            source(|s| match s {
-                LabelSource::Service(i) => Some(i),
-                _ => None,
-            })
-            .map(|i| &self.services[i]),
-            source(|s| match s {
-                LabelSource::L4Router(i) => Some(i),
-                _ => None,
-            })
-            .map(|i| &self.l4_routers[i]),
-            &service.networks,
-        )
+        let mut labels = BTreeMap::new();
+        // Each kind writes keys of its own (`traefik.tcp.…`, `traefik.http.services.…`,
+        // `traefik.http.routers.…`), so the order of the sources does not matter.
+        for source in &service.label_sources {
+            match *source {
+                LabelSource::L4Router(index) => labels.extend(self.l4_routers[index].labels()),
+                LabelSource::Service(index) => labels.extend(self.services[index].labels()),
+                LabelSource::Router(index) => router_labels(&self.routers[index], &mut labels),
+            }
+        }
+        if !labels.is_empty() {
+            labels.insert("traefik.enable".into(), "true".into());
+            // Traefik dials the first network Docker lists unless told which one it shares
+            // with the container (reference pitfall 9: 504 Gateway Timeout).
+            if service.networks.len() > 1 {
+                labels.insert(
+                    "traefik.docker.network".into(),
+                    self.traefik.network.clone(),
+                );
+            }
+        }
+        labels.into_iter().collect()
     }
 
     /// Every label of a container as the compose file writes it, sorted by key: Traefik's
@@ -218,68 +213,45 @@ impl Model {
     }
 }
 
-fn docker_labels<'a>(
-    traefik_network: &str,
-    routers: impl Iterator<Item = &'a Router>,
-    services: impl Iterator<Item = &'a ProxyService>,
-    l4_routers: impl Iterator<Item = &'a L4Router>,
-    networks: &[String],
-) -> Vec<(String, String)> {
-    let mut labels = BTreeMap::new();
-    for router in l4_routers.filter(|r| r.provider == Provider::Docker) {
-        labels.extend(router.labels());
+/// The labels that declare an HTTP router to the Docker provider.
+fn router_labels(router: &Router, labels: &mut BTreeMap<String, String>) {
+    let prefix = format!("traefik.http.routers.{}", router.name);
+    labels.insert(format!("{prefix}.rule"), router.rule.clone());
+    labels.insert(
+        format!("{prefix}.entrypoints"),
+        router.entrypoints.join(","),
+    );
+    labels.insert(format!("{prefix}.service"), router.service_name.clone());
+    if let Some(priority) = router.priority {
+        labels.insert(format!("{prefix}.priority"), priority.to_string());
     }
-    for service in services.filter(|s| s.provider == Provider::Docker) {
-        labels.extend(service.labels());
-    }
-    for router in routers.filter(|r| r.provider == Provider::Docker) {
-        let prefix = format!("traefik.http.routers.{}", router.name);
-        labels.insert(format!("{prefix}.rule"), router.rule.clone());
+    if !router.middlewares.is_empty() {
         labels.insert(
-            format!("{prefix}.entrypoints"),
-            router.entrypoints.join(","),
+            format!("{prefix}.middlewares"),
+            router.middlewares.join(","),
         );
-        labels.insert(format!("{prefix}.service"), router.service_name.clone());
-        if let Some(priority) = router.priority {
-            labels.insert(format!("{prefix}.priority"), priority.to_string());
+    }
+    if router.tls {
+        labels.insert(format!("{prefix}.tls"), "true".into());
+        if let Some(resolver) = &router.cert_resolver {
+            labels.insert(format!("{prefix}.tls.certresolver"), resolver.clone());
         }
-        if !router.middlewares.is_empty() {
+        if let Some(options) = &router.tls_options {
+            labels.insert(format!("{prefix}.tls.options"), options.clone());
+        }
+        for (i, domain) in router.tls_domains.iter().enumerate() {
             labels.insert(
-                format!("{prefix}.middlewares"),
-                router.middlewares.join(","),
+                format!("{prefix}.tls.domains[{i}].main"),
+                domain.main.clone(),
             );
-        }
-        if router.tls {
-            labels.insert(format!("{prefix}.tls"), "true".into());
-            if let Some(resolver) = &router.cert_resolver {
-                labels.insert(format!("{prefix}.tls.certresolver"), resolver.clone());
-            }
-            if let Some(options) = &router.tls_options {
-                labels.insert(format!("{prefix}.tls.options"), options.clone());
-            }
-            for (i, domain) in router.tls_domains.iter().enumerate() {
+            if !domain.sans.is_empty() {
                 labels.insert(
-                    format!("{prefix}.tls.domains[{i}].main"),
-                    domain.main.clone(),
+                    format!("{prefix}.tls.domains[{i}].sans"),
+                    domain.sans.join(","),
                 );
-                if !domain.sans.is_empty() {
-                    labels.insert(
-                        format!("{prefix}.tls.domains[{i}].sans"),
-                        domain.sans.join(","),
-                    );
-                }
             }
         }
     }
-    if !labels.is_empty() {
-        labels.insert("traefik.enable".into(), "true".into());
-        // Traefik dials the first network Docker lists unless told which one it shares
-        // with the container (reference pitfall 9: 504 Gateway Timeout).
-        if networks.len() > 1 {
-            labels.insert("traefik.docker.network".into(), traefik_network.to_owned());
-        }
-    }
-    labels.into_iter().collect()
 }
 
 pub(super) fn traefik_model(

@@ -71,15 +71,16 @@ pub struct Healthcheck {
     pub start_period: Option<String>,
 }
 
-/// One item of the model that gives a service Docker labels, by its index in the model's list.
+/// One item of the model, on the Docker provider, that gives a service Docker labels: its
+/// index in the model's list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LabelSource {
     /// In `Model::routers`.
-    Router(u32),
+    Router(usize),
     /// In `Model::services`.
-    Service(u32),
+    Service(usize),
     /// In `Model::l4_routers`.
-    L4Router(u32),
+    L4Router(usize),
 }
 
 impl Service {
